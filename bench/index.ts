@@ -1,0 +1,48 @@
+/**
+ * `npm run bench -- <kms|labs|fanout|codec> [options]`: speed and memory measurements. Targets live here, not in
+ * timed unit tests; each bench prints a table and says whether the target was met.
+ */
+import { parseArgs } from 'node:util';
+import { benchKms } from './kms';
+
+function table(rows: readonly object[]): void {
+  console.table(rows);
+}
+
+async function main(): Promise<void> {
+  const [which, ...rest] = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: rest,
+    options: { sessions: { type: 'string' }, seconds: { type: 'string' }, runs: { type: 'string' } },
+    strict: true,
+  });
+  switch (which) {
+    case 'kms': {
+      const counts = (values.sessions ?? '1,10,30').split(',').map(Number);
+      const seconds = Number(values.seconds ?? 15);
+      const rows = [];
+      for (const count of counts) {
+        console.log(`kms bench: ${count} loopback session(s), ${seconds} s window…`);
+        rows.push(await benchKms(count, seconds));
+        table(rows);
+      }
+      const worst = rows[rows.length - 1];
+      if (worst) {
+        console.log(
+          `target ≥ 30 sessions with 0 loss: ${worst.sessions >= 30 && worst.lossPercent === 0 ? 'met' : 'NOT met'}; ` +
+            `first returned frame ≤ 300 ms (median): ${rows.every((row) => row.firstFrameMedianMs <= 300) ? 'met' : 'NOT met'}`,
+        );
+      }
+      break;
+    }
+    default:
+      console.error('usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15]');
+      process.exit(2);
+  }
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

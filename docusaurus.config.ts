@@ -1,0 +1,114 @@
+import type { Config } from '@docusaurus/types';
+import type * as Preset from '@docusaurus/preset-classic';
+import { themes as prismThemes } from 'prism-react-renderer';
+import kurentoBundling from './src/plugins/kurento-bundling';
+
+/**
+ * Settings a build bakes in as the last fallback before "the embedded KMS on the page's host" (see
+ * src/kurento/settings.ts for the full precedence). `npm start` also serves them at run time in /labs-runtime.json.
+ */
+const buildTimeLabDefaults = {
+  kmsUrl: process.env.KMS_URL ?? '',
+  iceServers: process.env.ICE_SERVERS ?? '',
+};
+
+const config: Config = {
+  title: 'Kurento Labs',
+  tagline: 'Learn Kurento Media Server with live labs that run real media pipelines',
+  favicon: 'img/favicon.svg',
+  url: 'http://localhost',
+  baseUrl: '/',
+  trailingSlash: false,
+  onBrokenLinks: 'throw',
+  onBrokenAnchors: 'throw',
+  onDuplicateRoutes: 'throw',
+  future: { v4: true, faster: true },
+  markdown: {
+    mermaid: true,
+    // Chapters give headings explicit ids with the classic `{#id}` syntax (the labs index links to `#lab-<id>`).
+    mdx1Compat: { headingIds: true },
+    hooks: { onBrokenMarkdownLinks: 'throw', onBrokenMarkdownImages: 'throw' },
+  },
+  i18n: {
+    defaultLocale: 'en',
+    locales: ['en', 'zh-Hans'],
+    localeConfigs: {
+      en: { label: 'English', htmlLang: 'en' },
+      'zh-Hans': { label: '简体中文', htmlLang: 'zh-Hans' },
+    },
+  },
+  customFields: { labDefaults: buildTimeLabDefaults },
+  presets: [
+    [
+      'classic',
+      {
+        docs: {
+          routeBasePath: '/docs',
+          sidebarPath: './sidebars.ts',
+          showLastUpdateTime: false,
+        },
+        blog: false,
+        theme: { customCss: './src/css/custom.css' },
+      } satisfies Preset.Options,
+    ],
+  ],
+  themes: [
+    '@docusaurus/theme-mermaid',
+    [
+      '@easyops-cn/docusaurus-search-local',
+      {
+        hashed: true,
+        language: ['en', 'zh'],
+        indexDocs: true,
+        indexBlog: false,
+        indexPages: true,
+        docsRouteBasePath: '/docs',
+        highlightSearchTermsOnTargetPage: true,
+        explicitSearchResultPath: true,
+        removeDefaultStopWordFilter: ['en'],
+      },
+    ],
+  ],
+  plugins: [kurentoBundling],
+  themeConfig: {
+    colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
+    mermaid: { theme: { light: 'neutral', dark: 'dark' } },
+    navbar: {
+      title: 'Kurento Labs',
+      logo: { alt: 'Kurento Labs', src: 'img/logo.svg' },
+      items: [
+        { type: 'docSidebar', sidebarId: 'guide', position: 'left', label: 'Guide' },
+        { to: '/labs', label: 'Labs', position: 'left' },
+        { to: '/browser-check', label: 'Browser check', position: 'left' },
+        { type: 'localeDropdown', position: 'right' },
+      ],
+    },
+    footer: {
+      style: 'dark',
+      links: [
+        {
+          title: 'Learn',
+          items: [
+            { label: 'Guide', to: '/docs/intro' },
+            { label: 'Labs', to: '/labs' },
+          ],
+        },
+        {
+          title: 'Kurento',
+          items: [
+            { label: 'Kurento documentation', href: 'https://doc-kurento.readthedocs.io/' },
+            { label: 'Kurento source', href: 'https://github.com/Kurento/kurento' },
+          ],
+        },
+      ],
+      copyright: 'Kurento Labs. Kurento is a project of its own authors; this site is an independent tutorial.',
+    },
+    prism: {
+      theme: prismThemes.github,
+      darkTheme: prismThemes.dracula,
+      additionalLanguages: ['java', 'bash', 'ini', 'json', 'diff'],
+    },
+  } satisfies Preset.ThemeConfig,
+};
+
+export default config;

@@ -1,0 +1,187 @@
+/**
+ * Every event a WebRtcEndpoint can raise, by the class of the KMD hierarchy that defines it (MediaObject →
+ * MediaElement → SessionEndpoint → BaseRtpEndpoint → WebRtcEndpoint), observed live on a loopback.
+ */
+import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
+import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
+import { call, required } from './framework/kurento';
+import type { LabDefinition, WebRtcPeer } from './framework/types';
+import { ALL_WEBRTC_ENDPOINT_EVENTS, WEBRTC_ENDPOINT_EVENTS, negotiate } from './framework/webrtc';
+
+interface State {
+  peer?: WebRtcPeer;
+  client?: KurentoClient;
+  pipeline?: MediaPipeline;
+  endpoint?: WebRtcEndpoint;
+}
+
+export const webrtcEvents: LabDefinition<State> = {
+  id: 'webrtc-events',
+  title: { en: 'Every WebRtcEndpoint event, live', 'zh-Hans': '实时观察 WebRtcEndpoint 的全部事件' },
+  summary: {
+    en: 'Subscribes to all the events of MediaObject, MediaElement, SessionEndpoint, BaseRtpEndpoint and WebRtcEndpoint before anything happens, then runs a loopback: the documented ICE sequence unfolds up to READY.',
+    'zh-Hans': '在一切开始之前订阅 MediaObject、MediaElement、SessionEndpoint、BaseRtpEndpoint 和 WebRtcEndpoint 的全部事件，然后运行一个回环：文档中的 ICE 事件序列会一直进行到 READY。',
+  },
+  elements: ['MediaPipeline', 'WebRtcEndpoint'],
+  eventClasses: WEBRTC_ENDPOINT_EVENTS,
+  createState: () => ({}),
+  steps: [
+    {
+      id: 'subscribe',
+      title: { en: 'Create the endpoint and subscribe to every event first', 'zh-Hans': '创建端点，并先订阅所有事件' },
+      explain: {
+        en: 'Listeners added after gatherCandidates miss the first events: this is the most common reason for "events that never fire". Here every event of the hierarchy is subscribed right after create.',
+        'zh-Hans': '在 gatherCandidates 之后才添加的监听器会错过最早的事件，这正是“事件从不触发”最常见的原因。这里在创建后立即订阅整个继承链上的所有事件。',
+      },
+      code: () => `const events = ${JSON.stringify(ALL_WEBRTC_ENDPOINT_EVENTS, null, 2).replace(/\n/g, '\n  ')};
+pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
+  for (const name of events) webRtcEp.on(name, (event) => console.log(name, event));
+});`,
+      run: async (context, state) => {
+        state.client = await context.connect();
+        const client = state.client;
+        const pipeline = context.own(await call<MediaPipeline>((done) => client.create('MediaPipeline', done)));
+        state.pipeline = pipeline;
+        state.endpoint = await call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
+        await context.observe(state.endpoint, 'webRtcEndpoint', ALL_WEBRTC_ENDPOINT_EVENTS);
+      },
+    },
+    {
+      id: 'connect',
+      title: { en: 'Connect the endpoint to itself', 'zh-Hans': '把端点连接到自身' },
+      explain: {
+        en: 'ElementConnected comes three times, for AUDIO, VIDEO and DATA, because connect() without a media type links all three.',
+        'zh-Hans': 'ElementConnected 会出现三次，分别对应 AUDIO、VIDEO 和 DATA，因为不带媒体类型的 connect() 会把三者都连上。',
+      },
+      code: () => `webRtcEp.connect(webRtcEp, onError);`,
+      run: async (_context, state) => {
+        const endpoint = required(state.endpoint, 'endpoint');
+        await call<void>((done) => endpoint.connect(endpoint, (error: unknown) => done(error, undefined)));
+      },
+    },
+    {
+      id: 'negotiate',
+      title: { en: 'Negotiate and start ICE', 'zh-Hans': '协商并启动 ICE' },
+      explain: {
+        en: 'processOffer raises MediaSessionStarted; gatherCandidates starts the ICE events; DtlsConnectionStateChange and ConnectionStateChanged follow once the connection is up.',
+        'zh-Hans': 'processOffer 会触发 MediaSessionStarted；gatherCandidates 开启 ICE 事件；连接建立后接着是 DtlsConnectionStateChange 和 ConnectionStateChanged。',
+      },
+      code: () => `webRtcPeer.generateOffer((error, sdpOffer) => {
+  webRtcEp.processOffer(sdpOffer, (error, sdpAnswer) => {
+    webRtcPeer.processAnswer(sdpAnswer);
+    webRtcEp.gatherCandidates(onError);
+  });
+});`,
+      run: async (context, state) => {
+        state.peer = await context.peer('browser', { mode: 'sendrecv', localVideo: 'local', remoteVideo: 'remote' });
+        await negotiate(context, state.peer, required(state.endpoint, 'endpoint'), 'webRtcEndpoint');
+      },
+    },
+    {
+      id: 'media',
+      title: { en: 'Media flows: MediaStateChanged, MediaFlow events', 'zh-Hans': '媒体开始流动：MediaStateChanged 与 MediaFlow 事件' },
+      explain: {
+        en: 'MediaFlowOut/In FLOWING per media type when the first packets pass; MediaStateChanged CONNECTED when RTCP from the browser arrives; about 2 s after you press Stop, NOT_FLOWING follows.',
+        'zh-Hans': '第一批数据包通过时，每种媒体类型都会触发 MediaFlowOut/In FLOWING；收到浏览器的 RTCP 时触发 MediaStateChanged CONNECTED；按下“停止”约 2 秒后会出现 NOT_FLOWING。',
+      },
+      code: () => `webRtcEp.on('MediaStateChanged', (event) => console.log(event.oldState, '→', event.newState));`,
+      run: async (context) => {
+        await context.waitForPlayback('remote', 15000);
+      },
+    },
+  ],
+  expected: [
+    {
+      id: 'connected-audio',
+      label: { en: 'ElementConnected AUDIO', 'zh-Hans': 'ElementConnected AUDIO' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'ElementConnected',
+      where: { mediaType: 'AUDIO' },
+      within: 10000,
+    },
+    {
+      id: 'connected-video',
+      label: { en: 'ElementConnected VIDEO', 'zh-Hans': 'ElementConnected VIDEO' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'ElementConnected',
+      where: { mediaType: 'VIDEO' },
+      within: 10000,
+    },
+    {
+      id: 'connected-data',
+      label: { en: 'ElementConnected DATA', 'zh-Hans': 'ElementConnected DATA' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'ElementConnected',
+      where: { mediaType: 'DATA' },
+      within: 10000,
+    },
+    {
+      id: 'session-started',
+      label: { en: 'MediaSessionStarted', 'zh-Hans': 'MediaSessionStarted' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'MediaSessionStarted',
+      within: 10000,
+      hint: {
+        en: 'processOffer did not succeed: look for its error in the JSON-RPC inspector.',
+        'zh-Hans': 'processOffer 没有成功：请在 JSON-RPC 检查器中查看它的错误。',
+      },
+    },
+    ...WEBRTC_ICE_EXPECTATIONS('webRtcEndpoint', { ready: 'required' }),
+    {
+      id: 'dtls',
+      label: { en: 'DtlsConnectionStateChange → CONNECTED', 'zh-Hans': 'DtlsConnectionStateChange → CONNECTED' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'DtlsConnectionStateChange',
+      where: { state: 'CONNECTED' },
+      after: ['webRtcEndpoint:connected'],
+      within: 10000,
+      hint: {
+        en: 'ICE is up but the DTLS handshake did not finish: something drops packets on the selected pair.',
+        'zh-Hans': 'ICE 已建立，但 DTLS 握手没有完成：所选候选对上有东西在丢包。',
+      },
+    },
+    {
+      id: 'connection-state',
+      label: { en: 'ConnectionStateChanged → CONNECTED', 'zh-Hans': 'ConnectionStateChanged → CONNECTED' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'ConnectionStateChanged',
+      where: { newState: 'CONNECTED' },
+      after: ['webRtcEndpoint:connected'],
+      within: 10000,
+    },
+    ...flowExpectations('webRtcEndpoint', ['AUDIO', 'VIDEO'], { direction: 'both', after: ['webRtcEndpoint:connected'] }),
+    {
+      id: 'media-state',
+      label: { en: 'MediaStateChanged → CONNECTED', 'zh-Hans': 'MediaStateChanged → CONNECTED' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'MediaStateChanged',
+      where: { newState: 'CONNECTED' },
+      after: ['webRtcEndpoint:connected'],
+      within: 15000,
+      hint: {
+        en: 'MediaStateChanged follows RTCP from the browser; it comes a second or so after media starts.',
+        'zh-Hans': 'MediaStateChanged 取决于浏览器发来的 RTCP；通常在媒体开始后一秒左右出现。',
+      },
+    },
+    {
+      id: 'not-transcoding',
+      label: { en: 'MediaTranscodingStateChanged → NOT_TRANSCODING', 'zh-Hans': 'MediaTranscodingStateChanged → NOT_TRANSCODING' },
+      lane: 'kms',
+      source: 'webRtcEndpoint',
+      type: 'MediaTranscodingStateChanged',
+      where: { state: 'NOT_TRANSCODING' },
+      optional: true,
+    },
+  ],
+  completion: {
+    en: 'Complete when the documented ICE sequence up to READY and MediaStateChanged CONNECTED were observed.',
+    'zh-Hans': '当观察到文档中直到 READY 的 ICE 事件序列以及 MediaStateChanged CONNECTED 时完成。',
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * Configuration of the embedded KMS, with the names of KMS' own files: kurento.conf.json (port, path,
+ * garbageCollectorPeriod), WebRtcEndpoint.conf.ini (stunServerAddress, stunServerPort, turnURL, externalIPv4,
+ * networkInterfaces, iceTcp) and BaseRtpEndpoint.conf.ini (minPort, maxPort).
+ */
+import path from 'node:path';
+
+export interface KmsConfig {
+  /** Address to listen on; loopback unless told otherwise. */
+  host: string;
+  port: number;
+  /** WebSocket path, without the leading slash, like `mediaServer.net.websocket.path`. */
+  path: string;
+  /**
+   * Origins allowed to open the WebSocket. Requests without an Origin header (Node clients) are always allowed;
+   * browsers always send one.
+   */
+  allowedOrigins: string[];
+  /** Largest accepted WebSocket frame, in bytes. */
+  maxFrameBytes: number;
+  /** Seconds between garbage collections of sessions without a connection (KMS default 240). */
+  garbageCollectorPeriod: number;
+  /** Folder that file:// URIs of players and recorders are confined to. */
+  mediaDirectory: string;
+  stunServerAddress: string | undefined;
+  stunServerPort: number;
+  turnUrl: string | undefined;
+  externalIPv4: string | undefined;
+  networkInterfaces: string | undefined;
+  iceTcp: boolean;
+  minPort: number;
+  maxPort: number;
+  /** TLS for wss:// (workshop mode). */
+  tls?: { cert: string; key: string };
+}
+
+export function defaultKmsConfig(root = process.cwd()): KmsConfig {
+  return {
+    host: '127.0.0.1',
+    port: 8888,
+    path: 'kurento',
+    allowedOrigins: [],
+    maxFrameBytes: 1024 * 1024,
+    garbageCollectorPeriod: 240,
+    mediaDirectory: path.join(root, 'var', 'media'),
+    stunServerAddress: undefined,
+    stunServerPort: 3478,
+    turnUrl: undefined,
+    externalIPv4: undefined,
+    networkInterfaces: undefined,
+    iceTcp: false,
+    minPort: 0,
+    maxPort: 0,
+  };
+}
+
+/** KMS' turnURL format: `user:password@address:port[?transport=udp|tcp|tls]` (address: IP only, as in kmswebrtcsession.c). */
+export interface TurnUrl {
+  user: string;
+  password: string;
+  address: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+}
+
+export function parseTurnUrl(value: string): TurnUrl | undefined {
+  const match = /^(.+):(.+)@([0-9.]+):([0-9]+)(?:\?transport=(udp|tcp|tls))?$/.exec(value.trim());
+  if (!match) return undefined;
+  const [, user = '', password = '', address = '', port = '', transport = 'udp'] = match;
+  // The greedy `user` group would swallow a colon in the password; KMS has the same rule, so keep it.
+  return { user, password, address, port: Number(port), transport: transport as TurnUrl['transport'] };
+}

@@ -1,0 +1,770 @@
+/**
+ * One WebRtcEndpoint's WebRTC transport, on werift: SDP negotiation, ICE, DTLS-SRTP, RTP in and out, RTCP
+ * keep-alive, data channels. It reports transport facts through `WebRtcSessionEvents`; the WebRtcEndpoint object
+ * turns them into Kurento events. Nothing here is timed to look like KMS: every callback follows a werift state change
+ * or a packet.
+ *
+ * Kurento behaviour reproduced on top of werift:
+ * - ICE starts at gatherCandidates(), not at processOffer(): the local description is applied (and werift's gathering
+ *   started) only then; remote candidates received earlier are kept and added afterwards (kmswebrtcsession.c).
+ * - The SDP returned by processOffer/generateOffer carries no candidates (trickle ICE), and one codec per media type,
+ *   the first of the offer that the server supports.
+ * - Candidates are reported once per m-line (sdpMid/sdpMLineIndex of each), as KMS' bundled sessions do.
+ */
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtcpPayloadSpecificFeedback,
+  type RTCDataChannel,
+  type RTCRtpTransceiver,
+  type RTCSessionDescription,
+  type RtpPacket,
+} from 'werift';
+import { parseTurnUrl } from '../config';
+import type { RtpCodec, RtpKind } from './graph';
+
+export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';
+export type DtlsState = 'NEW' | 'CLOSED' | 'FAILED' | 'CONNECTING' | 'CONNECTED';
+
+export interface IceCandidateInit {
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+}
+
+export interface WebRtcSessionEvents {
+  candidate(candidate: IceCandidateInit): void;
+  gatheringDone(): void;
+  iceState(state: IceComponentState): void;
+  selectedPair(local: string, remote: string): void;
+  dtlsState(state: DtlsState): void;
+  /** All ICE + DTLS connections up (true) or one of them lost (false). */
+  connectionState(connected: boolean): void;
+  /** RTCP heard from the remote peer (true) or silent for MEDIA_STATE_TIMEOUT_MS (false). */
+  mediaState(connected: boolean): void;
+  rtp(kind: RtpKind, packet: RtpPacket, codec: RtpCodec): void;
+  /** The remote peer asked, by PLI or FIR, for a key frame of what we send it. */
+  keyframeRequest(kind: RtpKind): void;
+  dataChannelOpened(channelId: number): void;
+  dataChannelClosed(channelId: number): void;
+  dataMessage(channelId: number, data: Buffer | string): void;
+  /** DTLS closed by the remote peer: the media session is over. */
+  sessionTerminated(): void;
+  /** A failure with no better place to report (logged and raised as an Error event). */
+  failure(description: string): void;
+}
+
+export interface IceSettings {
+  stunServerAddress?: string;
+  stunServerPort?: number;
+  turnUrl?: string;
+  externalIPv4?: string;
+  networkInterfaces?: string;
+  iceTcp?: boolean;
+  minPort?: number;
+  maxPort?: number;
+  /** Extra host addresses (loopback is left out by werift unless listed). */
+  additionalHostAddresses?: string[];
+}
+
+export interface WebRtcSessionOptions {
+  recvonly: boolean;
+  sendonly: boolean;
+  useDataChannels: boolean;
+  ice: () => IceSettings;
+}
+
+/** Video codecs the server negotiates, in its own preference when it makes the offer. */
+const VIDEO_CODECS = ['VP8', 'H264', 'VP9'];
+const AUDIO_CODECS = ['OPUS', 'PCMU', 'PCMA'];
+const MEDIA_STATE_TIMEOUT_MS = 5000;
+
+const VIDEO_FEEDBACK = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'goog-remb' }];
+
+interface OfferedCodec {
+  payloadType: number;
+  name: string;
+  clockRate: number;
+  channels?: number;
+  parameters?: string;
+}
+
+/** Reads the codecs of each m-line of an SDP: `{ audio: [...], video: [...] }` in offer order. */
+export function parseSdpCodecs(sdp: string): Map<string, OfferedCodec[]> {
+  const result = new Map<string, OfferedCodec[]>();
+  let kind: string | undefined;
+  let list: OfferedCodec[] = [];
+  let fmtp = new Map<number, string>();
+  const flush = (): void => {
+    if (kind && !result.has(kind)) result.set(kind, list.map((codec) => ({ ...codec, parameters: fmtp.get(codec.payloadType) })));
+  };
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) {
+      flush();
+      kind = line.slice(2).split(' ')[0];
+      list = [];
+      fmtp = new Map();
+      continue;
+    }
+    const rtpmap = /^a=rtpmap:(\d+) ([^/\s]+)\/(\d+)(?:\/(\d+))?/.exec(line);
+    if (rtpmap) {
+      const codec: OfferedCodec = { payloadType: Number(rtpmap[1]), name: String(rtpmap[2]), clockRate: Number(rtpmap[3]) };
+      if (rtpmap[4]) codec.channels = Number(rtpmap[4]);
+      list.push(codec);
+    }
+    const parameters = /^a=fmtp:(\d+) (.+)$/.exec(line.trim());
+    if (parameters) fmtp.set(Number(parameters[1]), String(parameters[2]));
+  }
+  flush();
+  return result;
+}
+
+function h264Acceptable(codec: OfferedCodec): boolean {
+  const parameters = codec.parameters ?? '';
+  // Packetization mode 1 with a baseline / constrained-baseline profile: what every browser can decode.
+  return /packetization-mode=1/.test(parameters) && /profile-level-id=42/i.test(parameters);
+}
+
+/** The first codec of the offer that the server supports, for one media type. */
+export function chooseCodec(offered: OfferedCodec[], kind: 'audio' | 'video'): OfferedCodec | undefined {
+  const supported = kind === 'video' ? VIDEO_CODECS : AUDIO_CODECS;
+  return offered.find((codec) => {
+    const name = codec.name.toUpperCase();
+    if (!supported.includes(name)) return false;
+    if (name === 'H264') return h264Acceptable(codec);
+    return true;
+  });
+}
+
+function toWeriftCodec(kind: 'audio' | 'video', codec: OfferedCodec): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({
+    mimeType: `${kind}/${codec.name}`,
+    clockRate: codec.clockRate,
+    channels: codec.channels,
+    payloadType: codec.payloadType,
+    parameters: codec.parameters,
+    rtcpFeedback: kind === 'video' ? VIDEO_FEEDBACK : [],
+  });
+}
+
+function defaultCodecs(): { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] } {
+  return {
+    audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111, parameters: 'minptime=10;useinbandfec=1' })],
+    video: [
+      new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: VIDEO_FEEDBACK }),
+      new RTCRtpCodecParameters({
+        mimeType: 'video/H264',
+        clockRate: 90000,
+        payloadType: 102,
+        rtcpFeedback: VIDEO_FEEDBACK,
+        parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+      }),
+    ],
+  };
+}
+
+/** Removes candidates from an SDP (KMS answers without them; they arrive through IceCandidateFound). */
+export function stripCandidates(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((line) => !line.startsWith('a=candidate:') && line !== 'a=end-of-candidates')
+    .join('\r\n');
+}
+
+function mapIceState(state: string): IceComponentState | undefined {
+  switch (state) {
+    case 'checking':
+      return 'CONNECTING';
+    case 'connected':
+      return 'CONNECTED';
+    case 'completed':
+      return 'READY';
+    case 'failed':
+      return 'FAILED';
+    case 'disconnected':
+    case 'closed':
+      return 'DISCONNECTED';
+    default:
+      return undefined;
+  }
+}
+
+function mapDtlsState(state: string): DtlsState {
+  switch (state) {
+    case 'connecting':
+      return 'CONNECTING';
+    case 'connected':
+      return 'CONNECTED';
+    case 'failed':
+      return 'FAILED';
+    case 'closed':
+      return 'CLOSED';
+    default:
+      return 'NEW';
+  }
+}
+
+export type SessionRole = 'answerer' | 'offerer';
+
+export interface TransportStats {
+  inbound: Map<RtpKind, { packetsLost: number; jitter: number }>;
+  outbound: Map<RtpKind, { roundTripTime: number; fractionLost: number; packetsLost: number }>;
+  pairRoundTripTime: number | undefined;
+}
+
+export class WebRtcSession {
+  private pc: RTCPeerConnection | undefined;
+  private role: SessionRole | undefined;
+  private localSdp: string | undefined;
+  private remoteSdp: string | undefined;
+  private localApplied = false;
+  /** The description created by processOffer/generateOffer, applied to werift only when ICE may start. */
+  private pendingAnswer: RTCSessionDescription | undefined;
+  private pendingOffer: RTCSessionDescription | undefined;
+  private gatheringRequested = false;
+  private gatheringDoneReported = false;
+  private readonly pendingRemoteCandidates: IceCandidateInit[] = [];
+  private mids: Array<{ mid: string; index: number }> = [];
+  private readonly codecs = new Map<RtpKind, RtpCodec>();
+  private readonly senders = new Map<RtpKind, RTCRtpTransceiver>();
+  private readonly remoteSsrcs = new Map<RtpKind, number>();
+  private iceState: IceComponentState = 'DISCONNECTED';
+  private reachedConnected = false;
+  private selectedPairKey = '';
+  private dtlsConnected = false;
+  private lastRtcp = 0;
+  private mediaConnected = false;
+  private mediaTimer: NodeJS.Timeout | undefined;
+  private readonly channels = new Map<number, RTCDataChannel>();
+  private closed = false;
+  readonly counters = { rtpIn: 0, rtpOut: 0, bytesIn: 0, bytesOut: 0, pliIn: 0, firIn: 0, pliOut: 0, nackIn: 0 };
+
+  constructor(private readonly options: WebRtcSessionOptions, private readonly events: WebRtcSessionEvents) {}
+
+  get negotiated(): boolean {
+    return this.localSdp !== undefined && this.remoteSdp !== undefined;
+  }
+
+  get localDescription(): string | undefined {
+    return this.localSdp;
+  }
+
+  get remoteDescription(): string | undefined {
+    return this.remoteSdp;
+  }
+
+  get hasOffered(): boolean {
+    return this.role === 'offerer';
+  }
+
+  codec(kind: RtpKind): RtpCodec | undefined {
+    return this.codecs.get(kind);
+  }
+
+  /** Whether this endpoint sends `kind` to its remote peer (negotiated and not recvonly on our side). */
+  canSend(kind: RtpKind): boolean {
+    return this.senders.has(kind);
+  }
+
+  private direction(): 'sendrecv' | 'recvonly' | 'sendonly' {
+    if (this.options.recvonly) return 'recvonly';
+    if (this.options.sendonly) return 'sendonly';
+    return 'sendrecv';
+  }
+
+  private createPeerConnection(codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): RTCPeerConnection {
+    const ice = this.options.ice();
+    const iceServers: Array<{ urls: string; username?: string; credential?: string }> = [];
+    if (ice.stunServerAddress) iceServers.push({ urls: `stun:${ice.stunServerAddress}:${ice.stunServerPort ?? 3478}` });
+    const turn = ice.turnUrl ? parseTurnUrl(ice.turnUrl) : undefined;
+    if (turn) {
+      iceServers.push({ urls: `turn:${turn.address}:${turn.port}?transport=${turn.transport}`, username: turn.user, credential: turn.password });
+    }
+    const interfaces = ice.networkInterfaces
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
+    const pc = new RTCPeerConnection({
+      codecs,
+      iceServers,
+      iceAdditionalHostAddresses: ice.additionalHostAddresses ?? ['127.0.0.1'],
+      icePortRange: ice.minPort && ice.maxPort && ice.maxPort > ice.minPort ? [ice.minPort, ice.maxPort] : undefined,
+      iceUseIpv4: true,
+      iceUseIpv6: false,
+      iceUseTcp: ice.iceTcp ?? false,
+      iceInterfaceAddresses: interfaces && interfaces.length > 0 ? Object.fromEntries(interfaces.map((name) => [name, undefined])) : undefined,
+      turnTransport: turn?.transport,
+      bundlePolicy: 'max-bundle',
+      headerExtensions: { audio: [], video: [] },
+    });
+    this.wire(pc);
+    return pc;
+  }
+
+  private wire(pc: RTCPeerConnection): void {
+    pc.onIceCandidate.subscribe((candidate) => {
+      if (this.closed) return;
+      if (!candidate) {
+        this.reportGatheringDone();
+        return;
+      }
+      const text = candidate.candidate ?? '';
+      if (!text) return;
+      const line = text.startsWith('candidate:') ? text : `candidate:${text}`;
+      const external = this.options.ice().externalIPv4;
+      const rewritten = external ? line.replace(/^(candidate:\S+ \d+ \S+ \d+ )(\S+)( \d+ typ host)/, `$1${external}$3`) : line;
+      for (const { mid, index } of this.mids) this.events.candidate({ candidate: rewritten, sdpMid: mid, sdpMLineIndex: index });
+    });
+    pc.iceGatheringStateChange.subscribe((state) => {
+      if (state === 'complete') this.reportGatheringDone();
+    });
+    pc.iceConnectionStateChange.subscribe((state) => this.onIceState(state));
+    pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected' && !this.dtlsConnected) {
+        this.dtlsConnected = true;
+        this.events.connectionState(true);
+      } else if ((state === 'failed' || state === 'closed' || state === 'disconnected') && this.dtlsConnected) {
+        this.dtlsConnected = false;
+        this.events.connectionState(false);
+      }
+    });
+    pc.onTransceiverAdded.subscribe((transceiver) => this.watchTransceiver(transceiver));
+    pc.onRemoteTransceiverAdded.subscribe((transceiver) => this.watchTransceiver(transceiver));
+    pc.onDataChannel.subscribe((channel) => this.watchChannel(channel));
+  }
+
+  private reportGatheringDone(): void {
+    if (this.gatheringDoneReported || !this.gatheringRequested) return;
+    this.gatheringDoneReported = true;
+    this.events.gatheringDone();
+  }
+
+  private onIceState(state: string): void {
+    if (this.closed) return;
+    // werift reports a spurious "completed" when gathering ends, before any check: only READY after CONNECTED.
+    if (state === 'completed' && !this.reachedConnected) return;
+    const mapped = mapIceState(state);
+    if (!mapped || mapped === this.iceState) return;
+    if (mapped === 'CONNECTED' || mapped === 'READY') {
+      this.reportSelectedPair();
+      if (!this.reachedConnected && mapped === 'READY') {
+        // werift may skip "connected" and go straight to "completed": KMS always reports CONNECTED first.
+        this.reachedConnected = true;
+        this.setIceState('CONNECTED');
+      }
+      this.reachedConnected = true;
+    }
+    this.setIceState(mapped);
+  }
+
+  private setIceState(state: IceComponentState): void {
+    if (state === this.iceState) return;
+    this.iceState = state;
+    this.events.iceState(state);
+    if (state === 'CONNECTED') this.watchForReady();
+    else this.stopReadyWatch();
+  }
+
+  private readyTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * werift has no post-check "completed" state, so READY (libnice: gathering done, checks concluded, a pair
+   * selected) is read off the ICE agent: a nominated pair, local gathering finished, and no pair still frozen,
+   * waiting or in progress.
+   */
+  private watchForReady(): void {
+    this.stopReadyWatch();
+    const check = (): void => {
+      const connection = this.pc?.iceTransports[0]?.connection as
+        | { nominated?: unknown; localCandidatesEnd?: boolean; checkList?: Array<{ state: number }> }
+        | undefined;
+      if (!connection || this.iceState !== 'CONNECTED') return;
+      const concluded = (connection.checkList ?? []).every((pair) => pair.state === 3 || pair.state === 4);
+      if (connection.nominated && connection.localCandidatesEnd && concluded) {
+        this.reportSelectedPair();
+        this.setIceState('READY');
+      }
+    };
+    this.readyTimer = setInterval(check, 100);
+    this.readyTimer.unref();
+    check();
+  }
+
+  private stopReadyWatch(): void {
+    if (this.readyTimer) clearInterval(this.readyTimer);
+    this.readyTimer = undefined;
+  }
+
+  private reportSelectedPair(): void {
+    const pair = this.pc?.iceTransports[0]?.getSelectedCandidatePair();
+    if (!pair) return;
+    const local = pair.local.candidate ?? '';
+    const remote = pair.remote.candidate ?? '';
+    const key = `${local}|${remote}`;
+    if (!local || key === this.selectedPairKey) return;
+    this.selectedPairKey = key;
+    const prefix = (line: string): string => (line.startsWith('candidate:') ? line : `candidate:${line}`);
+    this.events.selectedPair(prefix(local), prefix(remote));
+  }
+
+  private readonly watchedTransceivers = new WeakSet<RTCRtpTransceiver>();
+
+  private watchTransceiver(transceiver: RTCRtpTransceiver): void {
+    // werift announces remote transceivers through two events; subscribe once.
+    if (this.watchedTransceivers.has(transceiver)) return;
+    this.watchedTransceivers.add(transceiver);
+    transceiver.onTrack.subscribe((track) => this.watchTrack(track));
+  }
+
+  private watchTrack(track: MediaStreamTrack): void {
+    const kind: RtpKind = track.kind === 'audio' ? 'AUDIO' : 'VIDEO';
+    track.onReceiveRtp.subscribe((packet) => {
+      if (this.closed) return;
+      const codec = this.codecs.get(kind);
+      if (!codec) return;
+      this.remoteSsrcs.set(kind, packet.header.ssrc);
+      this.counters.rtpIn += 1;
+      this.counters.bytesIn += packet.payload.length;
+      this.events.rtp(kind, packet, codec);
+    });
+  }
+
+  private watchDtls(pc: RTCPeerConnection): void {
+    const dtls = pc.dtlsTransports[0];
+    if (!dtls) return;
+    let previous: DtlsState = 'NEW';
+    dtls.onStateChange.subscribe((state) => {
+      if (this.closed) return;
+      const mapped = mapDtlsState(state);
+      if (mapped === previous) return;
+      const wasConnected = previous === 'CONNECTED';
+      previous = mapped;
+      this.events.dtlsState(mapped);
+      if (mapped === 'CLOSED' && wasConnected) this.events.sessionTerminated();
+    });
+    dtls.onRtcp.subscribe((packet) => this.onRtcp(packet));
+  }
+
+  private onRtcp(packet: { type: number }): void {
+    if (this.closed) return;
+    this.lastRtcp = Date.now();
+    if (!this.mediaConnected) {
+      this.mediaConnected = true;
+      this.events.mediaState(true);
+      this.mediaTimer = setInterval(() => {
+        if (Date.now() - this.lastRtcp > MEDIA_STATE_TIMEOUT_MS && this.mediaConnected) {
+          this.mediaConnected = false;
+          this.events.mediaState(false);
+          if (this.mediaTimer) clearInterval(this.mediaTimer);
+          this.mediaTimer = undefined;
+        }
+      }, 1000);
+      this.mediaTimer.unref();
+    }
+    if (packet.type === RtcpPayloadSpecificFeedback.type) {
+      const feedback = (packet as RtcpPayloadSpecificFeedback).feedback as { count?: number; mediaSsrc?: number; fir?: Array<{ ssrc: number }> };
+      const isPli = feedback.count === 1;
+      const isFir = feedback.count === 4;
+      if (!isPli && !isFir) return;
+      const targets = isFir ? (feedback.fir ?? []).map((entry) => entry.ssrc) : [feedback.mediaSsrc];
+      for (const [kind, transceiver] of this.senders) {
+        if (targets.includes(transceiver.sender.ssrc)) {
+          if (isPli) this.counters.pliIn += 1;
+          else this.counters.firIn += 1;
+          this.events.keyframeRequest(kind);
+        }
+      }
+    } else if (packet.type === 205) {
+      this.counters.nackIn += 1;
+    }
+  }
+
+  private watchChannel(channel: RTCDataChannel): void {
+    const id = channel.id;
+    const open = (): void => {
+      this.channels.set(id, channel);
+      this.events.dataChannelOpened(id);
+    };
+    if (channel.readyState === 'open') open();
+    else channel.stateChanged.subscribe((state) => state === 'open' && open());
+    channel.stateChanged.subscribe((state) => {
+      if (state === 'closed' && this.channels.delete(id)) this.events.dataChannelClosed(id);
+    });
+    channel.onMessage.subscribe((data) => this.events.dataMessage(id, data));
+  }
+
+  private recordMids(sdp: string): void {
+    this.mids = [];
+    let index = -1;
+    for (const line of sdp.split(/\r?\n/)) {
+      if (line.startsWith('m=')) index += 1;
+      const mid = /^a=mid:(\S+)/.exec(line);
+      if (mid?.[1] && index >= 0) this.mids.push({ mid: mid[1], index });
+    }
+  }
+
+  private recordCodecs(sdp: string): void {
+    for (const [kind, list] of parseSdpCodecs(sdp)) {
+      if (kind !== 'audio' && kind !== 'video') continue;
+      const first = list[0];
+      if (!first) continue;
+      const codec: RtpCodec = { name: first.name, clockRate: first.clockRate };
+      if (first.channels !== undefined) codec.channels = first.channels;
+      if (first.parameters !== undefined) codec.parameters = first.parameters;
+      this.codecs.set(kind === 'audio' ? 'AUDIO' : 'VIDEO', codec);
+    }
+  }
+
+  private collectSenders(pc: RTCPeerConnection): void {
+    for (const transceiver of pc.getTransceivers()) {
+      const kind: RtpKind = transceiver.kind === 'audio' ? 'AUDIO' : 'VIDEO';
+      const direction = transceiver.currentDirection ?? transceiver.direction;
+      if (direction === 'sendrecv' || direction === 'sendonly') this.senders.set(kind, transceiver);
+    }
+  }
+
+  /** Answers a remote offer. The answer is returned at once; ICE starts with gatherCandidates(). */
+  async processOffer(offer: string): Promise<string> {
+    const offered = parseSdpCodecs(offer);
+    const audio = chooseCodec(offered.get('audio') ?? [], 'audio');
+    const video = chooseCodec(offered.get('video') ?? [], 'video');
+    const pc = this.createPeerConnection({
+      audio: audio ? [toWeriftCodec('audio', audio)] : [],
+      video: video ? [toWeriftCodec('video', video)] : [],
+    });
+    this.pc = pc;
+    this.role = 'answerer';
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    for (const transceiver of pc.getTransceivers()) {
+      transceiver.setDirection(this.direction());
+      if (!this.options.recvonly) {
+        // A sending transceiver needs a track for werift to negotiate an SSRC; media is written with sendRtp().
+        transceiver.sender.registerTrack(new MediaStreamTrack({ kind: transceiver.kind }));
+      }
+    }
+    const answer = await pc.createAnswer();
+    this.localSdp = stripCandidates(answer.sdp);
+    this.remoteSdp = offer;
+    this.recordMids(this.localSdp);
+    this.recordCodecs(this.localSdp);
+    this.pendingAnswer = answer;
+    this.collectSenders(pc);
+    return this.localSdp;
+  }
+
+  /** KMS as offerer: audio + video (+ data channel) in the server's codec preference. */
+  async generateOffer({ offerToReceiveAudio = true, offerToReceiveVideo = true }: { offerToReceiveAudio?: boolean; offerToReceiveVideo?: boolean }): Promise<string> {
+    const pc = this.createPeerConnection(defaultCodecs());
+    this.pc = pc;
+    this.role = 'offerer';
+    const wanted: Array<['audio' | 'video', boolean]> = [
+      ['audio', offerToReceiveAudio],
+      ['video', offerToReceiveVideo],
+    ];
+    for (const [kind, receive] of wanted) {
+      if (this.options.recvonly && !receive) continue;
+      const direction = this.options.recvonly ? 'recvonly' : this.options.sendonly || !receive ? 'sendonly' : 'sendrecv';
+      const transceiver = pc.addTransceiver(kind, { direction });
+      if (!this.options.recvonly) transceiver.sender.registerTrack(new MediaStreamTrack({ kind }));
+    }
+    if (this.options.useDataChannels) pc.createDataChannel('kurento-labs-negotiation', { negotiated: false });
+    const offer = await pc.createOffer();
+    this.pendingOffer = offer;
+    this.localSdp = stripCandidates(offer.sdp);
+    this.recordMids(this.localSdp);
+    return this.localSdp;
+  }
+
+  /** Applies the remote answer to our offer. */
+  async processAnswer(answer: string): Promise<string> {
+    const pc = this.pc;
+    if (!pc || !this.pendingOffer) throw new Error('no offer was generated');
+    await this.applyLocal();
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    this.remoteSdp = answer;
+    this.recordCodecs(answer);
+    this.collectSenders(pc);
+    await this.flushRemoteCandidates();
+    return this.localSdp ?? '';
+  }
+
+  private async applyLocal(): Promise<void> {
+    const pc = this.pc;
+    if (!pc || this.localApplied) return;
+    const description = this.pendingAnswer ?? this.pendingOffer;
+    if (!description) return;
+    this.localApplied = true;
+    await pc.setLocalDescription(description);
+    this.watchDtls(pc);
+  }
+
+  /** Starts ICE: applies the local description (werift gathers then), then the remote candidates kept so far. */
+  async gatherCandidates(): Promise<void> {
+    if (this.gatheringRequested) return;
+    this.gatheringRequested = true;
+    this.setIceState('GATHERING');
+    await this.applyLocal();
+    if (this.pc?.iceGatheringState === 'complete') this.reportGatheringDone();
+    await this.flushRemoteCandidates();
+  }
+
+  async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
+    if (candidate.candidate.trim() === '') return; // end-of-candidates: KMS ignores it
+    this.pendingRemoteCandidates.push(candidate);
+    await this.flushRemoteCandidates();
+  }
+
+  private async flushRemoteCandidates(): Promise<void> {
+    const pc = this.pc;
+    if (!pc || !this.gatheringRequested || !this.localApplied || !pc.remoteDescription) return;
+    while (this.pendingRemoteCandidates.length > 0) {
+      const candidate = this.pendingRemoteCandidates.shift();
+      if (!candidate) break;
+      if (this.iceState === 'GATHERING') this.setIceState('CONNECTING');
+      await pc.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
+    }
+  }
+
+  /**
+   * Sends one RTP packet of `kind` to the remote peer. Returns false when the packet's codec is not the negotiated
+   * one (the caller decides: transcode, or count it as dropped).
+   */
+  sendRtp(kind: RtpKind, packet: RtpPacket, codec: RtpCodec): boolean {
+    const transceiver = this.senders.get(kind);
+    const negotiated = this.codecs.get(kind);
+    if (!transceiver || !negotiated || this.closed) return false;
+    if (!sameCodec(negotiated, codec)) return false;
+    const outgoing = packet.clone();
+    outgoing.header.extensions = [];
+    this.counters.rtpOut += 1;
+    this.counters.bytesOut += outgoing.payload.length;
+    void transceiver.sender.sendRtp(outgoing).catch(() => undefined);
+    return true;
+  }
+
+  /** A new source starts feeding `kind`: keep sequence numbers and timestamps continuous for the receiver. */
+  markSourceChange(kind: RtpKind): void {
+    const transceiver = this.senders.get(kind);
+    transceiver?.sender.replaceRTP({ sequenceNumber: 0, timestamp: 0 }, true);
+  }
+
+  /** Asks the remote sender of `kind` for a key frame (RTCP PLI). */
+  requestKeyframe(kind: RtpKind): boolean {
+    const ssrc = this.remoteSsrcs.get(kind);
+    const transceiver = this.pc?.getTransceivers().find((t) => (t.kind === 'audio' ? 'AUDIO' : 'VIDEO') === kind);
+    if (ssrc === undefined || !transceiver) return false;
+    this.counters.pliOut += 1;
+    void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
+    return true;
+  }
+
+  createDataChannel(options: { label: string; ordered: boolean; maxPacketLifeTime: number; maxRetransmits: number; protocol: string }): void {
+    const pc = this.pc;
+    if (!pc) throw new Error('the endpoint has not negotiated a session yet');
+    const channel = pc.createDataChannel(options.label, {
+      ordered: options.ordered,
+      maxPacketLifeTime: options.maxPacketLifeTime >= 0 ? options.maxPacketLifeTime : undefined,
+      maxRetransmits: options.maxRetransmits >= 0 ? options.maxRetransmits : undefined,
+      protocol: options.protocol,
+    });
+    this.watchChannel(channel);
+  }
+
+  closeDataChannel(channelId: number): boolean {
+    const channel = this.channels.get(channelId);
+    if (!channel) return false;
+    channel.close();
+    return true;
+  }
+
+  sendData(data: Buffer | string, channelId?: number): number {
+    let sent = 0;
+    for (const [id, channel] of this.channels) {
+      if (channelId !== undefined && id !== channelId) continue;
+      if (channel.readyState !== 'open') continue;
+      channel.send(data);
+      sent += 1;
+    }
+    return sent;
+  }
+
+  get openChannelCount(): number {
+    return this.channels.size;
+  }
+
+  get selectedPair(): { local: string; remote: string } | undefined {
+    const [local, remote] = this.selectedPairKey.split('|');
+    return local && remote ? { local, remote } : undefined;
+  }
+
+  get currentIceState(): IceComponentState {
+    return this.iceState;
+  }
+
+  get isDtlsConnected(): boolean {
+    return this.dtlsConnected;
+  }
+
+  get isMediaConnected(): boolean {
+    return this.mediaConnected;
+  }
+
+  senderSsrc(kind: RtpKind): number | undefined {
+    return this.senders.get(kind)?.sender.ssrc;
+  }
+
+  remoteSsrc(kind: RtpKind): number | undefined {
+    return this.remoteSsrcs.get(kind);
+  }
+
+  localCandidates(): string[] {
+    return (this.pc?.iceTransports[0]?.getLocalCandidates() ?? []).map((candidate) => candidate.candidate ?? '').filter(Boolean);
+  }
+
+  remoteCandidates(): string[] {
+    return (this.pc?.iceTransports[0]?.getRemoteCandidates() ?? []).map((candidate) => candidate.candidate ?? '').filter(Boolean);
+  }
+
+  /** Loss, jitter and round-trip time as werift measured them from RTCP, per media type. */
+  async transportStats(): Promise<TransportStats> {
+    const result: TransportStats = { inbound: new Map(), outbound: new Map(), pairRoundTripTime: undefined };
+    const pc = this.pc;
+    if (!pc) return result;
+    const report = await pc.getStats().catch(() => undefined);
+    if (!report) return result;
+    for (const stat of report.values()) {
+      const record = stat as unknown as Record<string, unknown>;
+      const kind: RtpKind | undefined = record.kind === 'audio' ? 'AUDIO' : record.kind === 'video' ? 'VIDEO' : undefined;
+      if (stat.type === 'inbound-rtp' && kind) {
+        result.inbound.set(kind, { packetsLost: Number(record.packetsLost ?? 0), jitter: Number(record.jitter ?? 0) });
+      } else if (stat.type === 'remote-inbound-rtp' && kind) {
+        result.outbound.set(kind, { roundTripTime: Number(record.roundTripTime ?? 0), fractionLost: Number(record.fractionLost ?? 0), packetsLost: Number(record.packetsLost ?? 0) });
+      } else if (stat.type === 'candidate-pair' && record.nominated) {
+        result.pairRoundTripTime = Number(record.currentRoundTripTime ?? 0);
+      }
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.mediaTimer) clearInterval(this.mediaTimer);
+    this.mediaTimer = undefined;
+    this.stopReadyWatch();
+    const pc = this.pc;
+    this.pc = undefined;
+    if (pc) await pc.close().catch(() => undefined);
+  }
+}
+
+/** Whether RTP of `codec` can be forwarded unchanged to a receiver that negotiated `negotiated`. */
+export function sameCodec(negotiated: RtpCodec, codec: RtpCodec): boolean {
+  if (negotiated.name.toUpperCase() !== codec.name.toUpperCase() || negotiated.clockRate !== codec.clockRate) return false;
+  if (negotiated.name.toUpperCase() === 'H264') {
+    const mode = (parameters: string | undefined): string => /packetization-mode=(\d)/.exec(parameters ?? '')?.[1] ?? '0';
+    return mode(negotiated.parameters) === mode(codec.parameters);
+  }
+  return true;
+}

@@ -1,0 +1,198 @@
+import { KmsError } from '../errors';
+import { MediaNode, MEDIA_KINDS, type MediaKind, type MediaLink, type RtpKind } from '../media/graph';
+import { MediaObject, type ObjectContext, type PropertyAccess } from './MediaObject';
+import type { MediaPipeline } from './MediaPipeline';
+
+export const DEFAULT_DESCRIPTION = 'default';
+
+export interface ElementConnectionData {
+  __type__?: 'ElementConnectionData';
+  source: MediaElement;
+  sink: MediaElement;
+  type: MediaKind;
+  sourceDescription: string;
+  sinkDescription: string;
+}
+
+interface ConnectParams {
+  sink: MediaElement;
+  mediaType?: MediaKind;
+  sourceMediaDescription?: string;
+  sinkMediaDescription?: string;
+}
+
+/** A KMS stats entry, keyed by its id in getStats' map. */
+export type StatsEntry = Record<string, unknown> & { id: string; type: string; timestampMillis: number; __type__: string };
+
+/**
+ * Every element of a pipeline: links to other elements per media type, flow and transcoding states, statistics.
+ * Semantics follow MediaElementImpl.cpp: connect() without a type links AUDIO, VIDEO and DATA; connecting a new source
+ * to a sink pad first disconnects the old one; disconnect() always raises ElementDisconnected.
+ */
+export abstract class MediaElement extends MediaObject {
+  readonly node: MediaNode;
+  readonly mediaPipeline: MediaPipeline;
+  private readonly transcoding = new Map<RtpKind, boolean>();
+  private encoderBitrate = 300000;
+  private minEncoderBitrate = 0;
+  private maxEncoderBitrate = 0;
+
+  protected constructor(context: ObjectContext, type: string, pipeline: MediaPipeline, parent: MediaObject = pipeline) {
+    super(context, type, parent);
+    this.mediaPipeline = pipeline;
+    this.node = new MediaNode(`${type}:${this.shortId}`);
+    this.node.handler = {
+      onFlowIn: (kind, flowing) => this.raiseFlow('MediaFlowInStateChanged', kind, flowing),
+      onFlowOut: (kind, flowing) => this.raiseFlow('MediaFlowOutStateChanged', kind, flowing),
+    };
+    pipeline.elements.add(this);
+  }
+
+  get pipeline(): MediaPipeline {
+    return this.mediaPipeline;
+  }
+
+  protected override properties(): Record<string, PropertyAccess> {
+    const positive = (name: string) => (value: unknown) => {
+      if (typeof value !== 'number' || value < 0) throw new KmsError('MARSHALL_ERROR', `'${name}' should be a non-negative integer`);
+      return value;
+    };
+    return {
+      ...super.properties(),
+      encoderBitrate: { get: () => this.encoderBitrate, set: (v) => void (this.encoderBitrate = positive('encoderBitrate')(v)) },
+      minEncoderBitrate: { get: () => this.minEncoderBitrate, set: (v) => void (this.minEncoderBitrate = positive('minEncoderBitrate')(v)) },
+      maxEncoderBitrate: { get: () => this.maxEncoderBitrate, set: (v) => void (this.maxEncoderBitrate = positive('maxEncoderBitrate')(v)) },
+    };
+  }
+
+  private raiseFlow(event: 'MediaFlowInStateChanged' | 'MediaFlowOutStateChanged', kind: RtpKind, flowing: boolean): void {
+    this.context.log.debug(`${this.type} ${this.shortId} ${event} ${kind} ${flowing ? 'FLOWING' : 'NOT_FLOWING'}`);
+    this.raise(event, { state: flowing ? 'FLOWING' : 'NOT_FLOWING', padName: DEFAULT_DESCRIPTION, mediaType: kind });
+  }
+
+  /**
+   * Called by the media layer when this element's output of `kind` starts being forwarded as is (false) or through
+   * a transcoder (true). Raises MediaTranscodingStateChanged on changes, as the agnosticbin of KMS does.
+   */
+  reportTranscoding(kind: RtpKind, transcoding: boolean): void {
+    if (this.transcoding.get(kind) === transcoding) return;
+    this.transcoding.set(kind, transcoding);
+    this.raise('MediaTranscodingStateChanged', {
+      state: transcoding ? 'TRANSCODING' : 'NOT_TRANSCODING',
+      binName: `${this.shortId}-agnosticbin-${kind.toLowerCase()}`,
+      mediaType: kind,
+    });
+  }
+
+  // KMD: connect / disconnect -----------------------------------------------------------------------------------------
+
+  connect({ sink, mediaType, sourceMediaDescription = DEFAULT_DESCRIPTION, sinkMediaDescription = DEFAULT_DESCRIPTION }: ConnectParams): void {
+    if (sink.mediaPipeline !== this.mediaPipeline) throw new KmsError('CONNECT_ERROR', 'Media elements do not share pipeline');
+    const kinds = mediaType ? [mediaType] : MEDIA_KINDS;
+    for (const kind of kinds) {
+      this.checkCanConnect(sink, kind);
+      const previous = sink.node.source(kind);
+      if (previous) {
+        const previousSource = this.mediaPipeline.elementOf(previous.source);
+        previousSource?.disconnect({ sink, mediaType: kind, sourceMediaDescription: previous.sourceDescription, sinkMediaDescription: previous.sinkDescription });
+      }
+      this.node.link(sink.node, kind, sourceMediaDescription, sinkMediaDescription);
+      this.context.log.debug(`connect ${this.shortId} -> ${sink.shortId} ${kind}`);
+      this.raise('ElementConnected', { sink: sink.id, mediaType: kind, sourceMediaDescription, sinkMediaDescription });
+    }
+  }
+
+  /** Elements that cannot link some media type (e.g. a recvonly endpoint as a source) refuse here. */
+  protected checkCanConnect(_sink: MediaElement, _kind: MediaKind): void {}
+
+  disconnect({ sink, mediaType, sourceMediaDescription = DEFAULT_DESCRIPTION, sinkMediaDescription = DEFAULT_DESCRIPTION }: ConnectParams): void {
+    const kinds = mediaType ? [mediaType] : MEDIA_KINDS;
+    for (const kind of kinds) {
+      const link = this.node
+        .sinks(kind)
+        .find((candidate) => candidate.sink === sink.node && candidate.sourceDescription === sourceMediaDescription && candidate.sinkDescription === sinkMediaDescription);
+      if (link) this.node.unlink(link);
+      this.raise('ElementDisconnected', { sink: sink.id, mediaType: kind, sourceMediaDescription, sinkMediaDescription });
+    }
+  }
+
+  private connectionData(link: MediaLink): ElementConnectionData | undefined {
+    const source = this.mediaPipeline.elementOf(link.source);
+    const sink = this.mediaPipeline.elementOf(link.sink);
+    if (!source || !sink) return undefined;
+    return { source, sink, type: link.kind, sourceDescription: link.sourceDescription, sinkDescription: link.sinkDescription };
+  }
+
+  getSourceConnections({ mediaType, description }: { mediaType?: MediaKind; description?: string }): ElementConnectionData[] {
+    return this.node
+      .allSourceLinks()
+      .filter((link) => (!mediaType || link.kind === mediaType) && (description === undefined || link.sinkDescription === description))
+      .map((link) => this.connectionData(link))
+      .filter((data): data is ElementConnectionData => data !== undefined);
+  }
+
+  getSinkConnections({ mediaType, description }: { mediaType?: MediaKind; description?: string }): ElementConnectionData[] {
+    return this.node
+      .allSinkLinks()
+      .filter((link) => (!mediaType || link.kind === mediaType) && (description === undefined || link.sourceDescription === description))
+      .map((link) => this.connectionData(link))
+      .filter((data): data is ElementConnectionData => data !== undefined);
+  }
+
+  isMediaFlowingIn({ mediaType }: { mediaType: MediaKind }): boolean {
+    return mediaType !== 'DATA' && this.node.isFlowingIn(mediaType);
+  }
+
+  isMediaFlowingOut({ mediaType }: { mediaType: MediaKind }): boolean {
+    return mediaType !== 'DATA' && this.node.isFlowingOut(mediaType);
+  }
+
+  isMediaTranscoding({ mediaType }: { mediaType: MediaKind }): boolean {
+    return mediaType !== 'DATA' && this.transcoding.get(mediaType) === true;
+  }
+
+  getGstreamerDot(): string {
+    return this.mediaPipeline.getGstreamerDot();
+  }
+
+  // Statistics ---------------------------------------------------------------------------------------------------------
+
+  /** getStats: the element's own entry plus whatever the subclass measures (RTP streams, ICE pairs, …). */
+  async getStats({ mediaType }: { mediaType?: MediaKind }): Promise<Record<string, StatsEntry>> {
+    const now = Date.now();
+    const entries = [this.ownStats(now), ...(await this.collectStats(now, mediaType))];
+    return Object.fromEntries(entries.map((entry) => [entry.id, entry]));
+  }
+
+  protected ownStats(now: number): StatsEntry {
+    return { __type__: 'ElementStats', id: this.id, type: 'element', timestampMillis: now, inputLatency: [] };
+  }
+
+  protected async collectStats(_now: number, _mediaType: MediaKind | undefined): Promise<StatsEntry[]> {
+    return [];
+  }
+
+  protected override async dispose(): Promise<void> {
+    // Like KMS, releasing an element disconnects it from everything first.
+    for (const link of this.node.allSourceLinks()) {
+      const source = this.mediaPipeline.elementOf(link.source);
+      if (source && !source.released) source.disconnect({ sink: this, mediaType: link.kind, sourceMediaDescription: link.sourceDescription, sinkMediaDescription: link.sinkDescription });
+    }
+    for (const link of this.node.allSinkLinks()) {
+      const sink = this.mediaPipeline.elementOf(link.sink);
+      if (sink) this.disconnect({ sink, mediaType: link.kind, sourceMediaDescription: link.sourceDescription, sinkMediaDescription: link.sinkDescription });
+    }
+    this.node.dispose();
+    this.mediaPipeline.elements.delete(this);
+  }
+}
+
+/** KMD abstract class of every endpoint; its stats entry is an EndpointStats. */
+export abstract class Endpoint extends MediaElement {
+  protected override ownStats(now: number): StatsEntry {
+    return { __type__: 'EndpointStats', id: this.id, type: 'endpoint', timestampMillis: now, inputLatency: [], E2ELatency: [] };
+  }
+}
+
+/** KMD abstract class of every filter. */
+export abstract class Filter extends MediaElement {}

@@ -1,0 +1,18 @@
+import { MediaElement } from './MediaElement';
+import type { ObjectContext } from './MediaObject';
+import type { MediaPipeline } from './MediaPipeline';
+
+/** Forwards whatever it receives, unchanged, to its sinks. */
+export class PassThrough extends MediaElement {
+  constructor(context: ObjectContext, { mediaPipeline }: { mediaPipeline: MediaPipeline }) {
+    super(context, 'PassThrough', mediaPipeline);
+    this.node.handler = {
+      ...this.node.handler,
+      onInput: (unit) => {
+        if (unit.kind !== 'DATA') this.reportTranscoding(unit.kind, false);
+        this.node.output(unit);
+      },
+      onKeyframeRequest: (kind) => this.node.requestUpstreamKeyframe(kind),
+    };
+  }
+}

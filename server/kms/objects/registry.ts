@@ -1,0 +1,155 @@
+/**
+ * The set of live media objects (MediaSet in KMS): creation through the factories the server really implements,
+ * lookup by id, invocation of KMD operations with validated parameters, release, and the event outlet.
+ */
+import { KmsError, kmsErrors } from '../errors';
+import type { KmsConfig } from '../config';
+import type { Logger } from '../logger';
+import { KMD_MODULES, type KmdModuleName, type KmdRegistry, type ObjectResolver } from './kmd';
+import type { MediaObject, ObjectContext } from './MediaObject';
+import { MediaPipeline } from './MediaPipeline';
+import { PassThrough } from './PassThrough';
+import { ServerManager, SERVER_MANAGER_ID } from './ServerManager';
+import { WebRtcEndpoint, type WebRtcEndpointParams } from './WebRtcEndpoint';
+import { Dispatcher, DispatcherOneToMany, HubPort, type Hub } from './Hub';
+
+type Factory = (context: ObjectContext, params: Record<string, unknown>) => MediaObject;
+
+/** The classes this server implements. Anything else answers 40108, as a KMS without the module would. */
+const FACTORIES: Record<string, { module: KmdModuleName; create: Factory }> = {
+  MediaPipeline: { module: 'core', create: (context) => new MediaPipeline(context) },
+  PassThrough: { module: 'core', create: (context, params) => new PassThrough(context, params as { mediaPipeline: MediaPipeline }) },
+  HubPort: { module: 'core', create: (context, params) => new HubPort(context, params as { hub: Hub }) },
+  WebRtcEndpoint: { module: 'elements', create: (context, params) => new WebRtcEndpoint(context, params as unknown as WebRtcEndpointParams) },
+  Dispatcher: { module: 'elements', create: (context, params) => new Dispatcher(context, params as { mediaPipeline: MediaPipeline }) },
+  DispatcherOneToMany: {
+    module: 'elements',
+    create: (context, params) => new DispatcherOneToMany(context, params as { mediaPipeline: MediaPipeline }),
+  },
+};
+
+export type EventListener = (source: MediaObject, event: string, data: Record<string, unknown>) => void;
+
+export class ObjectRegistry implements ObjectResolver {
+  private readonly objects = new Map<string, MediaObject>();
+  private readonly eventListeners = new Set<EventListener>();
+  private readonly releaseListeners = new Set<(id: string) => void>();
+  readonly serverManager: ServerManager;
+  readonly context: ObjectContext;
+
+  constructor(readonly kmd: KmdRegistry, config: KmsConfig, log: Logger, sessions: () => string[]) {
+    this.context = {
+      kmd,
+      config,
+      log,
+      emit: (source, event, data) => {
+        for (const listener of this.eventListeners) listener(source, event, data);
+      },
+      adopt: (object) => this.register(object),
+      forget: (object) => this.unregister(object),
+    };
+    this.serverManager = new ServerManager(this.context, {
+      factories: () => this.factoriesByModule(),
+      pipelines: () => [...this.objects.values()].filter((object): object is MediaPipeline => object instanceof MediaPipeline),
+      sessions,
+    });
+    this.objects.set(SERVER_MANAGER_ID, this.serverManager);
+  }
+
+  factoriesByModule(): Record<KmdModuleName, string[]> {
+    const result = Object.fromEntries(KMD_MODULES.map((module) => [module, [] as string[]])) as Record<KmdModuleName, string[]>;
+    for (const [name, factory] of Object.entries(FACTORIES)) result[factory.module].push(name);
+    for (const list of Object.values(result)) list.sort();
+    return result;
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onRelease(listener: (id: string) => void): () => void {
+    this.releaseListeners.add(listener);
+    return () => this.releaseListeners.delete(listener);
+  }
+
+  resolve(id: string): MediaObject | undefined {
+    return this.objects.get(id);
+  }
+
+  get(id: string): MediaObject {
+    const object = this.objects.get(id);
+    if (!object) throw kmsErrors.objectNotFound(id);
+    return object;
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  all(): MediaObject[] {
+    return [...this.objects.values()];
+  }
+
+  private register(object: MediaObject): void {
+    this.objects.set(object.id, object);
+    this.serverManager.notifyCreated(object);
+  }
+
+  private unregister(object: MediaObject): void {
+    if (this.objects.get(object.id) !== object) return;
+    this.objects.delete(object.id);
+    for (const listener of this.releaseListeners) listener(object.id);
+    this.serverManager.notifyDestroyed(object.id);
+  }
+
+  /** `create`: resolves the (possibly `kurento.`-qualified) type, validates constructor params, builds the object. */
+  create(type: string, constructorParams: unknown): MediaObject {
+    const name = this.kmd.unqualify(type);
+    const factory = FACTORIES[name];
+    if (!factory || !this.kmd.hasClass(name)) throw kmsErrors.factoryNotFound(type);
+    const params = this.kmd.unmarshalParams(this.kmd.constructorParams(name), constructorParams ?? {}, this);
+    const object = factory.create(this.context, params);
+    this.register(object);
+    return object;
+  }
+
+  /** `invoke`: finds the KMD operation, validates its params, runs it, and marshals the result for the wire. */
+  async invoke(object: MediaObject, operation: string, operationParams: unknown): Promise<unknown> {
+    const resolved = this.kmd.findOperation(object.type, operation);
+    const given = operationParams && typeof operationParams === 'object' ? Object.keys(operationParams).length : 0;
+    if (!resolved) throw kmsErrors.methodNotFound(operation, given);
+    switch (resolved.kind) {
+      case 'getter':
+        this.kmd.unmarshalParams([], operationParams, this);
+        return this.kmd.marshalValue(resolved.property.type, object.getProperty(resolved.property.name));
+      case 'setter': {
+        const params = this.kmd.unmarshalParams([{ name: resolved.property.name, type: resolved.property.type }], operationParams, this);
+        await object.setProperty(resolved.property.name, params[resolved.property.name]);
+        return null;
+      }
+      case 'method': {
+        const params = this.kmd.unmarshalParams(resolved.params, operationParams, this);
+        const implementation = (object as unknown as Record<string, unknown>)[operation];
+        if (typeof implementation !== 'function') {
+          throw new KmsError('NOT_IMPLEMENTED', `${object.type}.${operation} is not implemented by the embedded server`);
+        }
+        const value: unknown = await (implementation as (params: Record<string, unknown>) => unknown).call(object, params);
+        return resolved.returnType === undefined ? null : this.kmd.marshalValue(resolved.returnType, value);
+      }
+    }
+  }
+
+  /** `release`: unknown or already released ids succeed, as in KMS. The ServerManager is never released. */
+  async release(id: string): Promise<void> {
+    const object = this.objects.get(id);
+    if (!object || object === this.serverManager) return;
+    await object.release();
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const object of [...this.objects.values()]) {
+      if (object instanceof MediaPipeline) await object.release();
+    }
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * `npm start`: the one Node process behind Kurento Labs. It serves the production build of the site (building it when
+ * missing or stale) together with the embedded KMS the labs use, prints the URLs, and shuts everything down cleanly on
+ * SIGINT/SIGTERM. `npm run dev` runs the same services with Docusaurus' live-reload dev server instead of the build.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { KmsServer } from './kms/server';
+import { createLogger, parseLogLevel } from './kms/logger';
+import { KMS_OPTIONS_HELP, kmsArgOptions, kmsConfigFrom } from './kms/options';
+import { startAll, stopAll, type Service, type ServiceHealth, type ServiceUrl } from './service';
+import { SiteService } from './site/site-service';
+import { lanAddresses, loadTls } from './site/tls';
+
+const root = path.resolve(__dirname, '..');
+
+function usage(): string {
+  return [
+    'Usage: npm start -- [options]      (npm run dev -- [options] for the live-reload site)',
+    '  --host ADDRESS   address the site listens on (default 127.0.0.1; 0.0.0.0 for a workshop on the LAN)',
+    '  --port N         port of the site (default 3000, or $PORT)',
+    '  --https          workshop mode: https for the site and wss for the KMS (same origin, path /kurento);',
+    '                   a self-signed certificate for localhost and the LAN addresses is made on first start',
+    '  --cert FILE --key FILE   use this certificate instead (PEM)',
+    '  --help           this text',
+    '',
+    KMS_OPTIONS_HELP,
+    '',
+    'Environment: KMS_URL (use that KMS instead of starting the embedded one), ICE_SERVERS (JSON list of RTCIceServer).',
+  ].join('\n');
+}
+
+/** Docusaurus' dev server as a service (live reload; search and the zh-Hans locale need the production build). */
+class DevSiteService implements Service {
+  readonly name = 'site-dev';
+  private child: ChildProcess | undefined;
+
+  constructor(private readonly host: string, private readonly port: number, private readonly env: NodeJS.ProcessEnv) {}
+
+  async start(): Promise<void> {
+    const docusaurus = path.join(root, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs');
+    const child = spawn(process.execPath, [docusaurus, 'start', '--host', this.host, '--port', String(this.port), '--no-open'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...this.env },
+    });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve());
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  }
+
+  async health(): Promise<ServiceHealth> {
+    return this.child && this.child.exitCode === null ? { ok: true, detail: 'dev server running' } : { ok: false, detail: 'not running' };
+  }
+
+  urls(): ServiceUrl[] {
+    return [{ label: 'Site (dev, English)', url: `http://${this.host === '0.0.0.0' ? '127.0.0.1' : this.host}:${this.port}/` }];
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: process.env.PORT ?? '3000' },
+      dev: { type: 'boolean', default: false },
+      https: { type: 'boolean', default: false },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      help: { type: 'boolean', default: false },
+      ...kmsArgOptions,
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage());
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
+  const log = (line: string): void => console.log(`[kurento-labs] ${line}`);
+
+  const anyHost = values.host === '0.0.0.0';
+  const lan = anyHost ? lanAddresses() : [];
+  const siteHosts = [...new Set(['127.0.0.1', 'localhost', ...(anyHost ? lan : [values.host])])];
+  const https = values.https || values.cert !== undefined;
+  const tls = https
+    ? await loadTls({ cert: values.cert, key: values.key, dir: path.join(root, 'var', 'tls'), hosts: siteHosts })
+    : undefined;
+  const scheme = https ? 'https' : 'http';
+  const siteOrigins = siteHosts.map((host) => `${scheme}://${host}:${port}`);
+
+  const services: Service[] = [];
+  const externalKms = process.env.KMS_URL?.trim();
+  let kms: KmsServer | undefined;
+  if (!externalKms) {
+    const { logLevel, ...kmsConfig } = kmsConfigFrom(values, process.env, root);
+    kms = new KmsServer(
+      { ...kmsConfig, allowedOrigins: [...siteOrigins, ...(kmsConfig.allowedOrigins ?? [])] },
+      createLogger('kms', parseLogLevel(logLevel, 'info')),
+    );
+    services.push(kms);
+  } else {
+    log(`KMS_URL is set: the labs use ${externalKms} and the embedded KMS is not started`);
+  }
+
+  // In workshop mode the KMS is reached through the site's own https origin (wss://host:port/kurento): attendees
+  // accept one certificate, and the KMS Origin allow-list names exactly that origin.
+  const runtime = {
+    kmsUrl: externalKms ?? '',
+    iceServers: process.env.ICE_SERVERS ?? '',
+    embeddedKms: kms ? (tls ? { port, path: kms.config.path, secure: true } : { port: kms.config.port, path: kms.config.path, secure: false }) : null,
+  };
+
+  if (values.dev) {
+    services.push(new DevSiteService(values.host, port, { KMS_URL: externalKms ?? '', ICE_SERVERS: runtime.iceServers }));
+  } else {
+    const site = new SiteService({
+      root,
+      buildDir: path.join(root, 'build'),
+      host: values.host,
+      port,
+      log,
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+      ...(anyHost && lan[0] ? { publicHost: lan[0] } : {}),
+    });
+    site.setRuntimeConfig(runtime);
+    if (kms && tls) {
+      const embedded = kms;
+      site.addUpgradeRoute(`/${embedded.config.path}`, (req, socket, head) => embedded.handleUpgrade(req, socket, head));
+    }
+    services.push(site);
+  }
+
+  await startAll(services);
+  console.log('\nKurento Labs is running:');
+  for (const service of services) {
+    for (const { label, url } of service.urls()) console.log(`  ${label.padEnd(22)} ${url}`);
+  }
+  if (tls) {
+    const open = anyHost ? lan.map((address) => `https://${address}:${port}/`) : [`https://${values.host}:${port}/`];
+    console.log('\nWorkshop mode (https):');
+    console.log(`  Attendees open        ${open.join('  or  ') || `https://<this machine's address>:${port}/`}`);
+    console.log(`  KMS for the labs      wss://<same host>:${port}/kurento (same origin as the site)`);
+    if (tls.origin !== 'given') {
+      console.log(`  Certificate           ${tls.certPath} (self-signed, ${tls.origin === 'created' ? 'made now' : 'made on a previous start'})`);
+      console.log('  To trust it: open the URL, choose "Advanced" → "Proceed" once per browser, or import the .crt file');
+      console.log('  into the browser or system trust store (Chromium: Settings → Privacy and security → Security → Manage certificates).');
+    }
+  }
+  console.log('\nPress Ctrl+C to stop.');
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received, stopping…`);
+    void stopAll(services).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[kurento-labs] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

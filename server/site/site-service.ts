@@ -1,0 +1,111 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { Service, ServiceHealth, ServiceUrl } from '../service';
+import { buildSite, buildState } from './build';
+import { createStaticHandler } from './static-files';
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface SiteServiceOptions {
+  root: string;
+  buildDir: string;
+  host: string;
+  port: number;
+  /** PEM certificate and key: serve https (workshop mode). */
+  tls?: { cert: string; key: string };
+  /** The address people open, when it differs from host:port (0.0.0.0 binds, a LAN address is what attendees use). */
+  publicHost?: string;
+  log: (line: string) => void;
+}
+
+/**
+ * Serves the production build of the site, building it first when it is missing or older than its sources, and
+ * hosts the small run-time endpoints (`/labs-runtime.json`) and the WebSocket paths other services attach.
+ */
+export class SiteService implements Service {
+  readonly name = 'site';
+  private server: Server | undefined;
+  private readonly upgrades = new Map<string, UpgradeHandler>();
+  private runtimeConfig: Record<string, unknown> = {};
+
+  constructor(private readonly options: SiteServiceOptions) {}
+
+  get origin(): string {
+    const scheme = this.options.tls ? 'https' : 'http';
+    const host = this.options.publicHost ?? (this.options.host === '0.0.0.0' ? '127.0.0.1' : this.options.host);
+    return `${scheme}://${host}:${this.options.port}`;
+  }
+
+  /** Values the labs read at run time (KMS URL, ICE servers, TURN, application servers). */
+  setRuntimeConfig(config: Record<string, unknown>): void {
+    this.runtimeConfig = { ...this.runtimeConfig, ...config };
+  }
+
+  /** Routes WebSocket upgrades for `path` (exact match, query string allowed) to `handler`. */
+  addUpgradeRoute(path: string, handler: UpgradeHandler): void {
+    this.upgrades.set(path, handler);
+  }
+
+  async start(): Promise<void> {
+    const { root, buildDir, log } = this.options;
+    const state = await buildState(root, buildDir);
+    if (!state.fresh) {
+      log(`building the site (${state.reason}); this takes about a minute the first time…`);
+      await buildSite(root, buildDir, log);
+    }
+    const serveStatic = createStaticHandler(buildDir);
+    const handle = (req: IncomingMessage, res: ServerResponse): void => {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (pathname === '/labs-runtime.json') {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify(this.runtimeConfig));
+        return;
+      }
+      serveStatic(req, res).catch((error: unknown) => {
+        log(`error serving ${pathname}: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    };
+    const server = this.options.tls ? createHttpsServer(this.options.tls, handle) : createHttpServer(handle);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const handler = this.upgrades.get(pathname);
+      if (handler) handler(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`port ${this.options.port} is already in use: stop the other program or start with --port N`)
+            : error,
+        );
+      });
+      server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections?.();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async health(): Promise<ServiceHealth> {
+    return this.server?.listening
+      ? { ok: true, detail: `serving the site at ${this.origin}` }
+      : { ok: false, detail: 'not listening' };
+  }
+
+  urls(): ServiceUrl[] {
+    return [
+      { label: 'Site (English)', url: `${this.origin}/` },
+      { label: 'Site (简体中文)', url: `${this.origin}/zh-Hans/` },
+    ];
+  }
+}

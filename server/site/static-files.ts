@@ -1,0 +1,90 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.xml': 'application/xml',
+  '.woff2': 'font/woff2',
+  '.webm': 'video/webm',
+  '.mp4': 'video/mp4',
+  '.y4m': 'application/octet-stream',
+  '.wasm': 'application/wasm',
+};
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Maps a URL path onto a file of a Docusaurus build made with `trailingSlash: false`: `/docs/intro` is
+ * `docs/intro.html`, `/` and `/zh-Hans/` are `index.html` files, assets are themselves. Paths never leave `root`.
+ */
+export async function resolveBuildFile(root: string, urlPath: string): Promise<string | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const relative = path.posix.normalize(decoded).replace(/^\/+/, '');
+  const base = path.resolve(root, relative);
+  if (base !== root && !base.startsWith(root + path.sep)) return undefined;
+  const candidates = relative === '' || relative.endsWith('/')
+    ? [path.join(base, 'index.html')]
+    : [base, `${base}.html`, path.join(base, 'index.html')];
+  for (const candidate of candidates) {
+    if (await isFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Serves the production build; unknown paths get the site's own 404 page (per locale when it exists). */
+export function createStaticHandler(root: string): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const absoluteRoot = path.resolve(root);
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let file = await resolveBuildFile(absoluteRoot, url.pathname);
+    let status = 200;
+    if (!file) {
+      status = 404;
+      const localized = url.pathname.startsWith('/zh-Hans/') ? path.join(absoluteRoot, 'zh-Hans', '404.html') : undefined;
+      file = localized && (await isFile(localized)) ? localized : path.join(absoluteRoot, '404.html');
+      if (!(await isFile(file))) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+        return;
+      }
+    }
+    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const immutable = /\/assets\//.test(file);
+    res.writeHead(status, {
+      'Content-Type': type,
+      'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  };
+}

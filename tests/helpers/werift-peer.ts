@@ -1,0 +1,108 @@
+/**
+ * A werift RTCPeerConnection in the browser's role (as kurento-utils' WebRtcPeerSendrecv would be): it makes the
+ * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource, and counts what comes back.
+ */
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCIceCandidate } from 'werift';
+import { isVp8KeyframeStart, type RtpSource } from './rtp-source';
+
+export interface ReceivedMedia {
+  videoPackets: number;
+  audioPackets: number;
+  /** Frames completed (marker bit) and key frames started, from the VP8 payload. */
+  videoFrames: number;
+  keyframes: number;
+  firstVideoAt: number | undefined;
+  ssrcs: Set<number>;
+  /** Sequence number gaps seen on the video stream (a glitch a receiver would notice). */
+  sequenceGaps: number;
+}
+
+export class WeriftPeer {
+  readonly pc: RTCPeerConnection;
+  readonly received: ReceivedMedia = {
+    videoPackets: 0,
+    audioPackets: 0,
+    videoFrames: 0,
+    keyframes: 0,
+    firstVideoAt: undefined,
+    ssrcs: new Set(),
+    sequenceGaps: 0,
+  };
+  readonly candidates: RTCIceCandidate[] = [];
+  private readonly videoTrack = new MediaStreamTrack({ kind: 'video' });
+  private readonly audioTrack = new MediaStreamTrack({ kind: 'audio' });
+  private unsubscribe: Array<() => void> = [];
+  private lastVideoSeq: number | undefined;
+
+  constructor(options: { dataChannel?: boolean; h264Only?: boolean } = {}) {
+    this.pc = new RTCPeerConnection({
+      iceServers: [],
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+      iceUseIpv6: false,
+      headerExtensions: { audio: [], video: [] },
+      codecs: {
+        audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
+        video: options.h264Only
+          ? [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, payloadType: 102, parameters: 'packetization-mode=1;profile-level-id=42e01f', rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] })]
+          : [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] })],
+      },
+    });
+    this.pc.addTransceiver(this.videoTrack, { direction: 'sendrecv' });
+    this.pc.addTransceiver(this.audioTrack, { direction: 'sendrecv' });
+    if (options.dataChannel) this.pc.createDataChannel('chat');
+    this.pc.onIceCandidate.subscribe((candidate) => {
+      if (candidate) this.candidates.push(candidate);
+    });
+    this.pc.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((packet) => {
+        this.received.ssrcs.add(packet.header.ssrc);
+        if (track.kind === 'video') {
+          this.received.videoPackets += 1;
+          this.received.firstVideoAt ??= Date.now();
+          if (this.lastVideoSeq !== undefined && ((this.lastVideoSeq + 1) & 0xffff) !== packet.header.sequenceNumber) this.received.sequenceGaps += 1;
+          this.lastVideoSeq = packet.header.sequenceNumber;
+          if (packet.header.marker) this.received.videoFrames += 1;
+          if (isVp8KeyframeStart(packet.payload)) this.received.keyframes += 1;
+        } else {
+          this.received.audioPackets += 1;
+        }
+      });
+    });
+  }
+
+  /** Feeds this peer's outgoing tracks from `source` (each peer rewrites SSRCs itself, as a browser would). */
+  sendFrom(source: RtpSource): void {
+    this.unsubscribe.push(
+      source.onVideo((packet) => this.videoTrack.writeRtp(packet.clone())),
+      source.onAudio((packet) => this.audioTrack.writeRtp(packet.clone())),
+    );
+  }
+
+  async createOffer(): Promise<string> {
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    return offer.sdp;
+  }
+
+  async acceptAnswer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  async addRemoteCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex?: number }): Promise<void> {
+    await this.pc.addIceCandidate(candidate);
+  }
+
+  async close(): Promise<void> {
+    for (const stop of this.unsubscribe) stop();
+    this.unsubscribe = [];
+    await this.pc.close();
+  }
+}
+
+export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Runs the node:test files (`*.test.ts`) under the given folders with tsx, sequentially, and fails when there are none:
+ * an empty suite would pass silently.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+function collect(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) files.push(...collect(full));
+    else if (entry.endsWith('.test.ts')) files.push(full);
+  }
+  return files;
+}
+
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) {
+  console.error('usage: tsx tests/run-node-tests.ts <dir> [dir...]');
+  process.exit(2);
+}
+const files = dirs.flatMap(collect);
+if (files.length === 0) {
+  console.error(`no *.test.ts files under ${dirs.join(', ')}`);
+  process.exit(1);
+}
+// --test-force-exit: kurento-client keeps its 60 s ping timer in module-global state, and with several clients in one
+// process a timer can outlive every client; the tests' own hooks release everything they create.
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
+process.exit(result.status ?? 1);
