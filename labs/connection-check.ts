@@ -3,7 +3,7 @@
  * installation chapter, and what a trainer runs first against the workshop's KMS.
  */
 import type { KurentoClient, MediaPipeline, ServerManager } from 'kurento-client';
-import { call, js, required } from './framework/kurento';
+import { call, create, js, required } from './framework/kurento';
 import type { LabDefinition } from './framework/types';
 
 interface State {
@@ -87,7 +87,8 @@ manager.on('ObjectDestroyed', (event) => console.log('destroyed', event.objectId
 client.create('MediaPipeline', (error, pipeline) => pipeline.release());`,
       run: async (context, state) => {
         const client = required(state.client, 'client');
-        const pipeline = context.own(await call<MediaPipeline>((done) => client.create('MediaPipeline', done)));
+        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+        context.own(pipeline);
         await context.waitForEvent({ lane: 'kms', source: 'serverManager', type: 'ObjectCreated', where: { object: pipeline.id } });
         await call<void>((done) => pipeline.release((error: unknown) => done(error, undefined)));
       },

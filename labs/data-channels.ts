@@ -4,7 +4,7 @@
  */
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { WEBRTC_ICE_EXPECTATIONS } from './framework/expectations';
-import { call, required } from './framework/kurento';
+import { call, create, required } from './framework/kurento';
 import type { LabDefinition, WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 
@@ -42,8 +42,9 @@ export const dataChannels: LabDefinition<State> = {
       run: async (context, state) => {
         state.client = await context.connect();
         const client = state.client;
-        const pipeline = context.own(await call<MediaPipeline>((done) => client.create('MediaPipeline', done)));
-        state.endpoint = await call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', { useDataChannels: true }, done));
+        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+        context.own(pipeline);
+        [state.endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', { useDataChannels: true }, done));
         await context.observe(state.endpoint, 'webRtcEndpoint', ['DataChannelOpened', 'DataChannelClosed', 'IceComponentStateChanged', 'IceCandidateFound', 'IceGatheringDone', 'NewCandidatePairSelected']);
         const endpoint = state.endpoint;
         await call<void>((done) => endpoint.connect(endpoint, (error: unknown) => done(error, undefined)));

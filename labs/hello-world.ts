@@ -5,7 +5,7 @@
  */
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { browserCandidate, call, js, kmsCandidate, required } from './framework/kurento';
+import { browserCandidate, call, create, js, kmsCandidate, required } from './framework/kurento';
 import type { LabDefinition, WebRtcPeer } from './framework/types';
 
 interface State {
@@ -98,10 +98,11 @@ export const helloWorld: LabDefinition<State> = {
 });`,
       run: async (context, state) => {
         const client = required(state.client, 'client');
-        const pipeline = context.own(await call<MediaPipeline>((done) => client.create('MediaPipeline', done)));
+        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+        context.own(pipeline);
         state.pipeline = pipeline;
         await context.observe(pipeline, 'pipeline', []);
-        const endpoint = await call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
+        const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
         state.endpoint = endpoint;
         await context.observe(endpoint, 'webRtcEndpoint', [
           'IceCandidateFound',

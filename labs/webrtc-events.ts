@@ -4,7 +4,7 @@
  */
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, required } from './framework/kurento';
+import { call, create, required } from './framework/kurento';
 import type { LabDefinition, WebRtcPeer } from './framework/types';
 import { ALL_WEBRTC_ENDPOINT_EVENTS, WEBRTC_ENDPOINT_EVENTS, negotiate } from './framework/webrtc';
 
@@ -40,9 +40,10 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       run: async (context, state) => {
         state.client = await context.connect();
         const client = state.client;
-        const pipeline = context.own(await call<MediaPipeline>((done) => client.create('MediaPipeline', done)));
+        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+        context.own(pipeline);
         state.pipeline = pipeline;
-        state.endpoint = await call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
+        [state.endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
         await context.observe(state.endpoint, 'webRtcEndpoint', ALL_WEBRTC_ENDPOINT_EVENTS);
       },
     },

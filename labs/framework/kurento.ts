@@ -11,6 +11,22 @@ export function call<T>(invoke: (callback: (error: unknown, result: T) => void) 
   });
 }
 
+/**
+ * Creates a KMS object; resolves, once KMS confirmed it, with `[object]` — the real kurento-client object — or rejects
+ * with KMS' error. kurento-client 7.3 hands callbacks and promises a plain copy of the object, which is no longer
+ * `instanceof MediaObject`: passed as a parameter (`dispatcher.setSource(port)`) the copy is sent as JSON instead of
+ * its id, and KMS refuses it. The object returned by `create()` itself is the real one; it travels in an array
+ * because it is thenable, and a promise resolved with a thenable would unwrap it into the copy again.
+ */
+export function create<T extends object>(factory: (callback: (error: unknown) => void) => T): Promise<[T]> {
+  return new Promise<[T]>((resolve, reject) => {
+    const object: T = factory((error) => {
+      if (error) reject(error);
+      else resolve([object]);
+    });
+  });
+}
+
 /** A plain RTCIceCandidateInit from the candidate KMS sends in IceCandidateFound (which carries __module__/__type__). */
 export function browserCandidate(candidate: { candidate: string; sdpMid: string; sdpMLineIndex: number }): RTCIceCandidateInit {
   return { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex };

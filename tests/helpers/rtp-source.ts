@@ -124,3 +124,10 @@ export function isVp8KeyframeStart(payload: Buffer): boolean {
   const header = payload[offset];
   return header !== undefined && (header & 0x01) === 0;
 }
+
+/** Frame size from the start of a VP8 key frame (RFC 6386 §9.1: start code 9d 01 2a, then 14-bit width and height). */
+export function vp8KeyframeSize(payload: Buffer): { width: number; height: number } | undefined {
+  const start = payload.indexOf(Buffer.from([0x9d, 0x01, 0x2a]));
+  if (start < 0 || start + 7 > payload.length) return undefined;
+  return { width: payload.readUInt16LE(start + 3) & 0x3fff, height: payload.readUInt16LE(start + 5) & 0x3fff };
+}

@@ -3,7 +3,7 @@
  * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource, and counts what comes back.
  */
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCIceCandidate } from 'werift';
-import { isVp8KeyframeStart, type RtpSource } from './rtp-source';
+import { isVp8KeyframeStart, vp8KeyframeSize, type RtpSource } from './rtp-source';
 
 export interface ReceivedMedia {
   videoPackets: number;
@@ -15,6 +15,8 @@ export interface ReceivedMedia {
   ssrcs: Set<number>;
   /** Sequence number gaps seen on the video stream (a glitch a receiver would notice). */
   sequenceGaps: number;
+  /** Width x height of each key frame received, with its arrival time: tells sources of different sizes apart. */
+  keyframeSizes: Array<{ width: number; height: number; at: number }>;
 }
 
 export class WeriftPeer {
@@ -27,7 +29,10 @@ export class WeriftPeer {
     firstVideoAt: undefined,
     ssrcs: new Set(),
     sequenceGaps: 0,
+    keyframeSizes: [],
   };
+  /** RTCP PLI received for the video this peer sends (keyframe requests reaching the sender). */
+  pliReceived = 0;
   readonly candidates: RTCIceCandidate[] = [];
   private readonly videoTrack = new MediaStreamTrack({ kind: 'video' });
   private readonly audioTrack = new MediaStreamTrack({ kind: 'audio' });
@@ -62,7 +67,11 @@ export class WeriftPeer {
           if (this.lastVideoSeq !== undefined && ((this.lastVideoSeq + 1) & 0xffff) !== packet.header.sequenceNumber) this.received.sequenceGaps += 1;
           this.lastVideoSeq = packet.header.sequenceNumber;
           if (packet.header.marker) this.received.videoFrames += 1;
-          if (isVp8KeyframeStart(packet.payload)) this.received.keyframes += 1;
+          if (isVp8KeyframeStart(packet.payload)) {
+            this.received.keyframes += 1;
+            const size = vp8KeyframeSize(packet.payload);
+            if (size) this.received.keyframeSizes.push({ ...size, at: Date.now() });
+          }
         } else {
           this.received.audioPackets += 1;
         }
@@ -76,6 +85,23 @@ export class WeriftPeer {
       source.onVideo((packet) => this.videoTrack.writeRtp(packet.clone())),
       source.onAudio((packet) => this.audioTrack.writeRtp(packet.clone())),
     );
+  }
+
+  /** Counts the PLIs that reach this peer for the video it sends (call once the connection is up). */
+  countKeyframeRequests(): void {
+    const dtls = this.pc.dtlsTransports[0];
+    const ssrc = this.pc.getTransceivers().find((t) => t.kind === 'video')?.sender.ssrc;
+    dtls?.onRtcp.subscribe((packet) => {
+      const feedback = (packet as { type: number; feedback?: { count?: number; mediaSsrc?: number } }).feedback;
+      if (packet.type === 206 && feedback?.count === 1 && feedback.mediaSsrc === ssrc) this.pliReceived += 1;
+    });
+  }
+
+  /** Asks the server for a key frame of the video this peer receives, as a browser's decoder would. */
+  requestKeyframe(): void {
+    const transceiver = this.pc.getTransceivers().find((t) => t.kind === 'video');
+    const ssrc = [...this.received.ssrcs][0];
+    if (transceiver && ssrc !== undefined) void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
   }
 
   async createOffer(): Promise<string> {
