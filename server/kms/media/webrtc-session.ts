@@ -172,6 +172,24 @@ export function stripCandidates(sdp: string): string {
     .join('\r\n');
 }
 
+/**
+ * werift's ICE servers from KMS' settings: stunServerAddress/stunServerPort, and turnURL
+ * (`user:password@ip:port?transport=udp|tcp|tls`; TLS is a `turns:` URL for werift).
+ */
+export function iceServerConfig(ice: IceSettings): {
+  iceServers: Array<{ urls: string; username?: string; credential?: string }>;
+  turnTransport: 'udp' | 'tcp' | 'tls' | undefined;
+} {
+  const iceServers: Array<{ urls: string; username?: string; credential?: string }> = [];
+  if (ice.stunServerAddress) iceServers.push({ urls: `stun:${ice.stunServerAddress}:${ice.stunServerPort ?? 3478}` });
+  const turn = ice.turnUrl ? parseTurnUrl(ice.turnUrl) : undefined;
+  if (turn) {
+    const urls = turn.transport === 'tls' ? `turns:${turn.address}:${turn.port}?transport=tcp` : `turn:${turn.address}:${turn.port}?transport=${turn.transport}`;
+    iceServers.push({ urls, username: turn.user, credential: turn.password });
+  }
+  return { iceServers, turnTransport: turn?.transport };
+}
+
 function mapIceState(state: string): IceComponentState | undefined {
   switch (state) {
     case 'checking':
@@ -275,12 +293,7 @@ export class WebRtcSession {
 
   private createPeerConnection(codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): RTCPeerConnection {
     const ice = this.options.ice();
-    const iceServers: Array<{ urls: string; username?: string; credential?: string }> = [];
-    if (ice.stunServerAddress) iceServers.push({ urls: `stun:${ice.stunServerAddress}:${ice.stunServerPort ?? 3478}` });
-    const turn = ice.turnUrl ? parseTurnUrl(ice.turnUrl) : undefined;
-    if (turn) {
-      iceServers.push({ urls: `turn:${turn.address}:${turn.port}?transport=${turn.transport}`, username: turn.user, credential: turn.password });
-    }
+    const { iceServers, turnTransport } = iceServerConfig(ice);
     const interfaces = ice.networkInterfaces
       ?.split(',')
       .map((name) => name.trim())
@@ -294,7 +307,7 @@ export class WebRtcSession {
       iceUseIpv6: false,
       iceUseTcp: ice.iceTcp ?? false,
       iceInterfaceAddresses: interfaces && interfaces.length > 0 ? Object.fromEntries(interfaces.map((name) => [name, undefined])) : undefined,
-      turnTransport: turn?.transport,
+      turnTransport,
       bundlePolicy: 'max-bundle',
       headerExtensions: { audio: [], video: [] },
     });
@@ -604,6 +617,10 @@ export class WebRtcSession {
     if (this.gatheringRequested) return;
     this.gatheringRequested = true;
     this.setIceState('GATHERING');
+    // setStunServerAddress/setStunServerPort/setTurnUrl may come after processOffer/generateOffer, as long as they come
+    // before gatherCandidates (as in KMS): hand werift the servers as they are now. It applies them to the transports
+    // that have not gathered yet, which is all of them until applyLocal() below.
+    if (this.pc && !this.localApplied) this.pc.setConfiguration(iceServerConfig(this.options.ice()));
     await this.applyLocal();
     if (this.pc?.iceGatheringState === 'complete') this.reportGatheringDone();
     await this.flushRemoteCandidates();

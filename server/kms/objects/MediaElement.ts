@@ -1,5 +1,6 @@
 import { KmsError } from '../errors';
-import { MediaNode, MEDIA_KINDS, type MediaKind, type MediaLink, type RtpKind } from '../media/graph';
+import { MediaNode, MEDIA_KINDS, type MediaKind, type MediaLink, type RtpCodec, type RtpKind, type RtpUnit } from '../media/graph';
+import { Transcoder, canTranscodeTo } from '../media/ffmpeg/transcoder';
 import { MediaObject, type ObjectContext, type PropertyAccess } from './MediaObject';
 import type { MediaPipeline } from './MediaPipeline';
 
@@ -33,6 +34,8 @@ export abstract class MediaElement extends MediaObject {
   readonly node: MediaNode;
   readonly mediaPipeline: MediaPipeline;
   private readonly transcoding = new Map<RtpKind, boolean>();
+  /** Transcoding branches of this element's output, per media type and codec pair, with the sinks they feed. */
+  private readonly branches = new Map<string, { transcoder: Transcoder; consumers: Set<MediaElement> }>();
   private encoderBitrate = 300000;
   private minEncoderBitrate = 0;
   private maxEncoderBitrate = 0;
@@ -83,6 +86,52 @@ export abstract class MediaElement extends MediaObject {
       mediaType: kind,
     });
   }
+
+  /**
+   * A sink that cannot take this element's `kind` in `from` joins (or makes) the branch that transcodes it to `to`,
+   * as KMS' agnosticbin does; MediaTranscodingStateChanged TRANSCODING is raised here, on the source. Returns the
+   * branch to push the original packets into, or undefined when no transcoder can make `to`.
+   */
+  transcodeFor(sink: MediaElement, kind: RtpKind, from: RtpCodec, to: RtpCodec): Transcoder | undefined {
+    const key = `${kind}:${from.name}:${to.name}`.toUpperCase();
+    const existing = this.branches.get(key);
+    if (existing) {
+      existing.consumers.add(sink);
+      return existing.transcoder;
+    }
+    if (!canTranscodeTo(to)) return undefined;
+    const consumers = new Set<MediaElement>([sink]);
+    const transcoder = new Transcoder(kind, from, to, {
+      output: (unit) => {
+        for (const consumer of consumers) consumer.receiveTranscoded(unit);
+      },
+      failure: (exit) => {
+        this.branches.delete(key);
+        this.raiseError('STREAM_ERROR_FAILED', `transcoder ${from.name} → ${to.name} stopped: ${exit.stderr.trim().split('\n').at(-1) ?? `exit ${exit.code}`}`, 0);
+      },
+    });
+    this.branches.set(key, { transcoder, consumers });
+    this.context.log.info(`${this.type} ${this.shortId}: transcoding ${kind} ${from.name} → ${to.name} for ${sink.type} ${sink.shortId}`);
+    transcoder.start().catch((error: unknown) => this.raiseError('UNEXPECTED_ELEMENT_ERROR', `transcoder did not start: ${String(error)}`, 0));
+    // The decoder needs a key frame to start from.
+    if (kind === 'VIDEO') this.node.requestKeyframe('VIDEO');
+    this.reportTranscoding(kind, true);
+    return transcoder;
+  }
+
+  /** `sink` no longer takes transcoded media from this element; branches nobody uses stop. */
+  leaveTranscoding(sink: MediaElement): void {
+    for (const [key, branch] of this.branches) {
+      branch.consumers.delete(sink);
+      if (branch.consumers.size === 0) {
+        this.branches.delete(key);
+        void branch.transcoder.stop();
+      }
+    }
+  }
+
+  /** Transcoded media for this element (sinks that send media somewhere override it). */
+  receiveTranscoded(_unit: RtpUnit): void {}
 
   // KMD: connect / disconnect -----------------------------------------------------------------------------------------
 
@@ -183,6 +232,9 @@ export abstract class MediaElement extends MediaObject {
       if (sink) this.disconnect({ sink, mediaType: link.kind, sourceMediaDescription: link.sourceDescription, sinkMediaDescription: link.sinkDescription });
     }
     this.node.dispose();
+    for (const branch of this.branches.values()) await branch.transcoder.stop();
+    this.branches.clear();
+    for (const element of this.mediaPipeline.elements) if (element !== this) element.leaveTranscoding(this);
     this.mediaPipeline.elements.delete(this);
   }
 }

@@ -1,6 +1,6 @@
 import { KmsError } from '../errors';
 import { parseTurnUrl } from '../config';
-import type { MediaKind, MediaLink, MediaUnit, RtpKind } from '../media/graph';
+import type { MediaKind, MediaLink, MediaUnit, RtpKind, RtpUnit } from '../media/graph';
 import { WebRtcSession, type DtlsState, type IceCandidateInit, type IceComponentState } from '../media/webrtc-session';
 import type { StatsEntry } from './MediaElement';
 import type { ObjectContext, PropertyAccess } from './MediaObject';
@@ -255,19 +255,30 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
       }
       this.lastSourceSsrc.set(unit.kind, ssrc);
     }
+    const source = this.pipeline.elementOf(link.source);
     if (this.session.sendRtp(unit.kind, unit.packet, unit.codec)) {
-      this.pipeline.elementOf(link.source)?.reportTranscoding(unit.kind, false);
+      source?.reportTranscoding(unit.kind, false);
+      return;
+    }
+    // Another codec than the browser negotiated: through a transcoding branch of the source, as KMS does.
+    const wanted = this.session.codec(unit.kind);
+    const branch = source && wanted ? source.transcodeFor(this, unit.kind, unit.codec, wanted) : undefined;
+    if (branch) {
+      branch.push(unit.packet);
       return;
     }
     this.dropped.codecMismatch += 1;
     if (!this.mismatchLogged.has(link)) {
       this.mismatchLogged.add(link);
-      const wanted = this.session.codec(unit.kind);
       this.context.log.warn(
         `${unit.kind} from ${link.source.label} is ${unit.codec.name} but ${this.shortId} negotiated ${wanted?.name ?? 'nothing'}; ` +
-          'no transcoder on this link, packets are dropped',
+          'no transcoder can make that codec, packets are dropped',
       );
     }
+  }
+
+  override receiveTranscoded(unit: RtpUnit): void {
+    this.session.sendRtp(unit.kind, unit.packet, unit.codec);
   }
 
   private requestBrowserKeyframe(kind: RtpKind, force = false): void {

@@ -1,0 +1,260 @@
+/**
+ * Codec work runs in ffmpeg (Debian): one supervised child process per job, fed and drained over loopback RTP.
+ * Every process starts from an argument array (never a shell string), its stderr tail is kept for the error report,
+ * and it is stopped on release: SIGINT first (ffmpeg then finishes its file: trailer, cues), SIGKILL after a grace
+ * period.
+ *
+ * Why ffmpeg rather than GStreamer (which Kurento itself is built on): one well-kept command-line tool does all four
+ * jobs here (record, play, transcode, mix) with recipes measured on this kind of machine (transcode 9-15 % of a core,
+ * a 2x2 composite ~38 %), and its filters cover the GStreamerFilter allow-list (videoflip → hflip/vflip/transpose,
+ * videobalance → eq/hue). Recipes are written as argument arrays in the jobs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { RtpPacket } from 'werift';
+import type { RtpCodec } from '../graph';
+
+export const FFMPEG = process.env.KMS_FFMPEG ?? 'ffmpeg';
+export const FFPROBE = process.env.KMS_FFPROBE ?? 'ffprobe';
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last lines ffmpeg printed, for the Error event. */
+  stderr: string;
+  /** True when we asked it to stop. */
+  requested: boolean;
+}
+
+/** One ffmpeg process. */
+export class FfmpegWorker {
+  private child: ChildProcess | undefined;
+  private stderrTail = '';
+  private stopRequested = false;
+  readonly exited: Promise<WorkerExit>;
+  private resolveExit!: (exit: WorkerExit) => void;
+
+  constructor(readonly label: string, private readonly args: readonly string[]) {
+    this.exited = new Promise((resolve) => {
+      this.resolveExit = resolve;
+    });
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  start(): void {
+    if (this.child) return;
+    const child = spawn(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...this.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
+    });
+    child.on('error', (error) => {
+      this.stderrTail += `\n${error.message}`;
+      this.resolveExit({ code: null, signal: null, stderr: this.stderrTail, requested: this.stopRequested });
+    });
+    child.on('exit', (code, signal) => {
+      this.resolveExit({ code, signal, stderr: this.stderrTail, requested: this.stopRequested });
+    });
+  }
+
+  /** Asks ffmpeg to finish (SIGINT), then kills it if it is still there after `graceMs`. */
+  async stop(graceMs = 3000): Promise<WorkerExit> {
+    this.stopRequested = true;
+    const child = this.child;
+    if (!child || !this.running) return this.exited;
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    timer.unref();
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return exit;
+  }
+
+  /** Kills at once (release of an element whose output nobody needs to finish). */
+  async kill(): Promise<WorkerExit> {
+    this.stopRequested = true;
+    if (this.child && this.running) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}
+
+/** A free even UDP port on loopback whose next port is free too (RTP and RTCP), for ffmpeg to listen on. */
+export async function freeRtpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const probe = createSocket('udp4');
+    probe.bind(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const port = probe.address().port;
+    probe.close();
+    const even = port % 2 === 0 ? port : port + 1;
+    if (even + 1 > 65535) continue;
+    const [a, b] = [createSocket('udp4'), createSocket('udp4')];
+    try {
+      await Promise.all([bindExact(a, even), bindExact(b, even + 1)]);
+      return even;
+    } catch {
+      // taken meanwhile: try another
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+  throw new Error('no free UDP port pair on loopback');
+}
+
+function bindExact(socket: Socket, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', () => resolve());
+  });
+}
+
+/** One media section of an SDP that tells ffmpeg what arrives on a port. */
+export interface SdpStream {
+  kind: 'audio' | 'video';
+  port: number;
+  payloadType: number;
+  codec: RtpCodec;
+}
+
+export function sdpFor(streams: readonly SdpStream[]): string {
+  const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=Kurento Labs codec worker', 'c=IN IP4 127.0.0.1', 't=0 0'];
+  for (const stream of streams) {
+    lines.push(`m=${stream.kind} ${stream.port} RTP/AVP ${stream.payloadType}`);
+    const channels = stream.codec.channels ? `/${stream.codec.channels}` : '';
+    lines.push(`a=rtpmap:${stream.payloadType} ${stream.codec.name}/${stream.codec.clockRate}${channels}`);
+    if (stream.codec.parameters) lines.push(`a=fmtp:${stream.payloadType} ${stream.codec.parameters}`);
+    lines.push('a=recvonly');
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** A private temporary folder for SDP files, removed with the job. */
+export class WorkDir {
+  private dir: string | undefined;
+
+  async file(name: string, content: string): Promise<string> {
+    this.dir ??= await mkdtemp(path.join(os.tmpdir(), 'kurento-labs-'));
+    const file = path.join(this.dir, name);
+    await writeFile(file, content);
+    return file;
+  }
+
+  async remove(): Promise<void> {
+    const dir = this.dir;
+    this.dir = undefined;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Input options every RTP/SDP input needs (short probing, or inputs opened later lose packets). */
+export function sdpInputArgs(sdpFile: string): string[] {
+  return ['-protocol_whitelist', 'file,udp,rtp', '-analyzeduration', '500000', '-probesize', '100000', '-reorder_queue_size', '64', '-f', 'sdp', '-i', sdpFile];
+}
+
+/** Sends RTP packets to an ffmpeg input port. */
+export class RtpOut {
+  private readonly socket = createSocket('udp4');
+  sent = 0;
+
+  constructor(private readonly port: number) {
+    this.socket.unref();
+  }
+
+  send(packet: RtpPacket): void {
+    const buffer = packet.serialize();
+    this.sent += 1;
+    this.socket.send(buffer, this.port, '127.0.0.1');
+  }
+
+  close(): void {
+    try {
+      this.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Receives the RTP ffmpeg writes (`-f rtp rtp://127.0.0.1:<port>`). */
+export class RtpIn {
+  private socket: Socket | undefined;
+  port = 0;
+  received = 0;
+
+  constructor(private readonly onPacket: (packet: RtpPacket) => void) {}
+
+  async open(): Promise<number> {
+    const port = await freeRtpPort();
+    const socket = createSocket('udp4');
+    await bindExact(socket, port);
+    socket.on('message', (data) => {
+      // ffmpeg also sends RTCP to port + 1; only RTP arrives here.
+      let packet: RtpPacket;
+      try {
+        packet = RtpPacket.deSerialize(data);
+      } catch {
+        return;
+      }
+      this.received += 1;
+      this.onPacket(packet);
+    });
+    socket.unref();
+    this.socket = socket;
+    this.port = port;
+    return port;
+  }
+
+  close(): void {
+    try {
+      this.socket?.close();
+    } catch {
+      // already closed
+    }
+    this.socket = undefined;
+  }
+}
+
+export interface ProbeResult {
+  durationMs: number | undefined;
+  seekable: boolean;
+  video?: { codec: string; width: number; height: number };
+  audio?: { codec: string; sampleRate: number; channels: number };
+}
+
+/** ffprobe, for the player's getVideoInfo and for checking recordings. */
+export async function probe(input: string): Promise<ProbeResult> {
+  const child = spawn(FFPROBE, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', input], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(err.trim() || `ffprobe exited with ${code}`);
+  const json = JSON.parse(out) as {
+    format?: { duration?: string; format_name?: string };
+    streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; sample_rate?: string; channels?: number }>;
+  };
+  const video = json.streams?.find((stream) => stream.codec_type === 'video');
+  const audio = json.streams?.find((stream) => stream.codec_type === 'audio');
+  const duration = Number(json.format?.duration);
+  const result: ProbeResult = { durationMs: Number.isFinite(duration) ? Math.round(duration * 1000) : undefined, seekable: Number.isFinite(duration) };
+  if (video) result.video = { codec: String(video.codec_name), width: video.width ?? 0, height: video.height ?? 0 };
+  if (audio) result.audio = { codec: String(audio.codec_name), sampleRate: Number(audio.sample_rate ?? 0), channels: audio.channels ?? 0 };
+  return result;
+}
