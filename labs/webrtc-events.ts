@@ -82,8 +82,8 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       id: 'media',
       title: { en: 'Media flows: MediaStateChanged, MediaFlow events', 'zh-Hans': '媒体开始流动：MediaStateChanged 与 MediaFlow 事件' },
       explain: {
-        en: 'MediaFlowOut/In FLOWING per media type when the first packets pass; MediaStateChanged CONNECTED when RTCP from the browser arrives; about 2 s after you press Stop, NOT_FLOWING follows.',
-        'zh-Hans': '第一批数据包通过时，每种媒体类型都会触发 MediaFlowOut/In FLOWING；收到浏览器的 RTCP 时触发 MediaStateChanged CONNECTED；按下“停止”约 2 秒后会出现 NOT_FLOWING。',
+        en: 'MediaFlowOut/In FLOWING per media type when the first packets pass; MediaStateChanged CONNECTED when RTCP from the browser arrives. Were the browser to stop sending while the pipeline lives (a muted track, a lost network), NOT_FLOWING would follow 2 to 4 s later; Stop and Reset release the pipeline, which ends its events.',
+        'zh-Hans': '第一批数据包通过时，每种媒体类型都会触发 MediaFlowOut/In FLOWING；收到浏览器的 RTCP 时触发 MediaStateChanged CONNECTED。如果在管道仍存在时浏览器停止发送（轨道被静音、网络中断），2 到 4 秒后会出现 NOT_FLOWING；而“停止”和“重置”会释放管道，管道的事件也随之结束。',
       },
       code: () => `webRtcEp.on('MediaStateChanged', (event) => console.log(event.oldState, '→', event.newState));`,
       run: async (context) => {

@@ -83,7 +83,11 @@ export function kmsConfigFrom(args: KmsArgs, env: NodeJS.ProcessEnv, root: strin
     config.turnUrl = turn;
   }
   const external = pick('external-ipv4', 'KMS_EXTERNAL_IPV4');
-  if (external) config.externalIPv4 = external;
+  if (external) {
+    // The Docker image of KMS also takes "auto" (it asks a public service); the embedded KMS works offline.
+    if (!/^(\d{1,3}\.){3}\d{1,3}$/.test(external)) throw new Error(`--external-ipv4 must be an IPv4 address, not "${external}"`);
+    config.externalIPv4 = external;
+  }
   const interfaces = pick('network-interfaces', 'KMS_NETWORK_INTERFACES');
   if (interfaces) config.networkInterfaces = interfaces;
   const minPort = integer('--min-port', pick('min-port', 'KMS_MIN_PORT'), 1024, 65535);

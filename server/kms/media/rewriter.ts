@@ -11,7 +11,6 @@ export class StreamRewriter {
   private tsOffset = 0;
   private lastSeq: number | undefined;
   private lastTs: number | undefined;
-  private lastSourceTs: number | undefined;
 
   constructor(
     readonly ssrc: number,
@@ -28,7 +27,6 @@ export class StreamRewriter {
         this.tsOffset = (this.lastTs + this.switchStep - header.timestamp) >>> 0;
       }
       this.sourceSsrc = header.ssrc;
-      this.lastSourceTs = undefined;
     }
     const out = packet.clone();
     out.header.ssrc = this.ssrc;
@@ -39,13 +37,15 @@ export class StreamRewriter {
     out.header.timestamp = (header.timestamp + this.tsOffset) >>> 0;
     this.lastSeq = out.header.sequenceNumber;
     this.lastTs = out.header.timestamp;
-    this.lastSourceTs = header.timestamp;
     return out;
   }
 
-  /** Leaves a gap of `ms` in the timestamps from the next packet on (used by the recorder to drop a pause). */
-  get lastTimestamp(): number | undefined {
-    return this.lastSourceTs;
+  /**
+   * The next packet continues the stream as if it followed the last one directly (sequence + 1, timestamp + one
+   * step), whatever its own numbers: used when a recording resumes after a pause, so the pause leaves no gap.
+   */
+  discontinuity(): void {
+    this.sourceSsrc = undefined;
   }
 }
 

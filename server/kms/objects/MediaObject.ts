@@ -22,7 +22,7 @@ export interface Tag {
   value: string;
 }
 
-/** A getter/setter pair backing a KMD property. */
+/** A getter/setter pair backing a KMD property (the getter may answer asynchronously). */
 export interface PropertyAccess {
   get(): unknown;
   set?(value: unknown): void | Promise<void>;

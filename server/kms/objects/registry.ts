@@ -12,6 +12,8 @@ import { PassThrough } from './PassThrough';
 import { ServerManager, SERVER_MANAGER_ID } from './ServerManager';
 import { WebRtcEndpoint, type WebRtcEndpointParams } from './WebRtcEndpoint';
 import { Dispatcher, DispatcherOneToMany, HubPort, type Hub } from './Hub';
+import { PlayerEndpoint, type PlayerEndpointParams } from './PlayerEndpoint';
+import { RecorderEndpoint, type RecorderEndpointParams } from './RecorderEndpoint';
 
 type Factory = (context: ObjectContext, params: Record<string, unknown>) => MediaObject;
 
@@ -26,6 +28,8 @@ const FACTORIES: Record<string, { module: KmdModuleName; create: Factory }> = {
     module: 'elements',
     create: (context, params) => new DispatcherOneToMany(context, params as { mediaPipeline: MediaPipeline }),
   },
+  RecorderEndpoint: { module: 'elements', create: (context, params) => new RecorderEndpoint(context, params as unknown as RecorderEndpointParams) },
+  PlayerEndpoint: { module: 'elements', create: (context, params) => new PlayerEndpoint(context, params as unknown as PlayerEndpointParams) },
 };
 
 export type EventListener = (source: MediaObject, event: string, data: Record<string, unknown>) => void;
@@ -122,7 +126,7 @@ export class ObjectRegistry implements ObjectResolver {
     switch (resolved.kind) {
       case 'getter':
         this.kmd.unmarshalParams([], operationParams, this);
-        return this.kmd.marshalValue(resolved.property.type, object.getProperty(resolved.property.name));
+        return this.kmd.marshalValue(resolved.property.type, await object.getProperty(resolved.property.name));
       case 'setter': {
         const params = this.kmd.unmarshalParams([{ name: resolved.property.name, type: resolved.property.type }], operationParams, this);
         await object.setProperty(resolved.property.name, params[resolved.property.name]);

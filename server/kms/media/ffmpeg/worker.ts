@@ -72,16 +72,22 @@ export class FfmpegWorker {
     });
   }
 
-  /** Asks ffmpeg to finish (SIGINT), then kills it if it is still there after `graceMs`. */
-  async stop(graceMs = 3000): Promise<WorkerExit> {
+  /**
+   * Asks ffmpeg to finish its output (trailer, index) and waits. SIGINT ends ffmpeg's main loop at the next input
+   * packet, and a read blocked on a silent RTP input never gets there (a second SIGINT would abort the trailer too):
+   * `nudge` sends input packets meanwhile. SIGKILL after `graceMs`.
+   */
+  async stop(graceMs = 3000, nudge?: () => void): Promise<WorkerExit> {
     this.stopRequested = true;
     const child = this.child;
     if (!child || !this.running) return this.exited;
     child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    timer.unref();
+    const nudging = nudge ? setInterval(nudge, 50) : undefined;
+    const last = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    last.unref();
     const exit = await this.exited;
-    clearTimeout(timer);
+    if (nudging) clearInterval(nudging);
+    clearTimeout(last);
     return exit;
   }
 
@@ -257,4 +263,32 @@ export async function probe(input: string): Promise<ProbeResult> {
   if (video) result.video = { codec: String(video.codec_name), width: video.width ?? 0, height: video.height ?? 0 };
   if (audio) result.audio = { codec: String(audio.codec_name), sampleRate: Number(audio.sample_rate ?? 0), channels: audio.channels ?? 0 };
   return result;
+}
+
+/**
+ * Waits until ffmpeg listens on an RTP input (its RTCP port answers no "port unreachable"), so that the first packets
+ * of a recording are not sent into the void. Probes with an empty RTCP receiver report, which ffmpeg ignores.
+ */
+export async function waitUntilListening(rtpPort: number, timeoutMs = 5000): Promise<boolean> {
+  const socket = createSocket('udp4');
+  let refused = false;
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ECONNREFUSED') refused = true;
+  });
+  await new Promise<void>((resolve) => socket.connect(rtpPort + 1, '127.0.0.1', () => resolve()));
+  const probe = Buffer.from([0x80, 0xc9, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00]);
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  try {
+    while (Date.now() < deadline) {
+      refused = false;
+      socket.send(probe);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      quiet = refused ? 0 : quiet + 1;
+      if (quiet >= 3) return true;
+    }
+    return false;
+  } finally {
+    socket.close();
+  }
 }

@@ -1,0 +1,193 @@
+/**
+ * A recording: RTP in over loopback, a WebM or MP4 file out, written by ffmpeg. WebM keeps VP8 and Opus as they
+ * arrive (no re-encoding); MP4 needs H.264 and AAC, so VP8 and Opus are transcoded there. Video starts at a key
+ * frame; a pause drops media and leaves no gap in the file; finish() makes ffmpeg write its trailer.
+ */
+import type { RtpPacket } from 'werift';
+import type { RtpCodec, RtpKind } from '../graph';
+import { StreamRewriter, isKeyframeStart } from '../rewriter';
+import { FfmpegWorker, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type SdpStream, type WorkerExit } from './worker';
+
+export type Container = 'webm' | 'mp4';
+
+export interface RecordingOptions {
+  file: string;
+  container: Container;
+  /** Codecs of the streams to record; a kind left undefined is not recorded. */
+  video?: RtpCodec;
+  audio?: RtpCodec;
+}
+
+export interface RecordingEvents {
+  /** A key frame is needed (start, resume): ask the source. */
+  keyframeNeeded(): void;
+  /** ffmpeg failed; `type` is a KMS error type (RESOURCE_ERROR_OPEN, RESOURCE_ERROR_NO_SPACE_LEFT, STREAM_ERROR_FAILED). */
+  failure(type: string, description: string): void;
+}
+
+/** Seconds of media kept while ffmpeg starts; older packets are dropped. */
+const MAX_BUFFER_PACKETS = 2000;
+
+function videoArgs(container: Container, codec: RtpCodec): { args: string[]; transcoding: boolean } {
+  const name = codec.name.toUpperCase();
+  if (container === 'webm') {
+    if (name === 'VP8' || name === 'VP9') return { args: ['-c:v', 'copy'], transcoding: false };
+    return { args: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '1000k'], transcoding: true };
+  }
+  if (name === 'H264') return { args: ['-c:v', 'copy'], transcoding: false };
+  return { args: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-threads', '1', '-b:v', '1000k'], transcoding: true };
+}
+
+function audioArgs(container: Container, codec: RtpCodec): { args: string[]; transcoding: boolean } {
+  const name = codec.name.toUpperCase();
+  if (container === 'webm') {
+    if (name === 'OPUS') return { args: ['-c:a', 'copy'], transcoding: false };
+    return { args: ['-c:a', 'libopus', '-b:a', '48k'], transcoding: true };
+  }
+  return { args: ['-c:a', 'aac', '-b:a', '96k'], transcoding: true };
+}
+
+/** Classifies an ffmpeg failure into the error types of KMS' recorder. */
+export function classifyFailure(stderr: string): string {
+  if (/No space left/i.test(stderr)) return 'RESOURCE_ERROR_NO_SPACE_LEFT';
+  if (/Permission denied|No such file or directory|Could not open|Read-only file system/i.test(stderr)) return 'RESOURCE_ERROR_OPEN';
+  return 'STREAM_ERROR_FAILED';
+}
+
+export class RecordingJob {
+  private worker: FfmpegWorker | undefined;
+  private readonly dir = new WorkDir();
+  private readonly outs = new Map<RtpKind, RtpOut>();
+  private readonly rewriters = new Map<RtpKind, StreamRewriter>();
+  private readonly buffer: Array<{ kind: RtpKind; packet: RtpPacket }> = [];
+  /** The last packet written per media type, to nudge ffmpeg's read loop while it finishes. */
+  private readonly lastWritten = new Map<RtpKind, RtpPacket>();
+  private ready = false;
+  private waitingKeyframe = true;
+  private paused = false;
+  private finished = false;
+  /** Which streams go through an encoder (for MediaTranscodingStateChanged). */
+  readonly transcoding: Record<RtpKind, boolean> = { AUDIO: false, VIDEO: false };
+
+  constructor(private readonly options: RecordingOptions, private readonly events: RecordingEvents) {}
+
+  get kinds(): RtpKind[] {
+    return [...(this.options.video ? (['VIDEO'] as const) : []), ...(this.options.audio ? (['AUDIO'] as const) : [])];
+  }
+
+  async start(): Promise<void> {
+    const { video, audio, container, file } = this.options;
+    const streams: SdpStream[] = [];
+    const args: string[] = [];
+    if (video) {
+      const port = await freeRtpPort();
+      streams.push({ kind: 'video', port, payloadType: 96, codec: video });
+      this.outs.set('VIDEO', new RtpOut(port));
+      this.rewriters.set('VIDEO', new StreamRewriter(0x52450001, 96, 3000));
+    }
+    if (audio) {
+      const port = await freeRtpPort();
+      streams.push({ kind: 'audio', port, payloadType: 111, codec: audio });
+      this.outs.set('AUDIO', new RtpOut(port));
+      this.rewriters.set('AUDIO', new StreamRewriter(0x52450002, 111, Math.round(audio.clockRate / 50)));
+    }
+    if (streams.length === 0) throw new Error('nothing to record');
+    const sdp = await this.dir.file('recording.sdp', sdpFor(streams));
+    args.push(...sdpInputArgs(sdp), '-fflags', '+genpts');
+    if (video) {
+      const chosen = videoArgs(container, video);
+      this.transcoding.VIDEO = chosen.transcoding;
+      args.push('-map', '0:v:0', ...chosen.args);
+    }
+    if (audio) {
+      const chosen = audioArgs(container, audio);
+      this.transcoding.AUDIO = chosen.transcoding;
+      args.push('-map', '0:a:0', ...chosen.args);
+    }
+    args.push('-f', container, ...(container === 'mp4' ? ['-movflags', '+faststart'] : []), '-y', file);
+    const worker = new FfmpegWorker(`record ${file}`, args);
+    this.worker = worker;
+    worker.start();
+    void worker.exited.then((exit) => this.onExit(exit));
+    const firstPort = streams[0]?.port ?? 0;
+    const listening = await waitUntilListening(firstPort);
+    if (this.finished) return;
+    if (!listening) {
+      this.events.failure('STREAM_ERROR_FAILED', `the recorder did not start: ${worker.stderr.trim() || 'ffmpeg is not answering'}`);
+      return;
+    }
+    this.ready = true;
+    this.events.keyframeNeeded();
+    const queued = this.buffer.splice(0);
+    for (const { kind, packet } of queued) this.write(kind, packet);
+  }
+
+  private onExit(exit: WorkerExit): void {
+    if (exit.requested || this.finished) return;
+    this.finished = true;
+    const lines = exit.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+    this.events.failure(classifyFailure(exit.stderr), `Error recording to ${this.options.file}: ${lines || `ffmpeg exited with ${exit.code}`}`);
+  }
+
+  /** One packet of `kind` from the recorder's input. */
+  push(kind: RtpKind, packet: RtpPacket): void {
+    if (this.finished || this.paused || !this.outs.has(kind)) return;
+    if (!this.ready) {
+      this.buffer.push({ kind, packet });
+      if (this.buffer.length > MAX_BUFFER_PACKETS) this.buffer.shift();
+      return;
+    }
+    this.write(kind, packet);
+  }
+
+  private write(kind: RtpKind, packet: RtpPacket): void {
+    if (this.options.video && this.waitingKeyframe) {
+      // A file that starts with a delta frame shows garbage until the next key frame, and ffmpeg learns the picture
+      // size from a key frame: audio and video both start at one.
+      if (kind !== 'VIDEO' || !isKeyframeStart(this.options.video.name, packet.payload)) return;
+      this.waitingKeyframe = false;
+    }
+    const rewriter = this.rewriters.get(kind);
+    const out = this.outs.get(kind);
+    if (!rewriter || !out) return;
+    const rewritten = rewriter.rewrite(packet);
+    this.lastWritten.set(kind, rewritten);
+    out.send(rewritten);
+  }
+
+  /** Re-sends the last audio (else video) packet with the next sequence number: it gives ffmpeg a packet to wake on. */
+  private nudge(): void {
+    const kind: RtpKind = this.lastWritten.has('AUDIO') ? 'AUDIO' : 'VIDEO';
+    const last = this.lastWritten.get(kind);
+    const out = this.outs.get(kind);
+    if (!last || !out) return;
+    const next = last.clone();
+    next.header.sequenceNumber = (last.header.sequenceNumber + 1) & 0xffff;
+    this.lastWritten.set(kind, next);
+    out.send(next);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const rewriter of this.rewriters.values()) rewriter.discontinuity();
+    if (this.options.video) {
+      this.waitingKeyframe = true;
+      this.events.keyframeNeeded();
+    }
+  }
+
+  /** Stops feeding and lets ffmpeg finish the file; resolves when the file is complete. */
+  async finish(): Promise<WorkerExit | undefined> {
+    if (this.finished && !this.worker) return undefined;
+    this.finished = true;
+    const exit = await this.worker?.stop(5000, () => this.nudge());
+    for (const out of this.outs.values()) out.close();
+    await this.dir.remove();
+    return exit;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * RecorderEndpoint and PlayerEndpoint on the embedded KMS (ffmpeg workers), driven by kurento-client with a werift
+ * peer sending real VP8 + Opus. Files are checked with ffprobe.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import kurentoClient, { type KurentoClient, type MediaPipeline, type PlayerEndpoint, type RecorderEndpoint, type WebRtcEndpoint } from 'kurento-client';
+import { call, create } from '../../labs/framework/kurento';
+import { probe } from '../../server/kms/media/ffmpeg/worker';
+import type { KmsServer } from '../../server/kms/server';
+import { startKms } from '../helpers/kms';
+import { RtpSource } from '../helpers/rtp-source';
+import { WeriftPeer, waitFor } from '../helpers/werift-peer';
+
+let kms: KmsServer;
+let source: RtpSource;
+let client: KurentoClient;
+let mediaDir: string;
+
+before(async () => {
+  mediaDir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-media-'));
+  kms = await startKms({ mediaDirectory: mediaDir });
+  // Key frames every 200 ms: a browser answers the recorder's PLI at once, this ffmpeg source cannot, so a short
+  // interval keeps the start of each recording as prompt as with a browser.
+  source = new RtpSource({ width: 320, height: 240, fps: 30, bitrate: 600_000, gop: 6 });
+  await source.start();
+  client = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
+});
+
+after(async () => {
+  client.close();
+  await source.stop();
+  await kms.stop();
+  rmSync(mediaDir, { recursive: true, force: true });
+});
+
+const voidDone = (done: (error: unknown, value: undefined) => void) => (error: unknown) => done(error, undefined);
+
+async function negotiated(pipeline: MediaPipeline, peer: WeriftPeer): Promise<WebRtcEndpoint> {
+  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
+  endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate));
+  peer.pc.onIceCandidate.subscribe((candidate) => {
+    if (candidate) endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+  });
+  const offer = await peer.createOffer();
+  await peer.acceptAnswer(await call<string>((done) => endpoint.processOffer(offer, done)));
+  await call<void>((done) => endpoint.gatherCandidates(voidDone(done)));
+  for (const candidate of peer.candidates) {
+    endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+  }
+  await waitFor(() => peer.pc.connectionState === 'connected', 10000, 'the peer to connect');
+  return endpoint;
+}
+
+async function sender(pipeline: MediaPipeline): Promise<{ endpoint: WebRtcEndpoint; peer: WeriftPeer }> {
+  const peer = new WeriftPeer();
+  peer.sendFrom(source);
+  return { endpoint: await negotiated(pipeline, peer), peer };
+}
+
+const failure = (invoke: (callback: (error: unknown) => void) => unknown): Promise<{ code?: number; message?: string }> =>
+  new Promise((resolve) => void invoke((error) => resolve((error ?? {}) as { code?: number; message?: string })));
+
+test('a WebM recording without re-encoding: events, then a complete file as long as the recording', async () => {
+  const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+  const { endpoint, peer } = await sender(pipeline);
+  const uri = `file://${mediaDir}/loopback.webm`;
+  const [recorder] = await create<RecorderEndpoint>((done) => pipeline.create('RecorderEndpoint', { uri, mediaProfile: 'WEBM' }, done));
+  const events: string[] = [];
+  for (const name of ['Recording', 'Paused', 'Stopped', 'UriEndpointStateChanged', 'MediaFlowInStateChanged'] as const) {
+    (recorder as unknown as { on(event: string, listener: (data: Record<string, unknown>) => void): void }).on(name, (data) =>
+      events.push([name, data.state, data.mediaType].filter(Boolean).join(' ')),
+    );
+  }
+  await call<void>((done) => endpoint.connect(recorder, voidDone(done)));
+  await waitFor(() => events.includes('MediaFlowInStateChanged FLOWING VIDEO'), 5000, 'media flowing into the recorder');
+  const started = Date.now();
+  await call<void>((done) => recorder.record(voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  const wall = (Date.now() - started) / 1000;
+  await call<void>((done) => recorder.stopAndWait(voidDone(done)));
+  assert.deepEqual(
+    events.filter((event) => !event.startsWith('MediaFlow')),
+    ['UriEndpointStateChanged START', 'Recording', 'UriEndpointStateChanged STOP', 'Stopped'],
+  );
+  const info = await probe(path.join(mediaDir, 'loopback.webm'));
+  assert.equal(info.video?.codec, 'vp8', 'VP8 stored as it arrived');
+  assert.equal(info.audio?.codec, 'opus', 'Opus stored as it arrived');
+  const duration = (info.durationMs ?? 0) / 1000;
+  assert.ok(Math.abs(duration - wall) / wall <= 0.05, `file ${duration.toFixed(2)} s vs recorded wall time ${wall.toFixed(2)} s`);
+  await peer.close();
+  await call<void>((done) => pipeline.release(voidDone(done)));
+});
+
+test('MP4 transcodes to H.264 + AAC; a pause leaves no gap', async () => {
+  const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+  const { endpoint, peer } = await sender(pipeline);
+  const [recorder] = await create<RecorderEndpoint>((done) =>
+    pipeline.create('RecorderEndpoint', { uri: `file://${mediaDir}/sub/paused.mp4`, mediaProfile: 'MP4' }, done),
+  );
+  const transcoding: string[] = [];
+  endpoint.on('MediaTranscodingStateChanged', (event) => transcoding.push(`${event.mediaType} ${event.state}`));
+  await call<void>((done) => endpoint.connect(recorder, voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await call<void>((done) => recorder.record(voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await call<void>((done) => recorder.pause(voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await call<void>((done) => recorder.record(voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await call<void>((done) => recorder.stopAndWait(voidDone(done)));
+  const info = await probe(path.join(mediaDir, 'sub', 'paused.mp4'));
+  assert.equal(info.video?.codec, 'h264');
+  assert.equal(info.audio?.codec, 'aac');
+  const duration = (info.durationMs ?? 0) / 1000;
+  assert.ok(duration > 4 && duration < 5.6, `about 5 s of media, the 2 s pause left out (${duration.toFixed(2)} s)`);
+  assert.ok(transcoding.includes('VIDEO TRANSCODING'), `TRANSCODING reported for MP4 (${transcoding.join(', ')})`);
+  await peer.close();
+  await call<void>((done) => pipeline.release(voidDone(done)));
+});
+
+test('recorder URIs are confined to the media directory; unsupported profiles are refused', async () => {
+  const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+  for (const uri of ['file:///etc/kurento-labs-test.webm', `file://${mediaDir}/../escape.webm`, 'http://127.0.0.1/upload.webm', 'ftp://x/y.webm', 'not a uri']) {
+    const error = await failure((done) => pipeline.create('RecorderEndpoint', { uri, mediaProfile: 'WEBM' }, done));
+    assert.equal(error.code, 40107, `${uri}: ${error.message}`);
+  }
+  const profile = await failure((done) => pipeline.create('RecorderEndpoint', { uri: `file://${mediaDir}/x.jpg`, mediaProfile: 'JPEG_VIDEO_ONLY' }, done));
+  assert.equal(profile.code, 40107);
+  assert.match(String(profile.message), /not supported/);
+  await call<void>((done) => pipeline.release(voidDone(done)));
+});
+
+test('PlayerEndpoint plays a recording into a WebRtcEndpoint: info, position, seek, pause, EndOfStream', async () => {
+  // A short recording to play.
+  const [recordPipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+  const { endpoint, peer: senderPeer } = await sender(recordPipeline);
+  const [recorder] = await create<RecorderEndpoint>((done) =>
+    recordPipeline.create('RecorderEndpoint', { uri: `file://${mediaDir}/clip.webm`, mediaProfile: 'WEBM' }, done),
+  );
+  await call<void>((done) => endpoint.connect(recorder, voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await call<void>((done) => recorder.record(voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  await call<void>((done) => recorder.stopAndWait(voidDone(done)));
+  await senderPeer.close();
+  await call<void>((done) => recordPipeline.release(voidDone(done)));
+  assert.ok(statSync(path.join(mediaDir, 'clip.webm')).size > 10000);
+
+  const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+  const [player] = await create<PlayerEndpoint>((done) => pipeline.create('PlayerEndpoint', { uri: `file://${mediaDir}/clip.webm` }, done));
+  const viewer = new WeriftPeer();
+  const viewerEndpoint = await negotiated(pipeline, viewer);
+  await call<void>((done) => player.connect(viewerEndpoint, voidDone(done)));
+  const info = await call<{ isSeekable: boolean; duration: number }>((done) => player.getVideoInfo(done));
+  assert.equal(info.isSeekable, true);
+  assert.ok(info.duration > 3000 && info.duration < 5000, `duration ${info.duration} ms`);
+  const states: string[] = [];
+  let ended = false;
+  player.on('UriEndpointStateChanged', (event) => states.push(String(event.state)));
+  player.on('EndOfStream', () => void (ended = true));
+  await call<void>((done) => player.play(voidDone(done)));
+  await waitFor(() => viewer.received.keyframes >= 1 && viewer.received.videoFrames > 10, 8000, 'video from the player at the viewer');
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const position = await call<number>((done) => player.getPosition(done));
+  assert.ok(position > 500, `position advances (${position} ms)`);
+  await call<void>((done) => player.pause(voidDone(done)));
+  const paused = viewer.received.videoPackets;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.ok(viewer.received.videoPackets - paused < 5, 'nothing flows while paused');
+  await call<void>((done) => player.setPosition(info.duration - 1000, voidDone(done)));
+  assert.ok(Math.abs((await call<number>((done) => player.getPosition(done))) - (info.duration - 1000)) < 50, 'seek while paused');
+  const seekError = await failure((done) => player.setPosition(info.duration + 60000, done));
+  assert.equal(seekError.code, 40700);
+  await call<void>((done) => player.play(voidDone(done)));
+  await waitFor(() => ended, 5000, 'EndOfStream about a second after seeking near the end');
+  assert.deepEqual(states, ['START', 'PAUSE', 'START', 'STOP']);
+  assert.equal(viewer.received.sequenceGaps, 0, 'the viewer saw one continuous stream across pause and seek');
+  await viewer.close();
+  await call<void>((done) => pipeline.release(voidDone(done)));
+});
+
+test('a player URI outside the media directory is refused; a missing file raises Error RESOURCE_ERROR_OPEN on play', async () => {
+  const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+  const outside = await failure((done) => pipeline.create('PlayerEndpoint', { uri: 'file:///etc/passwd' }, done));
+  assert.equal(outside.code, 40107);
+  const [player] = await create<PlayerEndpoint>((done) => pipeline.create('PlayerEndpoint', { uri: `file://${mediaDir}/missing.webm` }, done));
+  const errors: string[] = [];
+  player.on('Error', (event) => errors.push(String(event.type)));
+  await call<void>((done) => player.play(voidDone(done)));
+  await waitFor(() => errors.includes('RESOURCE_ERROR_OPEN'), 3000, 'the Error event');
+  await call<void>((done) => pipeline.release(voidDone(done)));
+});
