@@ -1,17 +1,22 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { SidebarsConfig } from '@docusaurus/plugin-content-docs';
 
-/**
- * The guide, in reading order. A chapter appears here only once its page exists with real content.
- */
+/** The guide in reading order. A chapter is listed once its page exists (a test checks that every page is listed). */
+const GUIDE: ReadonlyArray<{ label: string; items: readonly string[] }> = [
+  { label: 'Getting started', items: ['intro', 'before-you-start'] },
+  { label: 'Installing and configuring', items: ['installing-kms', 'configuring-kms', 'coturn'] },
+  { label: 'Writing applications', items: ['first-app-javascript', 'three-tier', 'endpoint-events'] },
+  { label: 'What KMS is for', items: ['broadcasting', 'group-call', 'routing', 'recording', 'playback', 'transcoding', 'mixing'] },
+  { label: 'Reference', items: ['troubleshooting', 'glossary'] },
+];
+
+const exists = (id: string): boolean => existsSync(path.join(__dirname, 'docs', `${id}.mdx`));
+
 const sidebars: SidebarsConfig = {
-  guide: [
-    {
-      type: 'category',
-      label: 'Getting started',
-      collapsed: false,
-      items: ['intro', 'before-you-start'],
-    },
-  ],
+  guide: GUIDE.map(({ label, items }) => ({ type: 'category' as const, label, collapsed: false, items: items.filter(exists) })).filter(
+    (category) => category.items.length > 0,
+  ),
 };
 
 export default sidebars;

@@ -29,9 +29,18 @@ for (const page of docs) {
 for (const page of walk(zhDocs, (file) => /\.mdx?$/.test(file)).map((file) => path.relative(zhDocs, file))) {
   if (!docs.includes(page)) problems.push(`i18n/zh-Hans/…/current/${page} has no English source in docs/`);
 }
-const categoryFiles = walk(path.join(root, 'docs'), (file) => file.endsWith('_category_.json'));
-if (categoryFiles.length > 0 && !existsSync(path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current.json'))) {
-  problems.push('docs categories exist but i18n/zh-Hans/docusaurus-plugin-content-docs/current.json (their Chinese labels) does not');
+// Sidebar category labels (sidebars.ts) need their Chinese labels in current.json.
+const sidebarSource = readFileSync(path.join(root, 'sidebars.ts'), 'utf8');
+const categoriesPath = path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current.json');
+const categories = existsSync(categoriesPath) ? (JSON.parse(readFileSync(categoriesPath, 'utf8')) as Record<string, { message?: string }>) : {};
+for (const match of sidebarSource.matchAll(/label: '([^']+)'/g)) {
+  const key = `sidebar.guide.category.${match[1]}`;
+  if (!/[\u3400-\u9fff]/.test(categories[key]?.message ?? '')) problems.push(`sidebar category "${match[1]}" has no Chinese label in ${path.relative(root, categoriesPath)}`);
+}
+// Every docs page must be in the sidebar, so that no chapter is unreachable.
+for (const page of docs) {
+  const id = page.replace(/\.mdx?$/, '');
+  if (!sidebarSource.includes(`'${id}'`)) problems.push(`docs/${page} is not listed in sidebars.ts`);
 }
 
 // 2. UI strings.

@@ -122,6 +122,8 @@ async function main(): Promise<void> {
     kmsUrl: externalKms ?? '',
     iceServers: process.env.ICE_SERVERS ?? '',
     embeddedKms: kms ? (tls ? { port, path: kms.config.path, secure: true } : { port: kms.config.port, path: kms.config.path, secure: false }) : null,
+    // Where the embedded KMS reads and writes files (recordings), and where the site lets browsers download them.
+    media: kms ? { directory: kms.config.mediaDirectory, downloadBase: '/kms-media/' } : null,
   };
 
   if (values.dev) {
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
       ...(anyHost && lan[0] ? { publicHost: lan[0] } : {}),
     });
     site.setRuntimeConfig(runtime);
+    if (kms) site.addFolder('/kms-media/', kms.config.mediaDirectory);
     if (kms && tls) {
       const embedded = kms;
       site.addUpgradeRoute(`/${embedded.config.path}`, (req, socket, head) => embedded.handleUpgrade(req, socket, head));

@@ -137,6 +137,20 @@ export const explain = {
       },
     };
   },
+  turnMissing(reason?: string): Explanation {
+    const notInstalled = reason === undefined || /not installed/i.test(reason);
+    return {
+      code: 'turn-missing',
+      title: notInstalled
+        ? { en: 'There is no TURN server: coturn is not installed.', 'zh-Hans': '没有 TURN 服务器：coturn 没有安装。' }
+        : fill({ en: 'No TURN server for this lab: {reason}.', 'zh-Hans': '这个实验没有可用的 TURN 服务器：{reason}。' }, { reason: reason.replace(/\.$/, '') }),
+      fix: {
+        en: '`npm start` runs coturn when it is installed: install it with `sudo apt-get install coturn`, then stop `npm start` (Ctrl+C) and start it again. Or use a TURN server of your own: add it to the ICE servers in the KMS settings, for example [{"urls":"turn:192.168.1.10:3478?transport=udp","username":"kurento","credential":"kurento"}] (KMS needs an IPv4 address, not a name), or start the site with TURN_URL=user:password@ip:3478?transport=udp.',
+        'zh-Hans': '安装了 coturn 时，`npm start` 会自动运行它：用 `sudo apt-get install coturn` 安装，然后停止 `npm start`（Ctrl+C）再重新启动。也可以使用你自己的 TURN 服务器：在 KMS 设置的 ICE 服务器中加入它，例如 [{"urls":"turn:192.168.1.10:3478?transport=udp","username":"kurento","credential":"kurento"}]（KMS 需要 IPv4 地址，不能用域名），或者用 TURN_URL=user:password@ip:3478?transport=udp 启动本站。',
+      },
+      technical: reason,
+    };
+  },
   timeout(what: Localized, seconds: number): Explanation {
     return {
       code: 'timeout',

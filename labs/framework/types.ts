@@ -6,7 +6,7 @@
 import type { KurentoClient, MediaObject } from 'kurento-client';
 import type { WebRtcPeer as KurentoUtilsPeer } from 'kurento-utils';
 import type { KurentoClientFactory, KurentoUtils } from '../../src/kurento/load';
-import type { IceServer } from '../../src/kurento/settings';
+import type { IceServer, TurnSettings } from '../../src/kurento/settings';
 
 export type Locale = 'en' | 'zh-Hans';
 /** Text a learner reads, in both languages. Identifiers (event and class names) stay untranslated inside it. */
@@ -104,6 +104,14 @@ export interface CodeSettings {
   kmsUrl: string;
   iceServers: IceServer[];
   params: LabParams;
+  /** Folder for recordings as a file:// URI prefix (the embedded KMS' media directory, or /tmp/kurento-labs). */
+  recordingsUri: string;
+  siteOrigin: string;
+}
+
+/** Where recordings go: the embedded KMS' media directory, or /tmp/kurento-labs on another KMS. */
+export function recordingsUri(media: { directory: string } | undefined): string {
+  return `file://${media ? `${media.directory.replace(/\/+$/, '')}/recordings` : '/tmp/kurento-labs'}`;
 }
 
 export interface LabStep<State> {
@@ -159,6 +167,16 @@ export interface PeerOptions {
 /** kurento-utils' WebRtcPeer as the labs use it (typed in src/kurento/types/kurento-utils.d.ts). */
 export type WebRtcPeer = KurentoUtilsPeer;
 
+export interface TestSourceOptions {
+  /** CSS colour of the picture, e.g. '#d32f2f'. */
+  color: string;
+  label: string;
+  /** Tone frequency in Hz (default 440). */
+  frequency?: number;
+  width?: number;
+  height?: number;
+}
+
 export interface ObservedMedia {
   slot: string;
   /** Seconds of video played so far (HTMLVideoElement.currentTime). */
@@ -171,7 +189,16 @@ export interface ObservedMedia {
 /** Everything a lab may touch. The site and the Playwright checks provide it; labs never reach for globals. */
 export interface LabContext {
   readonly locale: Locale;
-  readonly settings: { kmsUrl: string; iceServers: IceServer[] };
+  readonly settings: {
+    kmsUrl: string;
+    iceServers: IceServer[];
+    turn?: TurnSettings;
+    turnStatus?: { available: boolean; reason?: string };
+    /** The embedded KMS' media directory and the site's download path for it (undefined with another KMS). */
+    media?: { directory: string; downloadBase: string };
+    /** The site's own origin, e.g. http://127.0.0.1:3000 (sample media for players are served there). */
+    siteOrigin: string;
+  };
   readonly params: LabParams;
   readonly kurentoClient: KurentoClientFactory;
   readonly kurentoUtils: KurentoUtils;
@@ -199,6 +226,11 @@ export interface LabContext {
   media(slot: string): ObservedMedia;
   /** Waits until a video slot plays (currentTime advancing, frames decoded). */
   waitForPlayback(slot: string, timeout?: number): Promise<ObservedMedia>;
+  /**
+   * A synthetic source a test (and a learner) can tell apart from others: a canvas of one colour with its label and a
+   * moving bar, at 30 fps, plus a tone at `frequency` Hz. Used by labs with several senders in one page.
+   */
+  testSource(options: TestSourceOptions): MediaStream;
   /** The average colour of the centre of a video slot, to tell sources apart. */
   sampleColor(slot: string): { r: number; g: number; b: number } | undefined;
   /** Registers cleanup work (closing sockets, stopping tracks) for Stop/Reset. */

@@ -27,6 +27,7 @@ export class SiteService implements Service {
   readonly name = 'site';
   private server: Server | undefined;
   private readonly upgrades = new Map<string, UpgradeHandler>();
+  private readonly folders = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>();
   private runtimeConfig: Record<string, unknown> = {};
 
   constructor(private readonly options: SiteServiceOptions) {}
@@ -40,6 +41,16 @@ export class SiteService implements Service {
   /** Values the labs read at run time (KMS URL, ICE servers, TURN, application servers). */
   setRuntimeConfig(config: Record<string, unknown>): void {
     this.runtimeConfig = { ...this.runtimeConfig, ...config };
+  }
+
+  /** Serves the files of `directory` (read-only, confined to it) under the URL prefix `prefix` (e.g. /kms-media/). */
+  addFolder(prefix: string, directory: string): void {
+    const serve = createStaticHandler(directory, { notFoundPage: false });
+    this.folders.set(prefix, (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      req.url = `/${url.pathname.slice(prefix.length)}`;
+      return serve(req, res);
+    });
   }
 
   /** Routes WebSocket upgrades for `path` (exact match, query string allowed) to `handler`. */
@@ -62,7 +73,8 @@ export class SiteService implements Service {
         res.end(JSON.stringify(this.runtimeConfig));
         return;
       }
-      serveStatic(req, res).catch((error: unknown) => {
+      const folder = [...this.folders].find(([prefix]) => pathname.startsWith(prefix));
+      (folder ? folder[1](req, res) : serveStatic(req, res)).catch((error: unknown) => {
         log(`error serving ${pathname}: ${String(error)}`);
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();

@@ -55,7 +55,11 @@ export async function resolveBuildFile(root: string, urlPath: string): Promise<s
 }
 
 /** Serves the production build; unknown paths get the site's own 404 page (per locale when it exists). */
-export function createStaticHandler(root: string): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function createStaticHandler(
+  root: string,
+  options: { notFoundPage?: boolean } = {},
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const notFoundPage = options.notFoundPage ?? true;
   const absoluteRoot = path.resolve(root);
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -65,6 +69,10 @@ export function createStaticHandler(root: string): (req: IncomingMessage, res: S
     const url = new URL(req.url ?? '/', 'http://localhost');
     let file = await resolveBuildFile(absoluteRoot, url.pathname);
     let status = 200;
+    if (!file && !notFoundPage) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
     if (!file) {
       status = 404;
       const localized = url.pathname.startsWith('/zh-Hans/') ? path.join(absoluteRoot, 'zh-Hans', '404.html') : undefined;

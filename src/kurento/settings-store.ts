@@ -4,14 +4,18 @@
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
-import { resolveSettings, type EmbeddedKms, type ResolvedSettings, type StoredSettings } from './settings';
+import { resolveSettings, resolveTurn, type EmbeddedKms, type ResolvedSettings, type StoredSettings, type TurnSettings } from './settings';
 
 const STORAGE_KEY = 'kurento-labs:settings';
 const CHANGE_EVENT = 'kurento-labs:settings-changed';
 
 export interface RuntimeConfig extends StoredSettings {
   embeddedKms?: EmbeddedKms | null;
-  turn?: { url: string; username: string; credential: string; kmsTurnUrl: string; transport: string } | null;
+  /** The embedded KMS' media directory (file:// URIs) and where the site serves its files, when it runs one. */
+  media?: { directory: string; downloadBase: string } | null;
+  /** The coturn `npm start` runs, when it runs one. */
+  turn?: Omit<TurnSettings, 'source'> | null;
+  /** Why there is no coturn (not installed, failed to start), in plain words. */
   turnStatus?: { available: boolean; reason?: string } | null;
   appServers?: boolean;
 }
@@ -78,6 +82,8 @@ export function saveStoredSettings(settings: StoredSettings): void {
 
 export interface LabSettingsState {
   resolved: ResolvedSettings;
+  /** The TURN server the labs use, if any (see resolveTurn). */
+  turn: TurnSettings | undefined;
   stored: StoredSettings;
   runtime: RuntimeConfig | null;
   /** False until the run-time configuration has been fetched (labs wait for it before running). */
@@ -112,5 +118,5 @@ export function useLabSettings(): LabSettingsState {
     embedded: runtime?.embeddedKms,
   });
   const save = useCallback((settings: StoredSettings) => saveStoredSettings(settings), []);
-  return { resolved, stored, runtime, ready, save };
+  return { resolved, turn: resolveTurn(resolved, runtime?.turn), stored, runtime, ready, save };
 }

@@ -185,3 +185,39 @@ export function resolveSettings(inputs: SettingsInputs): ResolvedSettings {
 
   return { kmsUrl, kmsUrlSource, iceServers, iceServersSource, warnings };
 }
+
+/** A TURN server as both sides need it: the browser's RTCIceServer, and KMS' turnURL (`user:password@ip:port?transport=…`). */
+export interface TurnSettings {
+  urls: string;
+  username: string;
+  credential: string;
+  /** KMS format; empty when the TURN host is a name (KMS only takes IP addresses). */
+  kmsTurnUrl: string;
+  transport: 'udp' | 'tcp' | 'tls';
+  source: SettingSource;
+}
+
+/** Turns a browser TURN entry (`turn:10.0.0.1:3478?transport=tcp`) into both forms. */
+export function turnFromIceServer(server: IceServer, source: SettingSource): TurnSettings | undefined {
+  const urls = Array.isArray(server.urls) ? server.urls : [server.urls];
+  const url = urls.find((candidate) => /^turns?:/.test(candidate));
+  if (!url || server.username === undefined || server.credential === undefined) return undefined;
+  const match = /^(turns?):([^:?]+|\[[^\]]+\])(?::(\d+))?(?:\?transport=(udp|tcp))?$/.exec(url);
+  if (!match) return undefined;
+  const [, scheme = 'turn', host = '', port = scheme === 'turns' ? '5349' : '3478', transportParam] = match;
+  const transport: TurnSettings['transport'] = scheme === 'turns' ? 'tls' : transportParam === 'tcp' ? 'tcp' : 'udp';
+  const kmsTurnUrl = /^[\d.]+$/.test(host) ? `${server.username}:${server.credential}@${host}:${port}?transport=${transport}` : '';
+  return { urls: url, username: server.username, credential: server.credential, kmsTurnUrl, transport, source };
+}
+
+/**
+ * The TURN server the labs use: the first TURN entry of the learner's ICE servers (panel, query, TURN_URL/ICE_SERVERS
+ * at start or build), else the coturn that `npm start` runs.
+ */
+export function resolveTurn(resolved: ResolvedSettings, runtimeTurn: Omit<TurnSettings, 'source'> | null | undefined): TurnSettings | undefined {
+  for (const server of resolved.iceServers) {
+    const turn = turnFromIceServer(server, resolved.iceServersSource);
+    if (turn) return turn;
+  }
+  return runtimeTurn ? { ...runtimeTurn, source: 'start' } : undefined;
+}

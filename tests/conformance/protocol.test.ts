@@ -336,6 +336,12 @@ describe('transport security', () => {
     assert.match(error.message, /403/);
     const allowed = await RawClient.connect(kms.url, { headers: { Origin: 'http://127.0.0.1:3000' } });
     allowed.close();
+    // The Java client sends the KMS' own address as Origin: accepted for literal addresses only.
+    const own = await RawClient.connect(kms.url, { headers: { Origin: `http://127.0.0.1:${kms.port}` } });
+    own.close();
+    const rebinding = new WebSocket(kms.url, { headers: { Origin: `http://attacker.example:${kms.port}`, Host: `attacker.example:${kms.port}` } });
+    const [refused] = (await once(rebinding, 'error')) as [Error];
+    assert.match(refused.message, /403/);
   });
 
   test('an oversized frame closes the socket with 1009 and the server keeps serving', async () => {

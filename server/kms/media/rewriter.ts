@@ -3,7 +3,7 @@
  * jumps, timestamps that keep advancing when the source changes (a new SSRC, a restarted process). Used where the
  * embedded server writes RTP to a codec worker, which would otherwise see a broken stream on every source switch.
  */
-import { RtpPacket } from 'werift';
+import type { RtpPacket } from 'werift';
 
 export class StreamRewriter {
   private sourceSsrc: number | undefined;

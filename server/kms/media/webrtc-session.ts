@@ -190,6 +190,21 @@ export function iceServerConfig(ice: IceSettings): {
   return { iceServers, turnTransport: turn?.transport };
 }
 
+/**
+ * A remote candidate learnt from a connectivity check (typ prflx) that the peer also signaled (trickled late, e.g. its
+ * relay candidate) is named by the signaled line, as libnice updates a peer-reflexive remote candidate to the signaled
+ * type (RFC 8445 §7.3.1.3); anything else is returned unchanged.
+ */
+export function signaledMatch(remote: string, signaled: readonly string[]): string {
+  if (!/ typ prflx\b/.test(remote)) return remote;
+  const endpoint = (line: string): string => {
+    const parts = line.replace(/^(a=)?candidate:/, '').trim().split(/\s+/);
+    return `${(parts[2] ?? '').toLowerCase()} ${parts[4] ?? ''} ${parts[5] ?? ''}`;
+  };
+  const wanted = endpoint(remote);
+  return signaled.find((line) => endpoint(line) === wanted && !/ typ prflx\b/.test(line)) ?? remote;
+}
+
 function mapIceState(state: string): IceComponentState | undefined {
   switch (state) {
     case 'checking':
@@ -243,6 +258,8 @@ export class WebRtcSession {
   private gatheringRequested = false;
   private gatheringDoneReported = false;
   private readonly pendingRemoteCandidates: IceCandidateInit[] = [];
+  /** Every remote candidate line signaled through addIceCandidate (to name a peer-reflexive match, as libnice does). */
+  private readonly signaledRemote: string[] = [];
   private mids: Array<{ mid: string; index: number }> = [];
   private readonly codecs = new Map<RtpKind, RtpCodec>();
   private readonly senders = new Map<RtpKind, RTCRtpTransceiver>();
@@ -413,7 +430,7 @@ export class WebRtcSession {
     const pair = this.pc?.iceTransports[0]?.getSelectedCandidatePair();
     if (!pair) return;
     const local = pair.local.candidate ?? '';
-    const remote = pair.remote.candidate ?? '';
+    const remote = signaledMatch(pair.remote.candidate ?? '', this.signaledRemote);
     const key = `${local}|${remote}`;
     if (!local || key === this.selectedPairKey) return;
     this.selectedPairKey = key;
@@ -628,6 +645,7 @@ export class WebRtcSession {
 
   async addIceCandidate(candidate: IceCandidateInit): Promise<void> {
     if (candidate.candidate.trim() === '') return; // end-of-candidates: KMS ignores it
+    this.signaledRemote.push(candidate.candidate);
     this.pendingRemoteCandidates.push(candidate);
     await this.flushRemoteCandidates();
   }

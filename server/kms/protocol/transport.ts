@@ -115,7 +115,13 @@ export class KmsTransport {
     const origin = req.headers.origin;
     // Node clients (kurento-client in an application server) send no Origin; browsers always do.
     if (origin === undefined) return true;
-    return this.options.allowedOrigins.includes('*') || this.options.allowedOrigins.includes(origin);
+    if (this.options.allowedOrigins.includes('*') || this.options.allowedOrigins.includes(origin)) return true;
+    // Some non-browser clients (the Java kurento-client) send the server's own address as Origin. No web page can have
+    // that origin — the KMS port serves no pages. Only literal addresses count, so a DNS-rebinding page (whose Origin
+    // and Host both carry the attacker's name) stays refused.
+    const host = req.headers.host ?? '';
+    const literal = /^(127\.0\.0\.1|localhost|\[::1\]|\d{1,3}(\.\d{1,3}){3}):\d+$/.test(host);
+    return literal && (origin === `http://${host}` || origin === `https://${host}`);
   }
 
 

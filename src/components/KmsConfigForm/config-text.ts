@@ -288,7 +288,8 @@ function turnFromParts(values: KmsFormValues, issues: Issue[]): string | undefin
     if (/\s/.test(value)) issues.push(issue(field, 'warning', 'turn.whitespace'));
   }
   if (user !== '' && password !== '') {
-    const url = buildTurnUrl({ user, password, address: address || '192.0.2.1', port: port ?? DEFAULT_TURN_PORT, transport: values.turnTransport });
+    // Only the credentials matter here: check them with a valid address and port, whatever the form holds.
+    const url = buildTurnUrl({ user, password, address: '192.0.2.1', port: DEFAULT_TURN_PORT, transport: values.turnTransport });
     const read = parseTurnUrl(url);
     if (!read || read.user !== user || read.password !== password) {
       issues.push(issue('turnPassword', 'error', 'turn.misread', { user: read?.user ?? '', password: read?.password ?? '' }));
@@ -361,7 +362,7 @@ export function resolveKmsSettings(values: KmsFormValues): { settings: KmsSettin
   if (names.length > 0) {
     let ok = true;
     for (const name of names) {
-      if (isIPv4(name) || name.includes(':') && /^[0-9a-f:]+$/i.test(name)) {
+      if (isIPv4(name) || (name.includes(':') && /^[0-9a-f:]+$/i.test(name))) {
         issues.push(issue('networkInterfaces', 'error', 'interfaces.address', { value: name }));
         ok = false;
       } else if (/^[^@]+@.+$/.test(name)) {

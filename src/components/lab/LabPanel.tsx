@@ -7,7 +7,7 @@ import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import { RunRecorder } from '@site/labs/framework/recorder';
 import { LabRun, type StepState } from '@site/labs/framework/runner';
 import { explainError, type Explanation } from '@site/labs/framework/explain';
-import type { AnyLab, LabParams, LabStep, Locale } from '@site/labs/framework/types';
+import { recordingsUri, type AnyLab, type CodeSettings, type LabParams, type LabStep, type Locale } from '@site/labs/framework/types';
 import { loadKurento } from '@site/src/kurento/load';
 import { recordProgress, useProgress } from '@site/src/kurento/progress';
 import { useLabSettings } from '@site/src/kurento/settings-store';
@@ -93,7 +93,7 @@ function useRunUpdates(current: Current | undefined): void {
 export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale = (i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en') as Locale;
-  const { resolved, ready } = useLabSettings();
+  const { resolved, ready, turn, runtime } = useLabSettings();
   const progress = useProgress()[lab.id];
   const [params, setParams] = useState<LabParams>(() => defaultParams(lab));
   const [current, setCurrent] = useState<Current | undefined>();
@@ -167,7 +167,14 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
     const abort = new AbortController();
     const context = new BrowserLabContext({
       locale,
-      settings: { kmsUrl: resolved.kmsUrl, iceServers: resolved.iceServers },
+      settings: {
+        kmsUrl: resolved.kmsUrl,
+        iceServers: resolved.iceServers,
+        turn,
+        turnStatus: runtime?.turnStatus ?? undefined,
+        media: runtime?.media ?? undefined,
+        siteOrigin: window.location.origin,
+      },
       params,
       modules,
       recorder,
@@ -217,7 +224,13 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
 
   const status = current?.run.status ?? 'idle';
   const running = status === 'running';
-  const codeSettings = { kmsUrl: resolved.kmsUrl, iceServers: resolved.iceServers, params };
+  const codeSettings: CodeSettings = {
+    kmsUrl: resolved.kmsUrl,
+    iceServers: resolved.iceServers,
+    params,
+    recordingsUri: recordingsUri(runtime?.media ?? undefined),
+    siteOrigin: typeof window === 'undefined' ? '' : window.location.origin,
+  };
   const stepStates = current?.run.steps;
   const error = startError ?? current?.run.error;
 
@@ -326,7 +339,18 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
               <div className={styles.stepHead}>
                 <span className={styles.stepStatus}>{statusText(stepStatus)}</span>
                 <strong>{step.title[locale]}</strong>
-                {state?.detail && <span className={styles.muted}> — {state.detail}</span>}
+                {state?.detail && (
+                  <span className={styles.muted}>
+                    {' — '}
+                    {/^https?:\/\//.test(state.detail) ? (
+                      <a href={state.detail} download data-testid={`lab-step-${step.id}-link`}>
+                        {state.detail}
+                      </a>
+                    ) : (
+                      state.detail
+                    )}
+                  </span>
+                )}
               </div>
               <p>{step.explain[locale]}</p>
               <CodeBlock language="js">{step.code(codeSettings)}</CodeBlock>

@@ -32,7 +32,7 @@ function defaultParams(lab: AnyLab): LabParams {
 export default function Preflight(): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale: Locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
-  const { resolved, ready } = useLabSettings();
+  const { resolved, ready, turn, runtime } = useLabSettings();
   const [rows, setRows] = useState<PreflightRow[]>(() => LABS.map((lab) => ({ id: lab.id, status: 'pending' })));
   const [running, setRunning] = useState(false);
   const [finished, setFinished] = useState(false);
@@ -67,7 +67,14 @@ export default function Preflight(): ReactNode {
       const abort = new AbortController();
       const context = new BrowserLabContext({
         locale,
-        settings: { kmsUrl: resolved.kmsUrl, iceServers: resolved.iceServers },
+        settings: {
+        kmsUrl: resolved.kmsUrl,
+        iceServers: resolved.iceServers,
+        turn,
+        turnStatus: runtime?.turnStatus ?? undefined,
+        media: runtime?.media ?? undefined,
+        siteOrigin: window.location.origin,
+      },
         params: defaultParams(lab),
         modules,
         recorder,
@@ -93,7 +100,7 @@ export default function Preflight(): ReactNode {
     }
     setRunning(false);
     setFinished(true);
-  }, [locale, resolved.iceServers, resolved.kmsUrl]);
+  }, [locale, resolved.iceServers, resolved.kmsUrl, turn, runtime]);
 
   // `?autorun=1`: start as soon as the settings are known (used by `npm run labs:check`).
   useEffect(() => {

@@ -19,12 +19,12 @@ import {
   type Locale,
   type ObservedMedia,
   type PeerOptions,
+  type TestSourceOptions,
   type StatsSample,
   type WebRtcPeer,
 } from '@site/labs/framework/types';
 import type { KurentoModules } from '@site/src/kurento/load';
 import { probeKms } from '@site/src/kurento/probe';
-import type { IceServer } from '@site/src/kurento/settings';
 
 /** Events the graph needs from every element (only subscribed where the class has them). */
 const GRAPH_EVENTS = ['ElementConnected', 'ElementDisconnected', 'MediaFlowInStateChanged', 'MediaFlowOutStateChanged'];
@@ -32,7 +32,7 @@ const CONNECT_TIMEOUT_MS = 8000;
 
 export interface BrowserContextOptions {
   locale: Locale;
-  settings: { kmsUrl: string; iceServers: IceServer[] };
+  settings: LabContext['settings'];
   params: LabParams;
   modules: KurentoModules;
   recorder: RunRecorder;
@@ -53,7 +53,7 @@ function typeFromId(id: string): string {
 
 export class BrowserLabContext implements LabContext {
   readonly locale: Locale;
-  readonly settings: { kmsUrl: string; iceServers: IceServer[] };
+  readonly settings: LabContext['settings'];
   readonly params: LabParams;
   readonly kurentoClient: KurentoModules['kurentoClient'];
   readonly kurentoUtils: KurentoModules['kurentoUtils'];
@@ -207,8 +207,22 @@ export class BrowserLabContext implements LabContext {
     pc.addEventListener('connectionstatechange', () => record('connectionstatechange', { state: pc.connectionState }));
     pc.addEventListener('icegatheringstatechange', () => record('icegatheringstatechange', { state: pc.iceGatheringState }));
     pc.addEventListener('icecandidate', (event) => {
-      const candidate = event.candidate?.candidate;
-      if (candidate) record('icecandidate', { candidate, type: /typ (\w+)/.exec(candidate)?.[1] ?? '' });
+      const ice = event.candidate;
+      const candidate = ice?.candidate;
+      if (!ice || !candidate) return;
+      // The STUN/TURN server a candidate came from: RTCIceCandidate.url (Chromium), or the older event.url.
+      const url = (ice as RTCIceCandidate & { url?: string | null }).url || (event as RTCPeerConnectionIceEvent & { url?: string | null }).url || undefined;
+      record('icecandidate', {
+        candidate,
+        type: /typ (\w+)/.exec(candidate)?.[1] ?? '',
+        url,
+        protocol: ice.protocol ?? undefined,
+        address: ice.address ?? undefined,
+        port: ice.port ?? undefined,
+        priority: ice.priority ?? undefined,
+        relatedAddress: ice.relatedAddress ?? undefined,
+        relatedPort: ice.relatedPort ?? undefined,
+      });
     });
     pc.addEventListener('icecandidateerror', (event) => {
       const failure = event as RTCPeerConnectionIceErrorEvent;
@@ -277,6 +291,45 @@ export class BrowserLabContext implements LabContext {
       if (Date.now() > deadline) throw new LabError(explain.timeout({ en: `Video "${slot}" playing`, 'zh-Hans': `视频“${slot}”开始播放` }, Math.round(timeout / 1000)));
       await this.sleep(100);
     }
+  }
+
+  testSource({ color, label, frequency = 440, width = 320, height = 240 }: TestSourceOptions): MediaStream {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const context2d = canvas.getContext('2d');
+    let frame = 0;
+    const draw = (): void => {
+      if (!context2d) return;
+      context2d.fillStyle = color;
+      context2d.fillRect(0, 0, width, height);
+      // Motion at the edges keeps the encoder producing frames; the centre stays one solid colour.
+      context2d.fillStyle = 'rgba(255,255,255,0.85)';
+      context2d.fillRect((frame * 4) % width, height - 16, 40, 12);
+      context2d.font = '16px sans-serif';
+      context2d.fillText(label, 8, 22);
+      frame += 1;
+    };
+    draw();
+    const timer = setInterval(draw, 1000 / 30);
+    const stream = canvas.captureStream(30);
+    const AudioContextClass = window.AudioContext;
+    const audio = new AudioContextClass();
+    const oscillator = audio.createOscillator();
+    oscillator.frequency.value = frequency;
+    const gain = audio.createGain();
+    gain.gain.value = 0.05;
+    const destination = audio.createMediaStreamDestination();
+    oscillator.connect(gain).connect(destination);
+    oscillator.start();
+    for (const track of destination.stream.getAudioTracks()) stream.addTrack(track);
+    this.onCleanup(() => {
+      clearInterval(timer);
+      oscillator.stop();
+      void audio.close();
+      for (const track of stream.getTracks()) track.stop();
+    });
+    return stream;
   }
 
   sampleColor(slot: string): { r: number; g: number; b: number } | undefined {
