@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchKms } from './kms';
+import { benchLabs } from './labs';
 
 function table(rows: readonly object[]): void {
   console.table(rows);
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const [which, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
     args: rest,
-    options: { sessions: { type: 'string' }, seconds: { type: 'string' }, runs: { type: 'string' } },
+    options: { sessions: { type: 'string' }, seconds: { type: 'string' }, runs: { type: 'string' }, 'no-suite': { type: 'boolean' } },
     strict: true,
   });
   switch (which) {
@@ -35,8 +36,15 @@ async function main(): Promise<void> {
       }
       break;
     }
+    case 'labs': {
+      const result = await benchLabs(Number(values.runs ?? 10), values['no-suite'] !== true);
+      console.log(`hello-world, click Run → remote video playing, ${result.runs} runs (ms):`, result.clickToVideoMs.all.join(', '));
+      console.log(`median ${result.clickToVideoMs.median} ms (min ${result.clickToVideoMs.min}, max ${result.clickToVideoMs.max}); target ≤ 500 ms: ${result.clickToVideoMs.median <= 500 ? 'met' : 'NOT met'}`);
+      if (result.e2eSuiteSeconds !== undefined) console.log(`end-to-end lab suite (tests/e2e/labs.spec.ts): ${result.e2eSuiteSeconds} s`);
+      break;
+    }
     default:
-      console.error('usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15]');
+      console.error('usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | labs [--runs 10] [--no-suite]');
       process.exit(2);
   }
   process.exit(0);

@@ -21,7 +21,7 @@ export interface StepState {
 }
 
 const DEFAULT_CHECK_TIMEOUT = 10000;
-const CHECK_INTERVAL = 100;
+const CHECK_INTERVAL = 25;
 /** After the last step, how long to wait for required expected events still missing. */
 const SETTLE_TIMEOUT = 15000;
 

@@ -67,6 +67,7 @@ class Connection implements EventSink {
       return;
     }
     const { request, isNotification } = parsed;
+    const started = performance.now();
     const response = await this.dispatcher.handle(request, {
       connection: this,
       boundSession: () => this.session,
@@ -75,6 +76,9 @@ class Connection implements EventSink {
         this.sessions.bind(session, this);
       },
     });
+    this.log.debug(
+      `${this.remote} ${request.method}${typeof request.params?.operation === 'string' ? ` ${request.params.operation}` : ''}${typeof request.params?.type === 'string' ? ` ${request.params.type}` : ''} → ${'error' in response ? `error ${response.error.code}` : 'ok'} in ${(performance.now() - started).toFixed(1)} ms`,
+    );
     if (!isNotification) {
       this.send(response);
     } else if ('result' in response && Object.keys(response.result).some((key) => key !== 'sessionId')) {

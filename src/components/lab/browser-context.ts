@@ -289,7 +289,7 @@ export class BrowserLabContext implements LabContext {
       start ??= media.currentTime;
       if (media.currentTime > start + 0.2 && media.framesDecoded > 0 && media.width > 0) return media;
       if (Date.now() > deadline) throw new LabError(explain.timeout({ en: `Video "${slot}" playing`, 'zh-Hans': `视频“${slot}”开始播放` }, Math.round(timeout / 1000)));
-      await this.sleep(100);
+      await this.sleep(25);
     }
   }
 
