@@ -3,7 +3,7 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Everything a production build depends on; a newer file than the build stamp means the build is stale. */
-const BUILD_INPUTS = ['docs', 'i18n', 'src', 'labs', 'static', 'docusaurus.config.ts', 'sidebars.ts', 'package-lock.json'];
+const BUILD_INPUTS = ['docs', 'i18n', 'src', 'labs', 'static', 'docusaurus.config.ts', 'sidebars.ts', 'package.json', 'package-lock.json'];
 export const BUILD_STAMP = '.kurento-labs-build';
 
 async function newestMtime(entry: string): Promise<number> {
