@@ -17,7 +17,7 @@ import { call, create } from '../../labs/framework/kurento';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
-import { WeriftPeer, waitFor } from '../helpers/werift-peer';
+import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
 let kms: KmsServer;
 let big: RtpSource;
@@ -44,18 +44,7 @@ const done = (callback: (error: unknown, value: undefined) => void) => (error: u
 async function endpointWithPeer(pipeline: MediaPipeline, source?: RtpSource): Promise<{ endpoint: WebRtcEndpoint; peer: WeriftPeer }> {
   const peer = new WeriftPeer();
   if (source) peer.sendFrom(source);
-  const [endpoint] = await create<WebRtcEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
-  endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate));
-  peer.pc.onIceCandidate.subscribe((candidate) => {
-    if (candidate) endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  });
-  const offer = await peer.createOffer();
-  await peer.acceptAnswer(await call<string>((cb) => endpoint.processOffer(offer, cb)));
-  await call<void>((cb) => endpoint.gatherCandidates(done(cb)));
-  for (const candidate of peer.candidates) {
-    endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  }
-  await waitFor(() => peer.pc.connectionState === 'connected', 10000, 'the peer to connect');
+  const endpoint = await negotiate(pipeline, peer);
   return { endpoint, peer };
 }
 
@@ -166,9 +155,12 @@ test('connect by media type: the audio of one source with the video of another',
   await call<void>((cb) => pipeline.release(done(cb)));
 });
 
-test('Composite and Mixer answer 40108 until the codec work lands, as a KMS without them would', async () => {
+test('hubs the embedded server does not implement (Mixer, AlphaBlending) answer 40108, as a KMS without them would', async () => {
   const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
-  const error = await new Promise<unknown>((resolve) => pipeline.create('Composite', (failure: unknown) => resolve(failure)));
-  assert.equal((error as { code?: number }).code, 40108);
+  for (const type of ['Mixer', 'AlphaBlending'] as const) {
+    const error = await new Promise<unknown>((resolve) => pipeline.create(type, (failure: unknown) => resolve(failure)));
+    assert.equal((error as { code?: number }).code, 40108, type);
+    assert.match(String((error as { message?: string }).message), new RegExp(`Factory '${type}' not found`));
+  }
   await call<void>((cb) => pipeline.release(done(cb)));
 });

@@ -296,8 +296,10 @@ describe('sessions and objects', () => {
     assert.equal(info.type, 'KMS');
     const modules = info.modules as Array<{ name: string; factories: string[]; __type__: string }>;
     assert.deepEqual(modules.map((module) => module.name), ['core', 'elements', 'filters']);
-    assert.ok(modules[1]?.factories.includes('WebRtcEndpoint'));
-    assert.ok(!modules[1]?.factories.includes('Composite'), 'Composite is not implemented yet, so it is not announced');
+    assert.deepEqual(modules[0]?.factories, ['HubPort', 'MediaPipeline', 'PassThrough']);
+    assert.deepEqual(modules[1]?.factories, ['Composite', 'Dispatcher', 'DispatcherOneToMany', 'PlayerEndpoint', 'RecorderEndpoint', 'WebRtcEndpoint']);
+    assert.deepEqual(modules[2]?.factories, ['GStreamerFilter']);
+    assert.ok(!modules[1]?.factories.includes('Mixer'), 'Mixer is not implemented, so it is not announced');
     const kmd = String((await c.result('invoke', { object: 'manager_ServerManager', operation: 'getKmd', operationParams: { moduleName: 'core' } })).value);
     assert.equal(JSON.parse(kmd).name, 'core');
     const unknownKmd = await c.call('invoke', { object: 'manager_ServerManager', operation: 'getKmd', operationParams: { moduleName: 'chroma' } });

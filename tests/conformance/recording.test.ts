@@ -13,7 +13,7 @@ import { probe } from '../../server/kms/media/ffmpeg/worker';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
-import { WeriftPeer, waitFor } from '../helpers/werift-peer';
+import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
 let kms: KmsServer;
 let source: RtpSource;
@@ -39,26 +39,10 @@ after(async () => {
 
 const voidDone = (done: (error: unknown, value: undefined) => void) => (error: unknown) => done(error, undefined);
 
-async function negotiated(pipeline: MediaPipeline, peer: WeriftPeer): Promise<WebRtcEndpoint> {
-  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-  endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate));
-  peer.pc.onIceCandidate.subscribe((candidate) => {
-    if (candidate) endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  });
-  const offer = await peer.createOffer();
-  await peer.acceptAnswer(await call<string>((done) => endpoint.processOffer(offer, done)));
-  await call<void>((done) => endpoint.gatherCandidates(voidDone(done)));
-  for (const candidate of peer.candidates) {
-    endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  }
-  await waitFor(() => peer.pc.connectionState === 'connected', 10000, 'the peer to connect');
-  return endpoint;
-}
-
 async function sender(pipeline: MediaPipeline): Promise<{ endpoint: WebRtcEndpoint; peer: WeriftPeer }> {
   const peer = new WeriftPeer();
   peer.sendFrom(source);
-  return { endpoint: await negotiated(pipeline, peer), peer };
+  return { endpoint: await negotiate(pipeline, peer), peer };
 }
 
 const failure = (invoke: (callback: (error: unknown) => void) => unknown): Promise<{ code?: number; message?: string }> =>
@@ -153,7 +137,7 @@ test('PlayerEndpoint plays a recording into a WebRtcEndpoint: info, position, se
   const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
   const [player] = await create<PlayerEndpoint>((done) => pipeline.create('PlayerEndpoint', { uri: `file://${mediaDir}/clip.webm` }, done));
   const viewer = new WeriftPeer();
-  const viewerEndpoint = await negotiated(pipeline, viewer);
+  const viewerEndpoint = await negotiate(pipeline, viewer);
   await call<void>((done) => player.connect(viewerEndpoint, voidDone(done)));
   const info = await call<{ isSeekable: boolean; duration: number }>((done) => player.getVideoInfo(done));
   assert.equal(info.isSeekable, true);

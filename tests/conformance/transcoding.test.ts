@@ -4,13 +4,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
+import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
 import { call, create } from '../../labs/framework/kurento';
 import { isKeyframeStart } from '../../server/kms/media/rewriter';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
-import { WeriftPeer, waitFor } from '../helpers/werift-peer';
+import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
 let kms: KmsServer;
 let source: RtpSource;
@@ -29,21 +29,6 @@ after(async () => {
   await kms.stop();
 });
 
-async function negotiated(pipeline: MediaPipeline, peer: WeriftPeer): Promise<WebRtcEndpoint> {
-  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-  endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate));
-  peer.pc.onIceCandidate.subscribe((candidate) => {
-    if (candidate) endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  });
-  const offer = await peer.createOffer();
-  await peer.acceptAnswer(await call<string>((done) => endpoint.processOffer(offer, done)));
-  await call<void>((done) => endpoint.gatherCandidates((error: unknown) => done(error, undefined)));
-  for (const candidate of peer.candidates) {
-    endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  }
-  return endpoint;
-}
-
 test('VP8 in, an H.264-only receiver: a transcoder is inserted and TRANSCODING is reported on the source', async () => {
   const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
   const sender = new WeriftPeer();
@@ -58,8 +43,8 @@ test('VP8 in, an H.264-only receiver: a transcoder is inserted and TRANSCODING i
       });
     }
   });
-  const from = await negotiated(pipeline, sender);
-  const to = await negotiated(pipeline, receiver);
+  const from = await negotiate(pipeline, sender);
+  const to = await negotiate(pipeline, receiver);
   const answer = await call<string>((done) => to.getLocalSessionDescriptor(done));
   assert.match(answer, /a=rtpmap:\d+ H264\/90000/, 'the receiver negotiated H.264');
   const states: string[] = [];

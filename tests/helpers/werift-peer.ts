@@ -2,7 +2,9 @@
  * A werift RTCPeerConnection in the browser's role (as kurento-utils' WebRtcPeerSendrecv would be): it makes the
  * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource, and counts what comes back.
  */
+import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCIceCandidate } from 'werift';
+import { call, create } from '../../labs/framework/kurento';
 import { isVp8KeyframeStart, vp8KeyframeSize, type RtpSource } from './rtp-source';
 
 export interface ReceivedMedia {
@@ -131,4 +133,33 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, what:
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+export interface NegotiateOptions {
+  /** Connect the endpoint to itself before ICE starts (the hello-world loopback). */
+  loopback?: boolean;
+  /** Wait until the peer's connection is up (default true). */
+  waitConnected?: boolean;
+}
+
+/**
+ * A new WebRtcEndpoint of `pipeline` negotiated with `peer` as a browser does it: the peer offers, KMS answers,
+ * gatherCandidates, and candidates trickle both ways (werift has gathered before its offer resolves; those go to KMS
+ * once the answer is in).
+ */
+export async function negotiate(pipeline: MediaPipeline, peer: WeriftPeer, { loopback = false, waitConnected = true }: NegotiateOptions = {}): Promise<WebRtcEndpoint> {
+  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
+  const toKms = (candidate: RTCIceCandidate): void =>
+    void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+  endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate).catch(() => undefined));
+  const offer = await peer.createOffer();
+  await peer.acceptAnswer(await call<string>((done) => endpoint.processOffer(offer, done)));
+  await call<void>((done) => endpoint.gatherCandidates((error: unknown) => done(error, undefined)));
+  if (loopback) await call<void>((done) => endpoint.connect(endpoint, (error: unknown) => done(error, undefined)));
+  for (const candidate of peer.candidates) toKms(candidate);
+  peer.pc.onIceCandidate.subscribe((candidate) => {
+    if (candidate) toKms(candidate);
+  });
+  if (waitConnected) await waitFor(() => peer.pc.connectionState === 'connected', 10000, 'the peer to connect');
+  return endpoint;
 }

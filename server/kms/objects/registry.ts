@@ -14,6 +14,8 @@ import { WebRtcEndpoint, type WebRtcEndpointParams } from './WebRtcEndpoint';
 import { Dispatcher, DispatcherOneToMany, HubPort, type Hub } from './Hub';
 import { PlayerEndpoint, type PlayerEndpointParams } from './PlayerEndpoint';
 import { RecorderEndpoint, type RecorderEndpointParams } from './RecorderEndpoint';
+import { Composite, type CompositeParams } from './Composite';
+import { GStreamerFilter, type GStreamerFilterParams } from './GStreamerFilter';
 
 type Factory = (context: ObjectContext, params: Record<string, unknown>) => MediaObject;
 
@@ -30,6 +32,8 @@ const FACTORIES: Record<string, { module: KmdModuleName; create: Factory }> = {
   },
   RecorderEndpoint: { module: 'elements', create: (context, params) => new RecorderEndpoint(context, params as unknown as RecorderEndpointParams) },
   PlayerEndpoint: { module: 'elements', create: (context, params) => new PlayerEndpoint(context, params as unknown as PlayerEndpointParams) },
+  Composite: { module: 'elements', create: (context, params) => new Composite(context, params as unknown as CompositeParams) },
+  GStreamerFilter: { module: 'filters', create: (context, params) => new GStreamerFilter(context, params as unknown as GStreamerFilterParams) },
 };
 
 export type EventListener = (source: MediaObject, event: string, data: Record<string, unknown>) => void;

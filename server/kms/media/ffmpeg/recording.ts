@@ -27,15 +27,24 @@ export interface RecordingEvents {
 
 /** Seconds of media kept while ffmpeg starts; older packets are dropped. */
 const MAX_BUFFER_PACKETS = 2000;
+/** While the file waits for its first key frame, the source is asked again this often (a request can be lost). */
+const KEYFRAME_RETRY_MS = 500;
+
+/**
+ * A key frame every 2 s of media time in what we encode: a player that starts late (or a transcoder that joins after
+ * its start-up) and a seek both need one soon. The encoders' defaults (x264: 250 frames) would leave a short
+ * recording with a single key frame at its very start.
+ */
+const KEYFRAMES = ['-force_key_frames', 'expr:gte(t,n_forced*2)'];
 
 function videoArgs(container: Container, codec: RtpCodec): { args: string[]; transcoding: boolean } {
   const name = codec.name.toUpperCase();
   if (container === 'webm') {
     if (name === 'VP8' || name === 'VP9') return { args: ['-c:v', 'copy'], transcoding: false };
-    return { args: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '1000k'], transcoding: true };
+    return { args: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '1000k', ...KEYFRAMES], transcoding: true };
   }
   if (name === 'H264') return { args: ['-c:v', 'copy'], transcoding: false };
-  return { args: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-threads', '1', '-b:v', '1000k'], transcoding: true };
+  return { args: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-threads', '1', '-b:v', '1000k', ...KEYFRAMES], transcoding: true };
 }
 
 function audioArgs(container: Container, codec: RtpCodec): { args: string[]; transcoding: boolean } {
@@ -64,6 +73,7 @@ export class RecordingJob {
   private readonly lastWritten = new Map<RtpKind, RtpPacket>();
   private ready = false;
   private waitingKeyframe = true;
+  private keyframeAskedAt = 0;
   private paused = false;
   private finished = false;
   /** Which streams go through an encoder (for MediaTranscodingStateChanged). */
@@ -117,7 +127,7 @@ export class RecordingJob {
       return;
     }
     this.ready = true;
-    this.events.keyframeNeeded();
+    this.askKeyframe();
     const queued = this.buffer.splice(0);
     for (const { kind, packet } of queued) this.write(kind, packet);
   }
@@ -144,7 +154,10 @@ export class RecordingJob {
     if (this.options.video && this.waitingKeyframe) {
       // A file that starts with a delta frame shows garbage until the next key frame, and ffmpeg learns the picture
       // size from a key frame: audio and video both start at one.
-      if (kind !== 'VIDEO' || !isKeyframeStart(this.options.video.name, packet.payload)) return;
+      if (kind !== 'VIDEO' || !isKeyframeStart(this.options.video.name, packet.payload)) {
+        if (Date.now() - this.keyframeAskedAt >= KEYFRAME_RETRY_MS) this.askKeyframe();
+        return;
+      }
       this.waitingKeyframe = false;
     }
     const rewriter = this.rewriters.get(kind);
@@ -153,6 +166,11 @@ export class RecordingJob {
     const rewritten = rewriter.rewrite(packet);
     this.lastWritten.set(kind, rewritten);
     out.send(rewritten);
+  }
+
+  private askKeyframe(): void {
+    this.keyframeAskedAt = Date.now();
+    this.events.keyframeNeeded();
   }
 
   /** Re-sends the last audio (else video) packet with the next sequence number: it gives ffmpeg a packet to wake on. */
@@ -177,7 +195,7 @@ export class RecordingJob {
     for (const rewriter of this.rewriters.values()) rewriter.discontinuity();
     if (this.options.video) {
       this.waitingKeyframe = true;
-      this.events.keyframeNeeded();
+      this.askKeyframe();
     }
   }
 

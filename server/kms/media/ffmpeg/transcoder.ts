@@ -1,12 +1,17 @@
 /**
  * A transcoding branch, as KMS' agnosticbin makes one: RTP of one codec in, RTP of another out, shared by every sink
  * of the same source that needs that codec. ffmpeg decodes and re-encodes; key frames come every 2 s (encoders
- * cannot be told to make one on request through this path).
+ * cannot be told to make one on request through this path). What arrives while ffmpeg starts (one to two seconds)
+ * is kept and sent once it listens: a PlayerEndpoint's stream starts with its only early key frame, and a short clip
+ * could be over before ffmpeg is up.
  */
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind, RtpUnit } from '../graph';
 import { StreamRewriter } from '../rewriter';
-import { FfmpegWorker, RtpIn, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, type WorkerExit } from './worker';
+import { FfmpegWorker, RtpIn, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type WorkerExit } from './worker';
+
+/** Packets kept while ffmpeg starts (about 10 s of 640x480 video), so that a short or file-fed stream is not lost. */
+const MAX_PENDING = 3000;
 
 const TARGETS: Record<string, { payloadType: number; codec: RtpCodec; args: string[] }> = {
   H264: {
@@ -45,6 +50,8 @@ export class Transcoder {
   private output: RtpIn | undefined;
   private out: RtpOut | undefined;
   private lastPacket: RtpPacket | undefined;
+  /** Rewritten packets waiting for ffmpeg to listen; undefined once it does. */
+  private pending: RtpPacket[] | undefined = [];
   private stopped = false;
   readonly target: RtpCodec;
 
@@ -93,13 +100,24 @@ export class Transcoder {
     void this.worker.exited.then((exit) => {
       if (!exit.requested && !this.stopped) this.events.failure(exit);
     });
+    // If ffmpeg never listens it fails on its own (the exit above reports it); what waited is sent either way.
+    await waitUntilListening(inPort);
+    const queued = this.pending ?? [];
+    this.pending = undefined;
+    if (this.stopped) return;
+    for (const queuedPacket of queued) this.out.send(queuedPacket);
   }
 
   /** Feeds one packet of the source; the same packet pushed by several sinks is sent once. */
   push(packet: RtpPacket): void {
-    if (packet === this.lastPacket || !this.out) return;
+    if (packet === this.lastPacket || this.stopped) return;
     this.lastPacket = packet;
-    this.out.send(this.input.rewrite(packet));
+    const rewritten = this.input.rewrite(packet);
+    if (this.pending) {
+      if (this.pending.length < MAX_PENDING) this.pending.push(rewritten);
+      return;
+    }
+    this.out?.send(rewritten);
   }
 
   async stop(): Promise<void> {
