@@ -3,6 +3,8 @@
  * timed unit tests; each bench prints a table and says whether the target was met.
  */
 import { parseArgs } from 'node:util';
+import { COMPOSITE_TARGET_PERCENT, benchCodec, compositeTargetMet } from './codec';
+import { benchFanout } from './fanout';
 import { benchKms } from './kms';
 import { benchLabs } from './labs';
 
@@ -14,7 +16,13 @@ async function main(): Promise<void> {
   const [which, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
     args: rest,
-    options: { sessions: { type: 'string' }, seconds: { type: 'string' }, runs: { type: 'string' }, 'no-suite': { type: 'boolean' } },
+    options: {
+      sessions: { type: 'string' },
+      receivers: { type: 'string' },
+      seconds: { type: 'string' },
+      runs: { type: 'string' },
+      'no-suite': { type: 'boolean' },
+    },
     strict: true,
   });
   switch (which) {
@@ -43,8 +51,28 @@ async function main(): Promise<void> {
       if (result.e2eSuiteSeconds !== undefined) console.log(`end-to-end lab suite (tests/e2e/labs.spec.ts): ${result.e2eSuiteSeconds} s`);
       break;
     }
+    case 'fanout': {
+      const counts = (values.receivers ?? '1,10,50').split(',').map(Number);
+      const seconds = Number(values.seconds ?? 15);
+      const rows = [];
+      for (const count of counts) {
+        console.log(`fanout bench: one VP8 + Opus source to ${count} receiver(s), ${seconds} s window…`);
+        rows.push(await benchFanout(count, seconds));
+        table(rows);
+      }
+      break;
+    }
+    case 'codec': {
+      const rows = await benchCodec(Number(values.seconds ?? 15), (row) => console.log(`codec bench: ${row.job} measured`));
+      table(rows);
+      const met = compositeTargetMet(rows);
+      console.log(`target: a 4-party Composite ≤ ${COMPOSITE_TARGET_PERCENT} % of one core (ffmpeg): ${met === undefined ? 'not measured' : met ? 'met' : 'NOT met'}`);
+      break;
+    }
     default:
-      console.error('usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | labs [--runs 10] [--no-suite]');
+      console.error(
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite]',
+      );
       process.exit(2);
   }
   process.exit(0);

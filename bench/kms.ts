@@ -3,17 +3,11 @@
  * driven by werift peers that send real VP8 (640x480/30, ffmpeg) and Opus — no browser. The KMS runs in its own
  * process so that its CPU is measured alone (/proc/<pid>/stat).
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import path from 'node:path';
-import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
+import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
 import { call } from '../labs/framework/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
-import { WeriftPeer, waitFor } from '../tests/helpers/werift-peer';
-
-const root = path.resolve(__dirname, '..');
-const CLOCK_TICKS = 100;
+import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
+import { cpuSeconds, median, rssMb, startKmsProcess, stopKmsProcess } from './kms-process';
 
 interface Session {
   peer: WeriftPeer;
@@ -38,30 +32,6 @@ export interface KmsBenchResult {
   memoryPerSessionMb: number;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function processCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-function processRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
-  return Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : (sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN);
-}
-
 async function startSession(client: KurentoClient, source: RtpSource): Promise<Session> {
   const peer = new WeriftPeer();
   const session: Session = { peer, pipeline: undefined as unknown as MediaPipeline, offeredAt: 0, sentVideo: 0, sentAudio: 0, frameTimes: [] };
@@ -70,41 +40,22 @@ async function startSession(client: KurentoClient, source: RtpSource): Promise<S
   peer.sendFrom(source);
   const pipeline = await call<MediaPipeline>((done) => client.create('MediaPipeline', done));
   session.pipeline = pipeline;
-  const endpoint = await call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-  endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate));
-  peer.pc.onIceCandidate.subscribe((candidate) => {
-    if (candidate) endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  });
   peer.pc.onTrack.subscribe((track) => {
     if (track.kind === 'video') track.onReceiveRtp.subscribe((packet) => packet.header.marker && session.frameTimes.push(Date.now()));
   });
+  // The clock starts before the endpoint is created and the peer makes its offer.
   session.offeredAt = Date.now();
-  const offer = await peer.createOffer();
-  const answer = await call<string>((done) => endpoint.processOffer(offer, done));
-  await peer.acceptAnswer(answer);
-  await call<void>((done) => endpoint.gatherCandidates((error: unknown) => done(error, undefined)));
-  await call<void>((done) => endpoint.connect(endpoint, (error: unknown) => done(error, undefined)));
-  for (const candidate of peer.candidates) {
-    endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
-  }
+  await negotiate(pipeline, peer, { loopback: true, waitConnected: false });
   return session;
 }
 
 export async function benchKms(sessionCount: number, seconds: number): Promise<KmsBenchResult> {
-  const port = await freePort();
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.stdout?.on('data', (chunk: Buffer) => /connect to/.test(chunk.toString()) && resolve());
-    server.once('exit', (code) => reject(new Error(`the KMS exited (${code})`)));
-  });
-  const pid = server.pid ?? 0;
-  const rssIdle = processRssMb(pid);
+  const kms = await startKmsProcess();
+  const { pid } = kms;
+  const rssIdle = rssMb(pid);
   const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60 });
   await source.start();
-  const client = await call<KurentoClient>((done) => kurentoClient(`ws://127.0.0.1:${port}/kurento`, { failAfter: 2 }, done));
+  const client = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
   const sessions: Session[] = [];
   for (let i = 0; i < sessionCount; i += 1) sessions.push(await startSession(client, source));
   await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session');
@@ -118,12 +69,12 @@ export async function benchKms(sessionCount: number, seconds: number): Promise<K
     gotAudio: session.peer.received.audioPackets,
     frames: session.frameTimes.length,
   }));
-  const cpuStart = processCpuSeconds(pid);
+  const cpuStart = cpuSeconds(pid);
   const windowStart = Date.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const elapsed = (Date.now() - windowStart) / 1000;
-  const cpu = processCpuSeconds(pid) - cpuStart;
-  const rss = processRssMb(pid);
+  const cpu = cpuSeconds(pid) - cpuStart;
+  const rss = rssMb(pid);
   let sent = 0;
   let received = 0;
   let freezes = 0;
@@ -141,7 +92,7 @@ export async function benchKms(sessionCount: number, seconds: number): Promise<K
   }
   client.close();
   await source.stop();
-  server.kill('SIGTERM');
+  await stopKmsProcess(kms);
   const forwarded = received;
   return {
     sessions: sessionCount,

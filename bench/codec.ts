@@ -1,0 +1,196 @@
+/**
+ * `npm run bench -- codec [--seconds 15]`: what the codec work of the embedded KMS costs, in % of one CPU core.
+ *
+ * The KMS runs in a child process (as in bench/kms.ts, with this process' loader flags) and every ffmpeg it starts is
+ * a child of it, so both are measured alone from /proc/<pid>/stat (utime + stime over a steady window, after start-up
+ * and probing are over). Media comes from werift peers sending real VP8 640x480/30 and Opus made by ffmpeg
+ * (tests/helpers/rtp-source.ts, one encoder shared by all peers so that it does not compete with what is measured).
+ *
+ * Rows: one VP8 → H.264 transcode (a receiver that only takes H.264), a 4-party Composite (800x600/15: four decodes,
+ * one grid encode, five Opus encodes), and a WebM recording of one stream (left out when the server has no
+ * RecorderEndpoint). Target: the Composite's mixer ≤ 40 % of one core.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import kurentoClient, { type Composite, type HubPort, type KurentoClient, type MediaPipeline, type RecorderEndpoint } from 'kurento-client';
+import { call, create } from '../labs/framework/kurento';
+import { RtpSource } from '../tests/helpers/rtp-source';
+import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
+import { cpuSeconds, parentPid, startKmsProcess, stopKmsProcess, type KmsProcess } from './kms-process';
+/** The Composite's mixer must stay under this (% of one core). */
+export const COMPOSITE_TARGET_PERCENT = 40;
+
+export interface CodecBenchRow {
+  job: string;
+  seconds: number;
+  /** CPU of the ffmpeg processes the KMS started for the job. */
+  ffmpegCpuPercent: number;
+  /** CPU of the KMS process itself (RTP in and out, werift, the job's plumbing). */
+  kmsCpuPercent: number;
+  ffmpegProcesses: number;
+  detail: string;
+}
+
+// Processes ------------------------------------------------------------------------------------------------------------
+
+/** CPU seconds of every ffmpeg child of `parent`, by pid. */
+function ffmpegChildren(parent: number): Map<number, number> {
+  const result = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const pid = Number(entry);
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (comm === 'ffmpeg' && parentPid(pid) === parent) result.set(pid, cpuSeconds(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return result;
+}
+
+interface Window {
+  seconds: number;
+  ffmpegCpuPercent: number;
+  kmsCpuPercent: number;
+  ffmpegProcesses: number;
+}
+
+/** CPU of the KMS and of its ffmpeg children over `seconds` of steady state. */
+async function measure(kmsPid: number, seconds: number): Promise<Window> {
+  const kmsStart = cpuSeconds(kmsPid);
+  const childrenStart = ffmpegChildren(kmsPid);
+  const started = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const elapsed = (Date.now() - started) / 1000;
+  const childrenEnd = ffmpegChildren(kmsPid);
+  let ffmpeg = 0;
+  for (const [pid, cpu] of childrenEnd) ffmpeg += cpu - (childrenStart.get(pid) ?? 0);
+  const percent = (cpu: number): number => Math.round((cpu / elapsed) * 1000) / 10;
+  return { seconds: Math.round(elapsed), ffmpegCpuPercent: percent(ffmpeg), kmsCpuPercent: percent(cpuSeconds(kmsPid) - kmsStart), ffmpegProcesses: childrenEnd.size };
+}
+
+// Sessions -------------------------------------------------------------------------------------------------------------
+
+const done = (callback: (error: unknown, value: undefined) => void) => (error: unknown) => callback(error, undefined);
+
+interface Job {
+  pipeline: MediaPipeline;
+  peers: WeriftPeer[];
+  /** What the receiving side got, for the detail column. */
+  detail(seconds: number): string;
+  /** Work to do before the pipeline is released (e.g. stopAndWait). */
+  finish?(): Promise<void>;
+}
+
+async function transcodeJob(client: KurentoClient, source: RtpSource): Promise<Job> {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const sender = new WeriftPeer();
+  sender.sendFrom(source);
+  const receiver = new WeriftPeer({ h264Only: true });
+  let packets = 0;
+  receiver.pc.onTrack.subscribe((track) => {
+    if (track.kind === 'video') track.onReceiveRtp.subscribe(() => void (packets += 1));
+  });
+  const from = await negotiate(pipeline, sender);
+  const to = await negotiate(pipeline, receiver);
+  await call<void>((cb) => from.connect(to, done(cb)));
+  await waitFor(() => packets > 100, 20000, 'H.264 at the receiver');
+  const mark = packets;
+  return { pipeline, peers: [sender, receiver], detail: (seconds) => `VP8 640x480/30 → H.264 (x264 ultrafast), ${Math.round((packets - mark) / seconds)} H.264 packets/s out` };
+}
+
+async function compositeJob(client: KurentoClient, source: RtpSource): Promise<Job> {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const [composite] = await create<Composite>((cb) => pipeline.create('Composite', cb));
+  const peers: WeriftPeer[] = [];
+  for (let i = 0; i < 4; i += 1) {
+    const peer = new WeriftPeer();
+    peer.sendFrom(source);
+    const endpoint = await negotiate(pipeline, peer);
+    const [port] = await create<HubPort>((cb) => composite.createHubPort(cb));
+    await call<void>((cb) => endpoint.connect(port, done(cb)));
+    await call<void>((cb) => port.connect(endpoint, done(cb)));
+    peers.push(peer);
+  }
+  await waitFor(() => peers.every((peer) => peer.received.keyframeSizes.some((size) => size.width === 800) && peer.received.audioPackets > 50), 30000, 'the grid at every participant');
+  // The mixer restarts as inputs start flowing; measure once the set of inputs has been stable for a while.
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  const first = peers[0];
+  const frames = first?.received.videoFrames ?? 0;
+  return {
+    pipeline,
+    peers,
+    detail: (seconds) => `4 x VP8 640x480/30 in → 800x600/15 grid, ${Math.round(((first?.received.videoFrames ?? 0) - frames) / seconds)} fps received`,
+  };
+}
+
+async function recordingJob(client: KurentoClient, source: RtpSource, mediaDir: string): Promise<Job | undefined> {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  let recorder: RecorderEndpoint;
+  try {
+    [recorder] = await create<RecorderEndpoint>((cb) => pipeline.create('RecorderEndpoint', { uri: `file://${mediaDir}/bench.webm` }, cb));
+  } catch (error) {
+    await call<void>((cb) => pipeline.release(done(cb)));
+    if ((error as { code?: number }).code === 40108) return undefined;
+    throw error;
+  }
+  const sender = new WeriftPeer();
+  sender.sendFrom(source);
+  const endpoint = await negotiate(pipeline, sender);
+  await call<void>((cb) => endpoint.connect(recorder, done(cb)));
+  await call<void>((cb) => recorder.record(done(cb)));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  return {
+    pipeline,
+    peers: [sender],
+    detail: () => 'VP8 640x480/30 + Opus → WebM',
+    finish: () => call<void>((cb) => recorder.stopAndWait(done(cb))),
+  };
+}
+
+async function run(name: string, kmsPid: number, seconds: number, job: Job | undefined): Promise<CodecBenchRow | undefined> {
+  if (!job) return undefined;
+  const window = await measure(kmsPid, seconds);
+  const row: CodecBenchRow = { job: name, ...window, detail: job.detail(window.seconds) };
+  await job.finish?.();
+  await call<void>((cb) => job.pipeline.release(done(cb))).catch(() => undefined);
+  for (const peer of job.peers) await peer.close();
+  return row;
+}
+
+/** Runs the three jobs one after the other on one KMS child; `onRow` sees each row as soon as it is measured. */
+export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => void = () => undefined): Promise<CodecBenchRow[]> {
+  const mediaDir = mkdtempSync(path.join(os.tmpdir(), 'bench-codec-'));
+  const kms: KmsProcess = await startKmsProcess(['--media-dir', mediaDir]);
+  const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 30 });
+  await source.start();
+  const client = await call<KurentoClient>((cb) => kurentoClient(kms.url, { failAfter: 2 }, cb));
+  const rows: CodecBenchRow[] = [];
+  const jobs: Array<[string, () => Promise<Job | undefined>]> = [
+    ['transcode VP8→H.264 640x480/30', () => transcodeJob(client, source)],
+    ['Composite, 4 parties', () => compositeJob(client, source)],
+    ['recording WebM 640x480/30', () => recordingJob(client, source, mediaDir)],
+  ];
+  try {
+    for (const [name, start] of jobs) {
+      const row = await run(name, kms.pid, seconds, await start());
+      if (!row) continue;
+      rows.push(row);
+      onRow(row);
+    }
+  } finally {
+    client.close();
+    await source.stop();
+    await stopKmsProcess(kms);
+    rmSync(mediaDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** Whether the Composite row meets COMPOSITE_TARGET_PERCENT (undefined when it was not measured). */
+export function compositeTargetMet(rows: readonly CodecBenchRow[]): boolean | undefined {
+  const row = rows.find((candidate) => candidate.job.startsWith('Composite'));
+  return row ? row.ffmpegCpuPercent <= COMPOSITE_TARGET_PERCENT : undefined;
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench -- fanout [--receivers 1,10,50] [--seconds 15]`: one werift sender with real VP8 (640x480/30,
+ * ffmpeg) and Opus into a WebRtcEndpoint connected to N WebRtcEndpoints, each negotiated with a werift receiver — the
+ * one2many pipeline of the broadcasting chapter, without a browser. The KMS runs in its own process so that its CPU
+ * is measured alone (/proc/<pid>/stat); the receivers live in this process, whose CPU is reported too, because an
+ * overloaded receiver side shows up as loss.
+ */
+import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
+import { call, create } from '../labs/framework/kurento';
+import { RtpSource } from '../tests/helpers/rtp-source';
+import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
+import { cpuSeconds, round, rssMb, startKmsProcess, stopKmsProcess } from './kms-process';
+/** Receivers negotiated at the same time while setting up. */
+const SETUP_BATCH = 10;
+
+export interface FanoutBenchResult {
+  receivers: number;
+  /** Length of the measured window, in seconds. */
+  seconds: number;
+  /** KMS process CPU over the window, in % of one core. */
+  serverCpuPercent: number;
+  /** KMS CPU time per packet sent to the receivers, in µs. */
+  cpuMicrosPerOutgoingPacket: number;
+  /** RTP packets (video + audio) the sender sent into KMS, per second. */
+  packetsPerSecondIn: number;
+  /** RTP packets all receivers together got, per second (ideally N × packetsPerSecondIn). */
+  packetsPerSecondOut: number;
+  /** Per receiver, 1 − received / sent over the window, in %. */
+  lossPercentMin: number;
+  lossPercentAvg: number;
+  lossPercentMax: number;
+  /** Growth of the KMS resident memory per receiver (endpoint + its WebRTC session), in MB. */
+  memoryPerReceiverMb: number;
+  /** CPU of this process (sender, receivers, ffmpeg reader) over the window, in % of one core. */
+  clientCpuPercent: number;
+  /** Wall time to negotiate every receiver and get its first video packet, in seconds. */
+  setupSeconds: number;
+}
+
+export async function benchFanout(receivers: number, seconds: number): Promise<FanoutBenchResult> {
+  if (!Number.isInteger(receivers) || receivers < 1) throw new Error(`receivers must be a positive integer, not ${receivers}`);
+  const kms = await startKmsProcess();
+  const { pid } = kms;
+  const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60 });
+  let client: KurentoClient | undefined;
+  let pipeline: MediaPipeline | undefined;
+  const peers: WeriftPeer[] = [];
+  try {
+    await source.start();
+    let sent = 0;
+    source.onVideo(() => void (sent += 1));
+    source.onAudio(() => void (sent += 1));
+    const connected = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
+    client = connected;
+    const [created] = await create<MediaPipeline>((done) => connected.create('MediaPipeline', done));
+    pipeline = created;
+
+    // The sender, alone first: the memory baseline includes the pipeline, the sender and its session.
+    const sender = new WeriftPeer();
+    peers.push(sender);
+    sender.sendFrom(source);
+    const senderEndpoint = await negotiate(created, sender);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const rssBase = rssMb(pid);
+
+    const setupStart = Date.now();
+    const receiving: WeriftPeer[] = [];
+    for (let first = 0; first < receivers; first += SETUP_BATCH) {
+      const batch = Array.from({ length: Math.min(SETUP_BATCH, receivers - first) }, () => new WeriftPeer());
+      peers.push(...batch);
+      receiving.push(...batch);
+      await Promise.all(
+        batch.map(async (peer) => {
+          const endpoint = await negotiate(created, peer, { waitConnected: false });
+          await call<void>((done) => senderEndpoint.connect(endpoint, done));
+        }),
+      );
+    }
+    await waitFor(() => receiving.every((peer) => peer.received.videoPackets > 0), 60000, 'the first video packet on every receiver');
+    const setupSeconds = (Date.now() - setupStart) / 1000;
+
+    // Let the key frames and the initial bursts pass, then measure a steady window.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const sentStart = sent;
+    const receivedStart = receiving.map((peer) => peer.received.videoPackets + peer.received.audioPackets);
+    const cpuStart = cpuSeconds(pid);
+    const clientCpuStart = process.cpuUsage();
+    const windowStart = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const elapsed = (Date.now() - windowStart) / 1000;
+    const cpu = cpuSeconds(pid) - cpuStart;
+    const clientCpu = process.cpuUsage(clientCpuStart);
+    const rss = rssMb(pid);
+    const sentInWindow = sent - sentStart;
+    const receivedInWindow = receiving.map((peer, index) => peer.received.videoPackets + peer.received.audioPackets - (receivedStart[index] ?? 0));
+    const totalOut = receivedInWindow.reduce((sum, count) => sum + count, 0);
+    const losses = receivedInWindow.map((count) => (sentInWindow > 0 ? Math.max(0, (1 - count / sentInWindow) * 100) : NaN));
+
+    return {
+      receivers,
+      seconds: Math.round(elapsed),
+      serverCpuPercent: round((cpu / elapsed) * 100),
+      cpuMicrosPerOutgoingPacket: totalOut > 0 ? round((cpu * 1e6) / totalOut) : NaN,
+      packetsPerSecondIn: Math.round(sentInWindow / elapsed),
+      packetsPerSecondOut: Math.round(totalOut / elapsed),
+      lossPercentMin: round(Math.min(...losses), 2),
+      lossPercentAvg: round(losses.reduce((sum, loss) => sum + loss, 0) / losses.length, 2),
+      lossPercentMax: round(Math.max(...losses), 2),
+      memoryPerReceiverMb: round((rss - rssBase) / receivers, 2),
+      clientCpuPercent: round(((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100),
+      setupSeconds: round(setupSeconds),
+    };
+  } finally {
+    for (const peer of peers) await peer.close().catch(() => undefined);
+    if (pipeline) {
+      const toRelease = pipeline;
+      await call<void>((done) => toRelease.release(done)).catch(() => undefined);
+    }
+    client?.close();
+    await source.stop();
+    await stopKmsProcess(kms);
+  }
+}
