@@ -10,7 +10,9 @@ import { KmsServer } from './kms/server';
 import { createLogger, parseLogLevel } from './kms/logger';
 import { KMS_OPTIONS_HELP, kmsArgOptions, kmsConfigFrom } from './kms/options';
 import { startAll, stopAll, type Service, type ServiceHealth, type ServiceUrl } from './service';
+import { AppServers } from './apps';
 import { SiteService } from './site/site-service';
+import { CoturnService, parseTurnEnv, type CoturnStatus, type TurnForLabs } from './turn/coturn';
 import { lanAddresses, loadTls } from './site/tls';
 
 const root = path.resolve(__dirname, '..');
@@ -27,7 +29,8 @@ function usage(): string {
     '',
     KMS_OPTIONS_HELP,
     '',
-    'Environment: KMS_URL (use that KMS instead of starting the embedded one), ICE_SERVERS (JSON list of RTCIceServer).',
+    'Environment: KMS_URL (use that KMS instead of starting the embedded one), ICE_SERVERS (JSON list of RTCIceServer),',
+    '  TURN_URL (user:password@ip:port?transport=udp|tcp: that TURN server instead of starting coturn).',
   ].join('\n');
 }
 
@@ -103,12 +106,36 @@ async function main(): Promise<void> {
   const siteOrigins = siteHosts.map((host) => `${scheme}://${host}:${port}`);
 
   const services: Service[] = [];
+
+  // TURN: TURN_URL names another server; otherwise Debian's coturn runs on this machine when it is installed (its
+  // absence is reported to the labs, and nothing else depends on it).
+  let turn: TurnForLabs | null = null;
+  let turnStatus: CoturnStatus;
+  const turnEnv = process.env.TURN_URL?.trim();
+  if (turnEnv) {
+    turn = parseTurnEnv(turnEnv) ?? null;
+    if (!turn) throw new Error('TURN_URL must look like user:password@ip:port?transport=udp|tcp');
+    turnStatus = { available: true };
+  } else {
+    // Attendees of a workshop reach the relay on the LAN address, not on loopback.
+    const coturn = new CoturnService({ host: anyHost && lan[0] ? lan[0] : '127.0.0.1', minPort: 49160, maxPort: 49999, log: (line) => console.log(`[coturn] ${line}`) });
+    await coturn.start();
+    services.push(coturn);
+    turn = coturn.forLabs();
+    turnStatus = coturn.status();
+  }
+
   const externalKms = process.env.KMS_URL?.trim();
   let kms: KmsServer | undefined;
   if (!externalKms) {
     const { logLevel, ...kmsConfig } = kmsConfigFrom(values, process.env, root);
     kms = new KmsServer(
-      { ...kmsConfig, allowedOrigins: [...siteOrigins, ...(kmsConfig.allowedOrigins ?? [])] },
+      {
+        ...kmsConfig,
+        // --turn-url / KMS_TURN_URL win; otherwise the embedded KMS relays through the TURN server of the labs.
+        turnUrl: kmsConfig.turnUrl ?? (turn?.kmsTurnUrl || undefined),
+        allowedOrigins: [...siteOrigins, ...(kmsConfig.allowedOrigins ?? [])],
+      },
       createLogger('kms', parseLogLevel(logLevel, 'info')),
     );
     services.push(kms);
@@ -124,7 +151,13 @@ async function main(): Promise<void> {
     embeddedKms: kms ? (tls ? { port, path: kms.config.path, secure: true } : { port: kms.config.port, path: kms.config.path, secure: false }) : null,
     // Where the embedded KMS reads and writes files (recordings), and where the site lets browsers download them.
     media: kms ? { directory: kms.config.mediaDirectory, downloadBase: '/kms-media/' } : null,
+    turn,
+    turnStatus,
   };
+
+  // The three-tier application servers (Java tutorials' structure, in TypeScript) on the site's port.
+  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: siteOrigins });
+  services.push(apps);
 
   if (values.dev) {
     services.push(new DevSiteService(values.host, port, { KMS_URL: externalKms ?? '', ICE_SERVERS: runtime.iceServers }));
@@ -140,6 +173,7 @@ async function main(): Promise<void> {
     });
     site.setRuntimeConfig(runtime);
     if (kms) site.addFolder('/kms-media/', kms.config.mediaDirectory);
+    for (const appPath of apps.paths) site.addUpgradeRoute(appPath, (req, socket, head) => void apps.handleUpgrade(req, socket, head));
     if (kms && tls) {
       const embedded = kms;
       site.addUpgradeRoute(`/${embedded.config.path}`, (req, socket, head) => embedded.handleUpgrade(req, socket, head));

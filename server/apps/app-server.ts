@@ -1,0 +1,204 @@
+/**
+ * What the four application servers share, in the shape of the Java tutorials' Spring handlers
+ * (TextWebSocketHandler: afterConnectionEstablished, handleTextMessage with a switch on `id`,
+ * afterConnectionClosed): one BrowserSession per WebSocket, its messages handled one at a time in arrival order,
+ * each validated against its route before the handler sees it, and every failure reported to that browser.
+ */
+import type { RawData, WebSocket } from 'ws';
+import type { Logger } from '../kms/logger';
+import { KmsConnection } from './kms';
+import { ProtocolError, describeError, parseMessage, shorten, validate, type Json, type Parsed, type Schema } from './protocol';
+
+/** A logger whose lines start with `[app]`, e.g. `[one2one-call] #3 ← register {"name":"alice"}`. */
+export function prefixed(log: Logger, prefix: string): Logger {
+  return {
+    debug: (message) => log.debug(`[${prefix}] ${message}`),
+    info: (message) => log.info(`[${prefix}] ${message}`),
+    warn: (message) => log.warn(`[${prefix}] ${message}`),
+    error: (message) => log.error(`[${prefix}] ${message}`),
+  };
+}
+
+/** One browser's WebSocket (the WebSocketSession of the Java samples). */
+export class BrowserSession {
+  /** This browser's work: messages run one after the other, in arrival order, like Spring delivers them. */
+  queue: Promise<void> = Promise.resolve();
+  closed = false;
+
+  constructor(
+    readonly id: number,
+    private readonly socket: WebSocket,
+    protected readonly log: Logger,
+  ) {}
+
+  get label(): string {
+    return `#${this.id}`;
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  send(message: Json): void {
+    if (!this.open) {
+      this.log.debug(`${this.label} → (socket closed, dropped) ${shorten(message)}`);
+      return;
+    }
+    this.log.info(`${this.label} → ${shorten(message)}`);
+    this.socket.send(JSON.stringify(message), (error) => {
+      if (error) this.log.warn(`${this.label} send failed: ${error.message}`);
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+}
+
+/** How one message id is handled: its fields are validated against `schema` before `handle` runs. */
+export interface Route<S> {
+  run(session: S, message: Json): Promise<void>;
+  /** The Java protocol's answer to this message, sent as {response: 'rejected', message} when it fails. */
+  rejectWith?: string;
+}
+
+export function route<S, F extends Schema>(
+  schema: F,
+  handle: (session: S, fields: Parsed<F>) => Promise<void> | void,
+  options: { rejectWith?: string } = {},
+): Route<S> {
+  return {
+    run: async (session, message) => handle(session, validate(message, schema)),
+    ...(options.rejectWith ? { rejectWith: options.rejectWith } : {}),
+  };
+}
+
+export interface AppServerOptions {
+  /** The KMS every app server of this process uses, e.g. ws://127.0.0.1:8888/kurento. */
+  kmsUrl: string;
+  log: Logger;
+}
+
+export abstract class AppServer<S extends BrowserSession> {
+  /** The WebSocket path, e.g. /helloworld. */
+  abstract readonly path: string;
+  /** Id of the message that reports failures: 'error' in the classic tutorials, 'ERROR' in hello-world. */
+  protected abstract readonly errorId: string;
+  protected abstract readonly routes: Readonly<Record<string, Route<S>>>;
+  protected readonly log: Logger;
+  protected readonly kms: KmsConnection;
+  private readonly sessions = new Set<S>();
+  private lock: Promise<void> = Promise.resolve();
+  private nextId = 0;
+
+  constructor(
+    readonly name: string,
+    options: AppServerOptions,
+  ) {
+    this.log = prefixed(options.log, name);
+    this.kms = new KmsConnection(options.kmsUrl, this.log, (reason) => this.kmsLost(reason));
+  }
+
+  /** A new session object for a browser that just connected. */
+  protected abstract createSession(id: number, socket: WebSocket): S;
+  /** The browser is gone (its socket closed, or the server stops): release what it owns, tell the others. */
+  protected abstract sessionClosed(session: S): Promise<void>;
+  /** Whether the session owns KMS objects (it is closed when they are lost with the KMS connection). */
+  protected abstract usesMedia(session: S): boolean;
+
+  get connections(): number {
+    return this.sessions.size;
+  }
+
+  /** Takes a browser's WebSocket (after the upgrade). */
+  accept(socket: WebSocket, remote: string): void {
+    this.nextId += 1;
+    const session = this.createSession(this.nextId, socket);
+    this.sessions.add(session);
+    this.log.info(`${session.label} connected from ${remote}`);
+    socket.on('message', (data: RawData, isBinary: boolean) => this.enqueue(session, () => this.handleFrame(session, data, isBinary)));
+    socket.on('close', (code: number) => {
+      this.log.info(`${session.label} disconnected (code ${code})`);
+      this.enqueue(session, () => this.closeSession(session));
+    });
+    socket.on('error', (error: Error) => this.log.warn(`${session.label} socket error: ${error.message}`));
+  }
+
+  /** Queues work for `session` after what it already has to do (KMS events that change its state use it). */
+  protected enqueue(session: S, task: () => Promise<void>): void {
+    session.queue = session.queue.then(task).catch((error: unknown) => {
+      this.log.error(`${session.label} unexpected failure: ${describeError(error)}`);
+    });
+  }
+
+  private async handleFrame(session: S, data: RawData, isBinary: boolean): Promise<void> {
+    if (session.closed) return;
+    const frame = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    let id: string | undefined;
+    let selected: Route<S> | undefined;
+    try {
+      if (isBinary) throw new ProtocolError('binary frames are not part of the protocol: send JSON text');
+      const parsed = parseMessage(frame);
+      id = parsed.id;
+      this.log.info(`${session.label} ← ${shorten(parsed.message)}`);
+      selected = this.routes[id];
+      if (!selected) throw new ProtocolError(`unknown message id '${id}' (this server takes ${Object.keys(this.routes).join(', ')})`);
+      await selected.run(session, parsed.message);
+    } catch (error) {
+      if (id === undefined) this.log.info(`${session.label} ← ${shorten(frame)}`);
+      this.reportFailure(session, id, selected, error);
+    }
+  }
+
+  /** Tells the browser what went wrong with its message; the session stays usable. */
+  private reportFailure(session: S, id: string | undefined, selected: Route<S> | undefined, error: unknown): void {
+    const message = describeError(error);
+    this.log.warn(`${session.label} ${id ?? '(unreadable message)'} failed: ${message}`);
+    if (selected?.rejectWith) session.send({ id: selected.rejectWith, response: 'rejected', message });
+    session.send({ id: this.errorId, message });
+  }
+
+  /**
+   * Runs `task` alone among this app's exclusive tasks (the `synchronized` methods of the Java samples): state shared
+   * between browsers (rooms, the presenter, calls) changes in one task at a time.
+   */
+  protected exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.lock.then(task);
+    this.lock = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async closeSession(session: S): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    this.sessions.delete(session);
+    try {
+      await this.sessionClosed(session);
+    } catch (error) {
+      this.log.warn(`${session.label} cleanup failed: ${describeError(error)}`);
+    }
+  }
+
+  /** KMS objects are gone: the browsers that had some are told and disconnected, which releases their state. */
+  private kmsLost(reason: string): void {
+    for (const session of this.sessions) {
+      if (!this.usesMedia(session)) continue;
+      session.send({ id: this.errorId, message: `${reason}; this session's media is gone` });
+      session.close(1011, 'KMS connection lost');
+    }
+  }
+
+  /** Closes every browser socket, releases every KMS object, then closes the kurento-client. */
+  async stop(): Promise<void> {
+    const sessions = [...this.sessions];
+    for (const session of sessions) {
+      session.close(1001, 'server shutting down');
+      this.enqueue(session, () => this.closeSession(session));
+    }
+    await Promise.all(sessions.map((session) => session.queue));
+    this.kms.close();
+  }
+}
