@@ -1,10 +1,13 @@
 /**
  * `npm run check:i18n` (part of `npm test`): every docs page has its zh-Hans counterpart, every UI string of the site
  * (Docusaurus `<Translate id>` / `translate({id})`) has a Chinese translation in i18n/zh-Hans/code.json, and every
- * navbar/footer label is translated. Fails with the list of what is missing.
+ * navbar/footer label is translated, and every lab is embedded in its chapter in both languages. Fails with the list of
+ * what is missing.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { LABS } from '../labs';
+import { LAB_CHAPTERS } from '../labs/chapters';
 
 const root = path.resolve(__dirname, '..');
 const zhDocs = path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current');
@@ -83,8 +86,23 @@ for (const [file, keys] of [
   }
 }
 
+// 4. Labs: every lab has a chapter, and that chapter embeds it in both languages under its `#lab-<id>` heading.
+for (const lab of LABS) {
+  const chapter = LAB_CHAPTERS[lab.id];
+  if (!chapter) {
+    problems.push(`lab ${lab.id} has no chapter in labs/chapters.ts`);
+    continue;
+  }
+  const page = `${chapter.replace(/^\/docs\//, '')}.mdx`;
+  for (const file of [path.join(root, 'docs', page), path.join(zhDocs, page)]) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (!text.includes(`<Lab id="${lab.id}"`)) problems.push(`${path.relative(root, file)} does not embed <Lab id="${lab.id}" />`);
+    if (!text.includes(`{#lab-${lab.id}}`)) problems.push(`${path.relative(root, file)} has no heading {#lab-${lab.id}} (the labs index links to it)`);
+  }
+}
+
 if (problems.length > 0) {
   console.error(`i18n check failed (${problems.length}):\n  - ${problems.join('\n  - ')}`);
   process.exit(1);
 }
-console.log(`i18n check: ${docs.length} docs pages with zh-Hans counterparts, ${ids.size} UI strings translated.`);
+console.log(`i18n check: ${docs.length} docs pages with zh-Hans counterparts, ${ids.size} UI strings translated, ${LABS.length} labs embedded in both languages.`);

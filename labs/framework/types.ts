@@ -107,6 +107,8 @@ export interface CodeSettings {
   /** Folder for recordings as a file:// URI prefix (the embedded KMS' media directory, or /tmp/kurento-labs). */
   recordingsUri: string;
   siteOrigin: string;
+  /** The TURN server the labs use, when there is one. */
+  turn?: TurnSettings;
 }
 
 /** Where recordings go: the embedded KMS' media directory, or /tmp/kurento-labs on another KMS. */
@@ -233,6 +235,11 @@ export interface LabContext {
   testSource(options: TestSourceOptions): MediaStream;
   /** The average colour of the centre of a video slot, to tell sources apart. */
   sampleColor(slot: string): { r: number; g: number; b: number } | undefined;
+  /**
+   * The average colour around a point of a video slot, in coordinates relative to the picture (0..1; 0.5, 0.5 is the
+   * centre): reads one cell of a grid such as a Composite's.
+   */
+  sampleColorAt(slot: string, relX: number, relY: number): { r: number; g: number; b: number } | undefined;
   /** Registers cleanup work (closing sockets, stopping tracks) for Stop/Reset. */
   onCleanup(task: () => void | Promise<void>): void;
   /** A WebSocket to an application server of `npm start` (three-tier labs), its messages recorded in the app lane. */

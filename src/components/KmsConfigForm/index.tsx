@@ -1,6 +1,5 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import Translate, { translate } from '@docusaurus/Translate';
-import CodeBlock from '@theme/CodeBlock';
 import {
   EMPTY_FORM,
   EXAMPLE_FORM,
@@ -18,7 +17,24 @@ import {
   type RenderedOutput,
   type TurnTransport,
 } from './config-text';
-import styles from './styles.module.css';
+import { Messages, Output, TextField, styles as shared } from '../ConfigForm/fields';
+import own from './styles.module.css';
+
+const styles = { ...shared, ...own };
+
+/** The notes under an output: what the form left out, and why. */
+function Notes({ output }: { output: RenderedOutput }): ReactNode {
+  if (output.notes.length === 0) return null;
+  return (
+    <ul className={styles.notes}>
+      {[...new Set(output.notes)].map((note) => (
+        <li key={note} data-note={note}>
+          {noteMessage(note)}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** The message shown next to a field, in the reader's language. */
 function issueMessage(issue: Issue): string {
@@ -152,106 +168,9 @@ function noteMessage(note: NoteCode): string {
   }
 }
 
-function Messages({ id, issues }: { id: string; issues: Issue[] }): ReactNode {
-  if (issues.length === 0) return null;
-  return (
-    <ul className={styles.messages} id={id}>
-      {issues.map((issue, index) => (
-        <li key={`${issue.code}-${index}`} className={issue.level === 'error' ? styles.error : styles.warning} data-code={issue.code}>
-          <strong>
-            {issue.level === 'error'
-              ? translate({ id: 'kmsConfigForm.level.error', message: 'Error:' })
-              : translate({ id: 'kmsConfigForm.level.warning', message: 'Warning:' })}
-          </strong>{' '}
-          {issueMessage(issue)}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
-interface TextFieldProps {
-  name: FieldName;
-  label: ReactNode;
-  configKey?: string;
-  value: string;
-  onChange: (value: string) => void;
-  issues: Issue[];
-  hint?: ReactNode;
-  placeholder?: string;
-  numeric?: boolean;
-  wide?: boolean;
-}
 
-function TextField({ name, label, configKey, value, onChange, issues, hint, placeholder, numeric, wide }: TextFieldProps): ReactNode {
-  const id = useId();
-  const messagesId = `${id}-messages`;
-  const hintId = `${id}-hint`;
-  const describedBy = [hint ? hintId : undefined, issues.length > 0 ? messagesId : undefined].filter(Boolean).join(' ') || undefined;
-  const hasError = issues.some((issue) => issue.level === 'error');
-  return (
-    <div className={wide ? `${styles.field} ${styles.wide}` : styles.field} data-field={name}>
-      <label htmlFor={id} className={styles.label}>
-        {label}
-        {configKey && (
-          <>
-            {' '}
-            <code>{configKey}</code>
-          </>
-        )}
-      </label>
-      <input
-        id={id}
-        name={name}
-        type="text"
-        className={hasError ? `${styles.input} ${styles.inputError}` : styles.input}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        placeholder={placeholder}
-        inputMode={numeric ? 'numeric' : undefined}
-        autoComplete="off"
-        autoCapitalize="off"
-        spellCheck={false}
-        aria-invalid={hasError || undefined}
-        aria-describedby={describedBy}
-      />
-      {hint && (
-        <p id={hintId} className={styles.hint}>
-          {hint}
-        </p>
-      )}
-      <Messages id={messagesId} issues={issues} />
-    </div>
-  );
-}
 
-function Output({ title, language, output, empty }: { title: string; language: string; output: RenderedOutput; empty?: ReactNode }): ReactNode {
-  return (
-    <div className={styles.output}>
-      {output.text === '' ? (
-        <div className={styles.emptyOutput}>
-          <p className={styles.outputTitle}>
-            <code>{title}</code>
-          </p>
-          <p>{empty}</p>
-        </div>
-      ) : (
-        <CodeBlock language={language} title={title}>
-          {output.text}
-        </CodeBlock>
-      )}
-      {output.notes.length > 0 && (
-        <ul className={styles.notes}>
-          {[...new Set(output.notes)].map((note) => (
-            <li key={note} data-note={note}>
-              {noteMessage(note)}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
 
 /**
  * Writes the WebRTC and RTP settings of KMS as it would read them: WebRtcEndpoint.conf.ini and
@@ -306,6 +225,7 @@ export default function KmsConfigForm(): ReactNode {
         </legend>
         <div className={styles.row}>
           <TextField
+            describe={issueMessage}
             name="stunServerAddress"
             label={translate({ id: 'kmsConfigForm.label.stunServerAddress', message: 'IPv4 address' })}
             configKey="stunServerAddress"
@@ -316,6 +236,7 @@ export default function KmsConfigForm(): ReactNode {
             wide
           />
           <TextField
+            describe={issueMessage}
             name="stunServerPort"
             label={translate({ id: 'kmsConfigForm.label.stunServerPort', message: 'Port' })}
             configKey="stunServerPort"
@@ -345,6 +266,7 @@ export default function KmsConfigForm(): ReactNode {
         {values.turnMode === 'parts' ? (
           <div className={styles.row}>
             <TextField
+              describe={issueMessage}
               name="turnUser"
               label={translate({ id: 'kmsConfigForm.label.turnUser', message: 'User' })}
               value={values.turnUser}
@@ -353,6 +275,7 @@ export default function KmsConfigForm(): ReactNode {
               placeholder="kurento"
             />
             <TextField
+              describe={issueMessage}
               name="turnPassword"
               label={translate({ id: 'kmsConfigForm.label.turnPassword', message: 'Password' })}
               value={values.turnPassword}
@@ -360,6 +283,7 @@ export default function KmsConfigForm(): ReactNode {
               issues={on('turnPassword')}
             />
             <TextField
+              describe={issueMessage}
               name="turnAddress"
               label={translate({ id: 'kmsConfigForm.label.turnAddress', message: 'IPv4 address' })}
               value={values.turnAddress}
@@ -368,6 +292,7 @@ export default function KmsConfigForm(): ReactNode {
               placeholder="192.168.1.10"
             />
             <TextField
+              describe={issueMessage}
               name="turnPort"
               label={translate({ id: 'kmsConfigForm.label.turnPort', message: 'Port' })}
               value={values.turnPort}
@@ -397,6 +322,7 @@ export default function KmsConfigForm(): ReactNode {
         ) : (
           <>
             <TextField
+              describe={issueMessage}
               name="turnUrl"
               label={translate({ id: 'kmsConfigForm.label.turnUrl', message: 'Full URL, as in the ini file' })}
               configKey="turnURL"
@@ -432,6 +358,7 @@ export default function KmsConfigForm(): ReactNode {
         </legend>
         <div className={styles.row}>
           <TextField
+            describe={issueMessage}
             name="externalIPv4"
             label={translate({ id: 'kmsConfigForm.label.externalIPv4', message: 'Public IPv4 address' })}
             configKey="externalIPv4"
@@ -443,6 +370,7 @@ export default function KmsConfigForm(): ReactNode {
             wide
           />
           <TextField
+            describe={issueMessage}
             name="networkInterfaces"
             label={translate({ id: 'kmsConfigForm.label.networkInterfaces', message: 'Interfaces' })}
             configKey="networkInterfaces"
@@ -468,6 +396,7 @@ export default function KmsConfigForm(): ReactNode {
         </legend>
         <div className={styles.row}>
           <TextField
+            describe={issueMessage}
             name="minPort"
             label={translate({ id: 'kmsConfigForm.label.minPort', message: 'Lowest port' })}
             configKey="minPort"
@@ -478,6 +407,7 @@ export default function KmsConfigForm(): ReactNode {
             numeric
           />
           <TextField
+            describe={issueMessage}
             name="maxPort"
             label={translate({ id: 'kmsConfigForm.label.maxPort', message: 'Highest port' })}
             configKey="maxPort"
@@ -502,7 +432,7 @@ export default function KmsConfigForm(): ReactNode {
             </Translate>
           </label>
         </div>
-        <Messages id={publishMessagesId} issues={on('publishPorts')} />
+        <Messages id={publishMessagesId} issues={on('publishPorts')} describe={issueMessage} />
       </fieldset>
 
       <div className={styles.outputs}>
@@ -520,22 +450,28 @@ export default function KmsConfigForm(): ReactNode {
         <Output
           title="/etc/kurento/modules/kurento/WebRtcEndpoint.conf.ini"
           language="ini"
-          output={outputs.webRtc}
-          empty={translate({ id: 'kmsConfigForm.output.emptyIni', message: 'Nothing to add: this file keeps the defaults of KMS.' })}
-        />
+          text={outputs.webRtc.text}
+          empty={translate({ id: 'kmsConfigForm.output.emptyIni', message: 'Nothing to add: this file keeps the defaults of KMS.' })}>
+          <Notes output={outputs.webRtc} />
+        </Output>
         <Output
           title="/etc/kurento/modules/kurento/BaseRtpEndpoint.conf.ini"
           language="ini"
-          output={outputs.baseRtp}
-          empty={translate({ id: 'kmsConfigForm.output.emptyIni', message: 'Nothing to add: this file keeps the defaults of KMS.' })}
-        />
+          text={outputs.baseRtp.text}
+          empty={translate({ id: 'kmsConfigForm.output.emptyIni', message: 'Nothing to add: this file keeps the defaults of KMS.' })}>
+          <Notes output={outputs.baseRtp} />
+        </Output>
         <p className={styles.hint}>
           <Translate id="kmsConfigForm.output.restart" values={{ command: <code>sudo systemctl restart kurento-media-server</code> }}>
             {'KMS reads these files only when it starts: after editing them, run {command}.'}
           </Translate>
         </p>
-        <Output title={translate({ id: 'kmsConfigForm.output.docker', message: 'Docker: the official image' })} language="bash" output={outputs.docker} />
-        <Output title={translate({ id: 'kmsConfigForm.output.npm', message: 'The embedded KMS of this site' })} language="bash" output={outputs.npm} />
+        <Output title={translate({ id: 'kmsConfigForm.output.docker', message: 'Docker: the official image' })} language="bash" text={outputs.docker.text}>
+          <Notes output={outputs.docker} />
+        </Output>
+        <Output title={translate({ id: 'kmsConfigForm.output.npm', message: 'The embedded KMS of this site' })} language="bash" text={outputs.npm.text}>
+          <Notes output={outputs.npm} />
+        </Output>
       </div>
     </section>
   );

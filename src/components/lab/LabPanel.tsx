@@ -12,6 +12,7 @@ import { loadKurento } from '@site/src/kurento/load';
 import { recordProgress, useProgress } from '@site/src/kurento/progress';
 import { useLabSettings } from '@site/src/kurento/settings-store';
 import { BrowserLabContext } from './browser-context';
+import CandidateTable from './CandidateTable';
 import EventTimeline from './EventTimeline';
 import PipelineGraph from './PipelineGraph';
 import RpcInspector from './RpcInspector';
@@ -230,6 +231,7 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
     params,
     recordingsUri: recordingsUri(runtime?.media ?? undefined),
     siteOrigin: typeof window === 'undefined' ? '' : window.location.origin,
+    turn,
   };
   const stepStates = current?.run.steps;
   const error = startError ?? current?.run.error;
@@ -372,6 +374,9 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
           </TabItem>
           <TabItem value="stats" label={translate({ id: 'lab.tab.stats', message: 'Stats' })}>
             <StatsPlot samples={current.recorder.stats.slice()} />
+          </TabItem>
+          <TabItem value="candidates" label={translate({ id: 'lab.candidates.tab', message: 'Candidates' })}>
+            <CandidateTable events={current.recorder.events.slice()} />
           </TabItem>
         </Tabs>
       )}

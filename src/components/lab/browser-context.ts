@@ -198,9 +198,15 @@ export class BrowserLabContext implements LabContext {
     if (options.videoCodecs && typeof RTCRtpReceiver !== 'undefined') {
       const capabilities = RTCRtpReceiver.getCapabilities('video')?.codecs ?? [];
       const preferred = capabilities.filter((codec) => options.videoCodecs?.includes(codec.mimeType) || /rtx|red|ulpfec/.test(codec.mimeType));
-      for (const transceiver of pc.getTransceivers()) {
-        if (transceiver.receiver.track.kind === 'video') transceiver.setCodecPreferences(preferred);
-      }
+      // A recvonly WebRtcPeer adds its transceivers inside generateOffer(), right before createOffer(): the
+      // preferences are applied there, to every video transceiver that exists by then.
+      const createOffer = pc.createOffer.bind(pc) as () => Promise<RTCSessionDescriptionInit>;
+      pc.createOffer = (() => {
+        for (const transceiver of pc.getTransceivers()) {
+          if (transceiver.receiver.track.kind === 'video') transceiver.setCodecPreferences(preferred);
+        }
+        return createOffer();
+      }) as RTCPeerConnection['createOffer'];
     }
     const record = (type: string, data: Record<string, unknown>): void => this.record('browser', role, type, data);
     pc.addEventListener('iceconnectionstatechange', () => record('iceconnectionstatechange', { state: pc.iceConnectionState }));
@@ -333,6 +339,11 @@ export class BrowserLabContext implements LabContext {
   }
 
   sampleColor(slot: string): { r: number; g: number; b: number } | undefined {
+    return this.sampleColorAt(slot, 0.5, 0.5);
+  }
+
+  /** Averages a patch a quarter of the picture wide and high around (relX, relY): inside one cell of a 3x3 grid. */
+  sampleColorAt(slot: string, relX: number, relY: number): { r: number; g: number; b: number } | undefined {
     const video = this.video(slot);
     if (video.videoWidth === 0) return undefined;
     const canvas = document.createElement('canvas');
@@ -342,7 +353,11 @@ export class BrowserLabContext implements LabContext {
     if (!context2d) return undefined;
     const w = video.videoWidth;
     const h = video.videoHeight;
-    context2d.drawImage(video, w * 0.375, h * 0.375, w * 0.25, h * 0.25, 0, 0, 16, 16);
+    const patchW = w / 4;
+    const patchH = h / 4;
+    const x = Math.min(Math.max(0, relX * w - patchW / 2), w - patchW);
+    const y = Math.min(Math.max(0, relY * h - patchH / 2), h - patchH);
+    context2d.drawImage(video, x, y, patchW, patchH, 0, 0, 16, 16);
     const { data } = context2d.getImageData(0, 0, 16, 16);
     let r = 0;
     let g = 0;

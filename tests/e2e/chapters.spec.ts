@@ -1,0 +1,87 @@
+/**
+ * Every chapter in both locales: the page renders with its title, every lab it embeds renders with an enabled Run
+ * button, nothing throws; and the local search of each locale finds the chapter by a term of its own.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { LOCALES, collectErrors } from './lab-helpers';
+
+const root = path.resolve(__dirname, '..', '..');
+const ZH_DOCS = path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current');
+
+/** A term each chapter has and (almost) no other, per locale: the search must list that chapter for it. */
+const SEARCH_TERMS: Readonly<Record<string, { en: string; 'zh-Hans': string }>> = {
+  intro: { en: 'LiveKit', 'zh-Hans': 'LiveKit' },
+  'before-you-start': { en: 'preparation', 'zh-Hans': '学习路线' },
+  'installing-kms': { en: 'CloudFormation', 'zh-Hans': 'CloudFormation' },
+  'configuring-kms': { en: 'pemCertificateRSA', 'zh-Hans': 'pemCertificateRSA' },
+  coturn: { en: 'turndb', 'zh-Hans': 'turndb' },
+  'first-app-javascript': { en: 'isSecureContext', 'zh-Hans': 'isSecureContext' },
+  'three-tier': { en: 'jvmArguments', 'zh-Hans': 'jvmArguments' },
+  'endpoint-events': { en: 'KmsIRtpConnection', 'zh-Hans': 'KmsIRtpConnection' },
+  broadcasting: { en: 'startPresenter', 'zh-Hans': 'startPresenter' },
+  'group-call': { en: 'conferenceroom', 'zh-Hans': 'conferenceroom' },
+  routing: { en: 'createSwitchboard', 'zh-Hans': 'createSwitchboard' },
+  recording: { en: 'MediaProfileSpecType', 'zh-Hans': 'MediaProfileSpecType' },
+  playback: { en: 'seekableInit', 'zh-Hans': 'seekableInit' },
+  transcoding: { en: 'colorchannelmixer', 'zh-Hans': 'colorchannelmixer' },
+  mixing: { en: 'kmscompositemixer', 'zh-Hans': 'kmscompositemixer' },
+  troubleshooting: { en: 'ECONNREFUSED', 'zh-Hans': 'ECONNREFUSED' },
+  glossary: { en: 'Symmetric', 'zh-Hans': '术语' },
+};
+
+interface Chapter {
+  id: string;
+  titles: Record<'en' | 'zh-Hans', string>;
+  labs: string[];
+}
+
+function frontMatterTitle(file: string): string {
+  const title = /^title:\s*(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim() ?? '';
+  return title.replace(/^"(.*)"$/, '$1');
+}
+
+const chapters: Chapter[] = readdirSync(path.join(root, 'docs'))
+  .filter((file) => file.endsWith('.mdx'))
+  .sort()
+  .map((file) => {
+    const source = readFileSync(path.join(root, 'docs', file), 'utf8');
+    return {
+      id: file.replace(/\.mdx$/, ''),
+      titles: { en: frontMatterTitle(path.join(root, 'docs', file)), 'zh-Hans': frontMatterTitle(path.join(ZH_DOCS, file)) },
+      labs: [...source.matchAll(/<Lab id="([^"]+)"/g)].map((match) => match[1] ?? ''),
+    };
+  });
+
+test('every chapter has a search term', () => {
+  expect(chapters.map((chapter) => chapter.id).sort()).toEqual(Object.keys(SEARCH_TERMS).sort());
+});
+
+for (const [locale, prefix] of LOCALES) {
+  test(`every chapter renders in ${locale} with its labs`, async ({ page }) => {
+    test.setTimeout(120_000);
+    const errors = collectErrors(page);
+    for (const chapter of chapters) {
+      await page.goto(`${prefix}/docs/${chapter.id}`);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(chapter.titles[locale]);
+      for (const lab of chapter.labs) {
+        await expect(page.getByTestId(`lab-${lab}`).getByTestId('lab-run'), `${chapter.id}: lab ${lab}`).toBeEnabled();
+      }
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test(`local search finds every chapter in ${locale}`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(`${prefix}/`);
+    const search = page.getByRole('combobox').or(page.locator('input.navbar__search-input')).first();
+    for (const chapter of chapters) {
+      const term = SEARCH_TERMS[chapter.id]?.[locale] ?? '';
+      await search.click();
+      await search.fill(term);
+      await expect(page.getByRole('listbox'), `searching "${term}" lists ${chapter.id}`).toContainText(chapter.titles[locale]);
+      await search.fill('');
+    }
+  });
+}
