@@ -1,16 +1,59 @@
 /**
  * `npm run labs:check -- --kms ws://host:8888/kurento [--ice '<json>'] [--site http://127.0.0.1:3000]`: runs every lab
  * in headless Debian chromium against that KMS and prints a table (lab, result, time, first failing step and why).
- * It opens the site's preflight page, the same one a trainer can use with one click. Without --site it serves the
- * production build itself (building it when needed), without starting the embedded KMS.
+ * It opens the site's preflight page, the same one a trainer can use with one click.
+ *
+ * Which site: --site; else a running `npm start` on http://127.0.0.1:3000 (its embedded KMS accepts only its own
+ * origins, and its application servers and coturn serve the three-tier and TURN labs); else it starts the same
+ * services itself (`server/main.ts` with KMS_URL=<--kms>: the site, the application servers using that KMS, coturn
+ * when installed) on a free port, and stops them at the end.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
-import { buildSite, buildState } from '../server/site/build';
-import { SiteService } from '../server/site/site-service';
 import { CHROMIUM_FLAGS } from './e2e/browser';
+
+const NPM_START_ORIGIN = 'http://127.0.0.1:3000';
+
+async function answers(origin: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${origin}/labs-runtime.json`, { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `server/main.ts` against an external KMS; resolves once it prints that it runs (it builds the site when needed). */
+async function startServices(kms: string, ice: string | undefined): Promise<{ origin: string; child: ChildProcess }> {
+  const root = path.resolve(__dirname, '..');
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'main.ts'), '--port', String(port)], {
+    cwd: root,
+    env: { ...process.env, KMS_URL: kms, ICE_SERVERS: ice ?? process.env.ICE_SERVERS ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (/Kurento Labs is running/.test(chunk.toString())) resolve();
+      else if (/Building|built/.test(chunk.toString())) process.stdout.write(chunk);
+    });
+    child.once('exit', (code) => reject(new Error(`the site exited (${code ?? 'signal'}) before it ran`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, child };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -32,33 +75,42 @@ async function main(): Promise<void> {
     console.error(`Chromium is missing at ${chromiumPath}: sudo apt-get install -y chromium`);
     process.exit(2);
   }
-  let site: SiteService | undefined;
+  let services: ChildProcess | undefined;
   let origin = values.site;
+  if (!origin && (await answers(NPM_START_ORIGIN))) {
+    origin = NPM_START_ORIGIN;
+    console.log(`Using the site of npm start at ${origin}.`);
+  }
   if (!origin) {
-    const root = path.resolve(__dirname, '..');
-    const buildDir = path.join(root, 'build');
-    if (!(await buildState(root, buildDir)).fresh) await buildSite(root, buildDir, (line) => console.log(line));
-    site = new SiteService({ root, buildDir, host: '127.0.0.1', port: 0, log: () => undefined });
-    site.setRuntimeConfig({ kmsUrl: values.kms, iceServers: values.ice ?? '' });
-    await site.start();
-    origin = site.origin;
+    const started = await startServices(values.kms, values.ice);
+    services = started.child;
+    origin = started.origin;
+    console.log(`Started the site, the application servers and coturn (when installed) at ${origin}, using KMS ${values.kms}.`);
   }
   const query = new URLSearchParams({ kms: values.kms, autorun: '1' });
   if (values.ice) query.set('ice_servers', values.ice);
   const prefix = values.locale === 'zh-Hans' ? '/zh-Hans' : '';
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
-  const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
   const started = Date.now();
-  await page.goto(`${origin}${prefix}/preflight?${query.toString()}`);
-  await page.getByTestId('preflight').and(page.locator('[data-finished="true"]')).waitFor({ timeout: Number(values.timeout) * 1000 });
-  const rows = await page.getByTestId('preflight-table').locator('tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => {
-      const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
-      return { lab: cells[0] ?? '', result: cells[1] ?? '', time: cells[2] ?? '', why: cells[3] ?? '' };
-    }),
-  );
-  await browser.close();
-  await site?.stop();
+  let rows: Array<{ lab: string; result: string; time: string; why: string }>;
+  try {
+    const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+    await page.goto(`${origin}${prefix}/preflight?${query.toString()}`);
+    await page.getByTestId('preflight').and(page.locator('[data-finished="true"]')).waitFor({ timeout: Number(values.timeout) * 1000 });
+    rows = await page.getByTestId('preflight-table').locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
+        return { lab: cells[0] ?? '', result: cells[1] ?? '', time: cells[2] ?? '', why: cells[3] ?? '' };
+      }),
+    );
+  } finally {
+    await browser.close();
+    if (services && services.exitCode === null) {
+      const exited = once(services, 'exit');
+      services.kill('SIGTERM');
+      await exited;
+    }
+  }
   console.log(`Labs against ${values.kms} (${((Date.now() - started) / 1000).toFixed(1)} s):`);
   console.table(rows);
   const failed = rows.filter((row) => !/^pass$|^通过$/.test(row.result));
