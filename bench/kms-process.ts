@@ -27,11 +27,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `npm run kms` on a free port (with this process' loader flags) and resolves once it listens. */
+/**
+ * Starts `npm run kms` on a free port (with this process' loader flags) and resolves once it listens. With
+ * BENCH_CPU_PROF=<dir> the KMS writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+ */
 export async function startKmsProcess(extraArgs: readonly string[] = []): Promise<KmsProcess> {
   const port = await freePort();
   const loader = process.execArgv.length > 0 ? process.execArgv : ['--import', 'tsx'];
-  const args = [...loader, path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn', ...extraArgs];
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const args = [...loader, ...profile, path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn', ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => /connect to/.test(chunk.toString()) && resolve());

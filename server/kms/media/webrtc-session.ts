@@ -670,11 +670,11 @@ export class WebRtcSession {
     const negotiated = this.codecs.get(kind);
     if (!transceiver || !negotiated || this.closed) return false;
     if (!sameCodec(negotiated, codec)) return false;
-    const outgoing = packet.clone();
-    outgoing.header.extensions = [];
     this.counters.rtpOut += 1;
-    this.counters.bytesOut += outgoing.payload.length;
-    void transceiver.sender.sendRtp(outgoing).catch(() => undefined);
+    this.counters.bytesOut += packet.payload.length;
+    // werift's sender clones the packet before it rewrites SSRC, payload type, sequence number, timestamp and header
+    // extensions: the packet shared by every sink of a fan-out is never modified, and needs no copy here.
+    void transceiver.sender.sendRtp(packet).catch(() => undefined);
     return true;
   }
 
