@@ -119,7 +119,7 @@ function videoGraph(plan: MixPlan, parts: string[]): string | undefined {
   const cellHeight = even(plan.height / rows);
   streams.forEach(({ stream }, n) => {
     parts.push(
-      `[0:${stream}]fps=${plan.framerate},scale=${cellWidth}:${cellHeight}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+      `[0:${stream}]fps=${plan.framerate},scale=${cellWidth}:${cellHeight}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=fast_bilinear,` +
         `pad=${cellWidth}:${cellHeight}:(ow-iw)/2:(oh-ih)/2:black,setsar=1,format=yuv420p[v${n}]`,
     );
   });
