@@ -45,9 +45,12 @@ export const helloWorld: LabDefinition<State> = {
       run: async (context, state) => {
         state.peer = await context.peer('browser', { mode: 'sendrecv', localVideo: 'local', remoteVideo: 'remote' });
       },
-      check: async (context) => {
-        const local = context.media('local');
-        return { ok: local.width > 0, detail: `${local.width}x${local.height}` };
+      // The camera is open when the local stream has a live video track: its settings give the size getUserMedia chose
+      // (the local tile shows it a few frames later; the offer does not need to wait for that).
+      check: (_context, state) => {
+        const track = state.peer?.getLocalStream()?.getVideoTracks()[0];
+        const { width = 0, height = 0 } = track?.getSettings() ?? {};
+        return { ok: track?.readyState === 'live' && width > 0, detail: `${width}x${height}` };
       },
     },
     {

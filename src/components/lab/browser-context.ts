@@ -103,10 +103,39 @@ export class BrowserLabContext implements LabContext {
     });
   }
 
+  /**
+   * kurento-client connects while a raw probe of the same URL runs beside it: the probe tells the failures apart
+   * (unreachable, wrong path, not a KMS, mixed content) in plain words, and costs nothing on the way to a working
+   * connection because the two run in parallel.
+   */
   async connect(name = 'kms'): Promise<KurentoClient> {
     const url = this.settings.kmsUrl;
-    const probe = await probeKms(url, { timeoutMs: 3000 });
+    // The browser would refuse the socket outright (and kurento-client would only retry it).
+    if (window.location.protocol === 'https:' && url.startsWith('ws://')) throw new LabError(explain.mixedContent(url));
+    const probing = probeKms(url, { timeoutMs: 3000 });
+    let created: KurentoClient | undefined;
+    const connecting = new Promise<KurentoClient>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new LabError(explain.kmsUnreachable(url, `no connection within ${CONNECT_TIMEOUT_MS} ms`))), CONNECT_TIMEOUT_MS);
+      created = this.kurentoClient(
+        url,
+        {
+          failAfter: 3,
+          socket: { onFrame: (direction, text) => this.recorder.addFrame(name, direction, text) },
+        },
+        (error, connected) => {
+          clearTimeout(timer);
+          if (error || !connected) reject(new LabError(explain.kmsUnreachable(url, String(error))));
+          else resolve(connected);
+        },
+      ) as unknown as KurentoClient;
+      // Keep a handle even if the callback never comes, so cleanup can close the socket.
+      this.clients.push(created);
+    });
+    // Its failure is reported below, after the probe's more precise one.
+    connecting.catch(() => undefined);
+    const probe = await probing;
     if (!probe.ok) {
+      created?.close();
       switch (probe.failure) {
         case 'mixed-content':
           throw new LabError(explain.mixedContent(url));
@@ -118,23 +147,7 @@ export class BrowserLabContext implements LabContext {
           throw new LabError(explain.kmsUnreachable(url, probe.detail));
       }
     }
-    const client = await new Promise<KurentoClient>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LabError(explain.kmsUnreachable(url, `no connection within ${CONNECT_TIMEOUT_MS} ms`))), CONNECT_TIMEOUT_MS);
-      const created = this.kurentoClient(
-        url,
-        {
-          failAfter: 3,
-          socket: { onFrame: (direction, text) => this.recorder.addFrame(name, direction, text) },
-        },
-        (error, connected) => {
-          clearTimeout(timer);
-          if (error || !connected) reject(new LabError(explain.kmsUnreachable(url, String(error))));
-          else resolve(connected);
-        },
-      );
-      // Keep a handle even if the callback never comes, so cleanup can close the socket.
-      this.clients.push(created as unknown as KurentoClient);
-    });
+    const client = await connecting;
     client.on('disconnect', () => this.record('kms', name, 'disconnect', {}));
     client.on('reconnected', (sameSession: boolean) => this.record('kms', name, 'reconnected', { sameSession }));
     return client;
