@@ -77,7 +77,6 @@ function nearest(sample: Rgb): TestColour {
   return candidates.reduce((best, colour) => (distance(sample, rgbOf(colour.hex)) < distance(sample, rgbOf(best.hex)) ? colour : best));
 }
 
-
 /**
  * Samples the centre of every cell of a grid slot and compares it with the colour that cell must have. The detail
  * reads `alice-grid 2x2: ① ✓ red ② ✓ green ③ ✓ blue ④ ✓ black`.

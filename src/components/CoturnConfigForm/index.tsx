@@ -45,11 +45,6 @@ function issueMessage(issue: CoturnIssue): string {
   }
 }
 
-
-
-
-
-
 /**
  * The coturn setup of the notes as a form: /etc/turnserver.conf, the turnURL line of KMS, /etc/default/coturn and the
  * turnadmin commands, written live, with the key `turnadmin -k` prints computed here (MD5 of user:realm:password).

@@ -168,10 +168,6 @@ function noteMessage(note: NoteCode): string {
   }
 }
 
-
-
-
-
 /**
  * Writes the WebRTC and RTP settings of KMS as it would read them: WebRtcEndpoint.conf.ini and
  * BaseRtpEndpoint.conf.ini lines, the `docker run -e …` variables of the official image and the `npm run kms -- …`
