@@ -17,6 +17,7 @@ import { call, create } from '../../labs/framework/kurento';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
+import type { RTCDataChannel } from 'werift';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
 let kms: KmsServer;
@@ -83,6 +84,8 @@ test('DispatcherOneToMany: every port receives the source; switching the source 
   await new Promise((resolve) => setTimeout(resolve, 500));
   viewers.forEach((viewer, index) => {
     assert.equal(viewer.peer.received.sequenceGaps, 0, 'sequence numbers stay continuous across the switch');
+    assert.equal(viewer.peer.received.timestampJumps, 0, 'timestamps keep advancing across the switch');
+    assert.equal(viewer.peer.received.unkeyedSwitches, 0, 'the new source starts with a key frame, never a delta frame');
     assert.equal([...viewer.peer.received.ssrcs].sort().join(), ssrcsBefore[index], 'the receiver keeps seeing the same SSRCs');
   });
 
@@ -151,7 +154,40 @@ test('connect by media type: the audio of one source with the video of another',
   await waitFor(() => disconnected.includes('VIDEO'), 2000, 'ElementDisconnected VIDEO on the replaced source');
   await waitFor(() => lastKeyframeWidth(viewer.peer) === 640, 10000, 'the video of A after the replacement');
   assert.equal(viewer.peer.received.sequenceGaps, 0);
+  assert.equal(viewer.peer.received.timestampJumps, 0);
+  assert.equal(viewer.peer.received.unkeyedSwitches, 0, 'no delta frame of the new source before its key frame');
   for (const peer of [a.peer, b.peer, viewer.peer]) await peer.close();
+  await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+test('connect DATA only: data-channel messages reach the sink, its audio and video do not', async () => {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const sender = new WeriftPeer({ dataChannel: true });
+  sender.sendFrom(big);
+  const receiver = new WeriftPeer({ dataChannel: true });
+  const from = await negotiate(pipeline, sender, { useDataChannels: true });
+  const to = await negotiate(pipeline, receiver, { useDataChannels: true });
+  const connected: string[] = [];
+  from.on('ElementConnected', (event) => connected.push(String(event.mediaType)));
+  const opened = async (peer: WeriftPeer): Promise<RTCDataChannel> => {
+    const channel = peer.channel;
+    if (!channel) throw new Error('the peer has no data channel');
+    await waitFor(() => channel.readyState === 'open', 5000, 'the data channel to open');
+    return channel;
+  };
+  const [sendChannel, receiveChannel] = await Promise.all([opened(sender), opened(receiver)]);
+  const received: string[] = [];
+  receiveChannel.onMessage.subscribe((data: Buffer | string) => received.push(data.toString()));
+  await call<void>((cb) => from.connect(to, 'DATA', done(cb)));
+  await waitFor(() => connected.includes('DATA'), 2000, 'ElementConnected DATA');
+  assert.deepEqual(connected, ['DATA'], 'a DATA connect makes one link, not three');
+  const sinks = await call<Array<{ type: string }>>((cb) => from.getSinkConnections(cb));
+  assert.deepEqual(sinks.map((connection) => connection.type), ['DATA']);
+  sendChannel.send('hello over DATA');
+  await waitFor(() => received.includes('hello over DATA'), 5000, 'the message at the sink');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(receiver.received.videoPackets + receiver.received.audioPackets, 0, 'no audio or video without an AUDIO or VIDEO link');
+  for (const peer of [sender, receiver]) await peer.close();
   await call<void>((cb) => pipeline.release(done(cb)));
 });
 

@@ -3,7 +3,7 @@
  * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource, and counts what comes back.
  */
 import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCIceCandidate } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDataChannel, type RTCIceCandidate } from 'werift';
 import { call, create } from '../../labs/framework/kurento';
 import { isVp8KeyframeStart, vp8KeyframeSize, type RtpSource } from './rtp-source';
 
@@ -19,6 +19,23 @@ export interface ReceivedMedia {
   sequenceGaps: number;
   /** Width x height of each key frame received, with its arrival time: tells sources of different sizes apart. */
   keyframeSizes: Array<{ width: number; height: number; at: number }>;
+  /**
+   * Frames that continue another encoder's stream without a key frame: the VP8 PictureID jumps (a new source) on a
+   * delta frame. A decoder shows garbage there; after a source switch this must stay 0.
+   */
+  unkeyedSwitches: number;
+  /** Video RTP timestamps that went backwards or jumped by more than 2 s: a receiver's clock would be confused. */
+  timestampJumps: number;
+}
+
+/** The 7- or 15-bit PictureID of a VP8 payload descriptor, when present. */
+export function vp8PictureId(payload: Buffer): number | undefined {
+  const first = payload[0] ?? 0;
+  if ((first & 0x80) === 0) return undefined;
+  const flags = payload[1] ?? 0;
+  if ((flags & 0x80) === 0) return undefined;
+  const high = payload[2] ?? 0;
+  return high & 0x80 ? ((high & 0x7f) << 8) | (payload[3] ?? 0) : high & 0x7f;
 }
 
 export class WeriftPeer {
@@ -32,14 +49,20 @@ export class WeriftPeer {
     ssrcs: new Set(),
     sequenceGaps: 0,
     keyframeSizes: [],
+    unkeyedSwitches: 0,
+    timestampJumps: 0,
   };
   /** RTCP PLI received for the video this peer sends (keyframe requests reaching the sender). */
   pliReceived = 0;
   readonly candidates: RTCIceCandidate[] = [];
+  /** The data channel this peer offers, with `dataChannel: true`. */
+  readonly channel: RTCDataChannel | undefined;
   private readonly videoTrack = new MediaStreamTrack({ kind: 'video' });
   private readonly audioTrack = new MediaStreamTrack({ kind: 'audio' });
   private unsubscribe: Array<() => void> = [];
   private lastVideoSeq: number | undefined;
+  private lastVideoTimestamp: number | undefined;
+  private lastPictureId: number | undefined;
 
   constructor(options: { dataChannel?: boolean; h264Only?: boolean } = {}) {
     this.pc = new RTCPeerConnection({
@@ -56,7 +79,7 @@ export class WeriftPeer {
     });
     this.pc.addTransceiver(this.videoTrack, { direction: 'sendrecv' });
     this.pc.addTransceiver(this.audioTrack, { direction: 'sendrecv' });
-    if (options.dataChannel) this.pc.createDataChannel('chat');
+    if (options.dataChannel) this.channel = this.pc.createDataChannel('chat');
     this.pc.onIceCandidate.subscribe((candidate) => {
       if (candidate) this.candidates.push(candidate);
     });
@@ -69,6 +92,19 @@ export class WeriftPeer {
           if (this.lastVideoSeq !== undefined && ((this.lastVideoSeq + 1) & 0xffff) !== packet.header.sequenceNumber) this.received.sequenceGaps += 1;
           this.lastVideoSeq = packet.header.sequenceNumber;
           if (packet.header.marker) this.received.videoFrames += 1;
+          const timestamp = packet.header.timestamp;
+          if (this.lastVideoTimestamp !== undefined) {
+            const step = (timestamp - this.lastVideoTimestamp) | 0;
+            if (step < 0 || step > 2 * 90000) this.received.timestampJumps += 1;
+          }
+          this.lastVideoTimestamp = timestamp;
+          const startsFrame = ((packet.payload[0] ?? 0) & 0x17) === 0x10;
+          const pictureId = startsFrame ? vp8PictureId(packet.payload) : undefined;
+          if (pictureId !== undefined) {
+            const continues = this.lastPictureId === undefined || pictureId === ((this.lastPictureId + 1) & (this.lastPictureId > 0x7f || pictureId > 0x7f ? 0x7fff : 0x7f));
+            if (!continues && !isVp8KeyframeStart(packet.payload)) this.received.unkeyedSwitches += 1;
+            this.lastPictureId = pictureId;
+          }
           if (isVp8KeyframeStart(packet.payload)) {
             this.received.keyframes += 1;
             const size = vp8KeyframeSize(packet.payload);
@@ -138,6 +174,8 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, what:
 export interface NegotiateOptions {
   /** Connect the endpoint to itself before ICE starts (the hello-world loopback). */
   loopback?: boolean;
+  /** Create the endpoint with useDataChannels (the peer must offer a data channel too). */
+  useDataChannels?: boolean;
   /** Wait until the peer's connection is up (default true). */
   waitConnected?: boolean;
 }
@@ -147,8 +185,12 @@ export interface NegotiateOptions {
  * gatherCandidates, and candidates trickle both ways (werift has gathered before its offer resolves; those go to KMS
  * once the answer is in).
  */
-export async function negotiate(pipeline: MediaPipeline, peer: WeriftPeer, { loopback = false, waitConnected = true }: NegotiateOptions = {}): Promise<WebRtcEndpoint> {
-  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
+export async function negotiate(
+  pipeline: MediaPipeline,
+  peer: WeriftPeer,
+  { loopback = false, waitConnected = true, useDataChannels = false }: NegotiateOptions = {},
+): Promise<WebRtcEndpoint> {
+  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', useDataChannels ? { useDataChannels } : {}, done));
   const toKms = (candidate: RTCIceCandidate): void =>
     void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
   endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate).catch(() => undefined));

@@ -1,11 +1,13 @@
 import { KmsError } from '../errors';
 import { parseTurnUrl } from '../config';
 import type { MediaKind, MediaLink, MediaUnit, RtpKind, RtpUnit } from '../media/graph';
-import { WebRtcSession, type DtlsState, type IceCandidateInit, type IceComponentState } from '../media/webrtc-session';
+import { WebRtcSession, sameCodec, type DtlsState, type IceCandidateInit, type IceComponentState } from '../media/webrtc-session';
 import type { StatsEntry } from './MediaElement';
 import type { ObjectContext, PropertyAccess } from './MediaObject';
 import type { MediaPipeline } from './MediaPipeline';
 import { BaseRtpEndpoint } from './SdpEndpoint';
+import { isKeyframeStart } from '../media/rewriter';
+
 
 export interface WebRtcEndpointParams {
   mediaPipeline: MediaPipeline;
@@ -43,7 +45,10 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
   /** SSRC of the stream last forwarded per media type: a change means a new source (through a hub or a reconnect). */
   private readonly lastSourceSsrc = new Map<RtpKind, number>();
   private readonly mismatchLogged = new Set<MediaLink>();
-  readonly dropped = { codecMismatch: 0 };
+  readonly dropped = { codecMismatch: 0, beforeKeyframe: 0 };
+  /** Set after a switch of the video source: its packets are held back until one starts a key frame. */
+  private awaitingKeyframeSince: number | undefined;
+  private lastKeyframeAsk = 0;
   private readonly useDataChannels: boolean;
 
   constructor(context: ObjectContext, params: WebRtcEndpointParams) {
@@ -251,11 +256,27 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
       // A new source for this pad: keep the receiver's sequence numbers and timestamps continuous, start on a key frame.
       if (previous !== undefined) {
         this.session.markSourceChange(unit.kind);
-        if (unit.kind === 'VIDEO') this.node.requestUpstreamKeyframe('VIDEO');
+        if (unit.kind === 'VIDEO') {
+          // The receiver's decoder still holds the old source's pictures: a delta frame of the new one would show as
+          // garbage. Hold its packets back until a key frame starts, and ask for one.
+          this.awaitingKeyframeSince = Date.now();
+          this.askUpstreamKeyframe(true);
+        }
       }
       this.lastSourceSsrc.set(unit.kind, ssrc);
     }
     const source = this.pipeline.elementOf(link.source);
+    const negotiatedVideo = unit.kind === 'VIDEO' ? this.session.codec('VIDEO') : undefined;
+    // Only what is forwarded as it is waits here; a transcoding branch decodes, and its encoder starts with a key frame.
+    if (this.awaitingKeyframeSince !== undefined && negotiatedVideo && sameCodec(negotiatedVideo, unit.codec)) {
+      if (!isKeyframeStart(unit.codec.name, unit.packet.payload)) {
+        this.dropped.beforeKeyframe += 1;
+        this.askUpstreamKeyframe(false);
+        return;
+      }
+      this.context.log.debug(`${this.shortId}: new video source starts with a key frame after ${Date.now() - this.awaitingKeyframeSince} ms`);
+      this.awaitingKeyframeSince = undefined;
+    }
     if (this.session.sendRtp(unit.kind, unit.packet, unit.codec)) {
       source?.reportTranscoding(unit.kind, false);
       return;
@@ -279,6 +300,14 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
 
   override receiveTranscoded(unit: RtpUnit): void {
     this.session.sendRtp(unit.kind, unit.packet, unit.codec);
+  }
+
+  /** Asks the upstream source for a key frame, again every KEYFRAME_REQUEST_INTERVAL_MS while one is awaited. */
+  private askUpstreamKeyframe(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastKeyframeAsk < KEYFRAME_REQUEST_INTERVAL_MS) return;
+    this.lastKeyframeAsk = now;
+    this.node.requestUpstreamKeyframe('VIDEO');
   }
 
   private requestBrowserKeyframe(kind: RtpKind, force = false): void {
