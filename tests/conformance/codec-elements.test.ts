@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import kurentoClient, { type Composite, type GStreamerFilter, type HubPort, type KurentoClient, type MediaObject, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
@@ -24,6 +24,7 @@ import { RtpOut, freeRtpPort } from '../../server/kms/media/ffmpeg/worker';
 import { FULL_MIX, gridOf, mixFilterGraph, type MixPlan } from '../../server/kms/objects/Composite';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
+import { kmsFfmpeg, processes } from '../helpers/processes';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
 let kms: KmsServer;
@@ -262,33 +263,6 @@ async function until(problems: () => string[], timeoutMs: number, what: string):
   } catch (error) {
     throw new Error(`${String(error)}: ${last.join('; ')}`);
   }
-}
-
-// Processes ---------------------------------------------------------------------------------------------------------------
-
-async function processes(): Promise<Array<{ pid: number; ppid: number; cmdline: string }>> {
-  const result: Array<{ pid: number; ppid: number; cmdline: string }> = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ');
-      result.push({ pid: Number(entry), ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmdline });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return result;
-}
-
-/**
- * The ffmpeg processes the embedded KMS (in this process) started whose command line contains `marker`. Its workers
- * run with -nostdin; the test's own sources and decoders do not.
- */
-async function kmsFfmpeg(marker: string): Promise<string[]> {
-  return (await processes())
-    .filter((p) => p.ppid === process.pid && p.cmdline.startsWith('ffmpeg') && p.cmdline.includes(' -nostdin ') && p.cmdline.includes(marker))
-    .map((p) => p.cmdline);
 }
 
 // Peers and endpoints -----------------------------------------------------------------------------------------------

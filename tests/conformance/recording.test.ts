@@ -13,6 +13,7 @@ import { probe } from '../../server/kms/media/ffmpeg/worker';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
+import { kmsFfmpeg, noKmsFfmpegLeft } from '../helpers/processes';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
 let kms: KmsServer;
@@ -34,7 +35,7 @@ after(async () => {
   client.close();
   await source.stop();
   await kms.stop();
-  rmSync(mediaDir, { recursive: true, force: true });
+  if (!process.env.KEEP_MEDIA) rmSync(mediaDir, { recursive: true, force: true });
 });
 
 const voidDone = (done: (error: unknown, value: undefined) => void) => (error: unknown) => done(error, undefined);
@@ -79,31 +80,69 @@ test('a WebM recording without re-encoding: events, then a complete file as long
   await call<void>((done) => pipeline.release(voidDone(done)));
 });
 
-test('MP4 transcodes to H.264 + AAC; a pause leaves no gap', async () => {
+test('MP4 transcodes to H.264 + AAC; a pause leaves no gap, and the file is as long as what was recorded', async () => {
   const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
   const { endpoint, peer } = await sender(pipeline);
   const [recorder] = await create<RecorderEndpoint>((done) =>
     pipeline.create('RecorderEndpoint', { uri: `file://${mediaDir}/sub/paused.mp4`, mediaProfile: 'MP4' }, done),
   );
   const transcoding: string[] = [];
+  const events: string[] = [];
   endpoint.on('MediaTranscodingStateChanged', (event) => transcoding.push(`${event.mediaType} ${event.state}`));
+  for (const name of ['Recording', 'Paused', 'Stopped'] as const) recorder.on(name, () => events.push(name));
   await call<void>((done) => endpoint.connect(recorder, voidDone(done)));
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await call<void>((done) => recorder.record(voidDone(done)));
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  await call<void>((done) => recorder.pause(voidDone(done)));
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  await call<void>((done) => recorder.record(voidDone(done)));
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  await call<void>((done) => recorder.stopAndWait(voidDone(done)));
+  let recordedMs = 0;
+  for (const [index, spanMs] of [2500, 2500].entries()) {
+    const started = Date.now();
+    await call<void>((done) => recorder.record(voidDone(done)));
+    await new Promise((resolve) => setTimeout(resolve, spanMs));
+    // Recorded time: from record() to the pause() or stopAndWait() that ends the span (not the time it takes).
+    recordedMs += Date.now() - started;
+    if (index === 0) await call<void>((done) => recorder.pause(voidDone(done)));
+    else await call<void>((done) => recorder.stopAndWait(voidDone(done)));
+    if (index === 0) await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  assert.deepEqual(events, ['Recording', 'Paused', 'Recording', 'Stopped']);
   const info = await probe(path.join(mediaDir, 'sub', 'paused.mp4'));
   assert.equal(info.video?.codec, 'h264');
   assert.equal(info.audio?.codec, 'aac');
-  const duration = (info.durationMs ?? 0) / 1000;
-  assert.ok(duration > 4 && duration < 5.6, `about 5 s of media, the 2 s pause left out (${duration.toFixed(2)} s)`);
+  const duration = info.durationMs ?? 0;
+  assert.ok(Math.abs(duration - recordedMs) / recordedMs <= 0.05, `file ${duration} ms vs ${recordedMs} ms recorded (the 2 s pause left out)`);
   assert.ok(transcoding.includes('VIDEO TRANSCODING'), `TRANSCODING reported for MP4 (${transcoding.join(', ')})`);
   await peer.close();
   await call<void>((done) => pipeline.release(voidDone(done)));
+});
+
+test('the single-media profiles record only their media type; releasing the pipeline ends every ffmpeg it started', async () => {
+  const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
+  const { endpoint, peer } = await sender(pipeline);
+  const profiles = [
+    ['WEBM_VIDEO_ONLY', 'webm', 'vp8', undefined],
+    ['MP4_VIDEO_ONLY', 'mp4', 'h264', undefined],
+    ['MP4_AUDIO_ONLY', 'mp4', undefined, 'aac'],
+  ] as const;
+  const recorders: RecorderEndpoint[] = [];
+  for (const [mediaProfile, extension] of profiles) {
+    const [recorder] = await create<RecorderEndpoint>((done) =>
+      pipeline.create('RecorderEndpoint', { uri: `file://${mediaDir}/only-${mediaProfile}.${extension}`, mediaProfile }, done),
+    );
+    await call<void>((done) => endpoint.connect(recorder, mediaProfile.endsWith('AUDIO_ONLY') ? 'AUDIO' : 'VIDEO', voidDone(done)));
+    recorders.push(recorder);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const recorder of recorders) await call<void>((done) => recorder.record(voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Release without stopping: KMS stops a recorder (stopAndWait) before releasing it, so the files are complete.
+  await call<void>((done) => pipeline.release(voidDone(done)));
+  for (const [mediaProfile, extension, video, audio] of profiles) {
+    const info = await probe(path.join(mediaDir, `only-${mediaProfile}.${extension}`));
+    assert.equal(info.video?.codec, video, `${mediaProfile} video`);
+    assert.equal(info.audio?.codec, audio, `${mediaProfile} audio`);
+    assert.ok((info.durationMs ?? 0) > 1500, `${mediaProfile}: ${info.durationMs} ms`);
+  }
+  await noKmsFfmpegLeft(mediaDir);
+  await peer.close();
 });
 
 test('recorder URIs are confined to the media directory; unsupported profiles are refused', async () => {
@@ -163,6 +202,20 @@ test('PlayerEndpoint plays a recording into a WebRtcEndpoint: info, position, se
   await waitFor(() => ended, 5000, 'EndOfStream about a second after seeking near the end');
   assert.deepEqual(states, ['START', 'PAUSE', 'START', 'STOP']);
   assert.equal(viewer.received.sequenceGaps, 0, 'the viewer saw one continuous stream across pause and seek');
+  // stop() rewinds: play() starts again from the beginning, and a stop() while playing is not an EndOfStream.
+  await call<void>((done) => player.stop(voidDone(done)));
+  assert.equal(await call<number>((done) => player.getPosition(done)), 0, 'stop() rewinds to the start');
+  ended = false;
+  await call<void>((done) => player.play(voidDone(done)));
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  await call<void>((done) => player.stop(voidDone(done)));
+  assert.equal(states.at(-1), 'STOP');
+  assert.equal(await call<number>((done) => player.getPosition(done)), 0, 'stop() rewinds to the start');
+  const stopped = viewer.received.videoPackets;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.ok(viewer.received.videoPackets - stopped < 5, 'nothing flows after stop()');
+  assert.equal(ended, false, 'stop() is not an EndOfStream');
+  assert.equal((await kmsFfmpeg(`${mediaDir}/clip.webm`)).length, 0, 'the player process ended with stop()');
   await viewer.close();
   await call<void>((done) => pipeline.release(voidDone(done)));
 });

@@ -63,6 +63,21 @@ export function classifyFailure(stderr: string): string {
   return 'STREAM_ERROR_FAILED';
 }
 
+/** A copy of a VP8 payload whose PictureID (7 or 15 bits, when the descriptor has one) is one more. */
+export function nextVp8PictureId(payload: Buffer): Buffer {
+  const copy = Buffer.from(payload);
+  if (((copy[0] ?? 0) & 0x80) === 0 || ((copy[1] ?? 0) & 0x80) === 0) return copy;
+  const high = copy[2] ?? 0;
+  if (high & 0x80) {
+    const id = ((((high & 0x7f) << 8) | (copy[3] ?? 0)) + 1) & 0x7fff;
+    copy[2] = 0x80 | (id >> 8);
+    copy[3] = id & 0xff;
+  } else {
+    copy[2] = (high + 1) & 0x7f;
+  }
+  return copy;
+}
+
 export class RecordingJob {
   private worker: FfmpegWorker | undefined;
   private readonly dir = new WorkDir();
@@ -71,6 +86,9 @@ export class RecordingJob {
   private readonly buffer: Array<{ kind: RtpKind; packet: RtpPacket }> = [];
   /** The last packet written per media type, to nudge ffmpeg's read loop while it finishes. */
   private readonly lastWritten = new Map<RtpKind, RtpPacket>();
+  /** The video packets since the last marker, and the last complete frame (up to a marker), for a video-only nudge. */
+  private videoFrame: RtpPacket[] = [];
+  private lastVideoFrame: RtpPacket[] = [];
   private ready = false;
   private waitingKeyframe = true;
   private keyframeAskedAt = 0;
@@ -165,6 +183,13 @@ export class RecordingJob {
     if (!rewriter || !out) return;
     const rewritten = rewriter.rewrite(packet);
     this.lastWritten.set(kind, rewritten);
+    if (kind === 'VIDEO') {
+      this.videoFrame.push(rewritten);
+      if (rewritten.header.marker) {
+        this.lastVideoFrame = this.videoFrame;
+        this.videoFrame = [];
+      }
+    }
     out.send(rewritten);
   }
 
@@ -173,16 +198,35 @@ export class RecordingJob {
     this.events.keyframeNeeded();
   }
 
-  /** Re-sends the last audio (else video) packet with the next sequence number: it gives ffmpeg a packet to wake on. */
+  /**
+   * Gives ffmpeg's read loop something to return with while it finishes: ffmpeg 5.1 checks its first SIGINT only
+   * between frames, and a blocking RTP read returns only once the depacketizer has a whole frame. The last audio
+   * packet is one (an Opus frame); without audio, the last complete video frame is sent again, one frame later.
+   */
   private nudge(): void {
-    const kind: RtpKind = this.lastWritten.has('AUDIO') ? 'AUDIO' : 'VIDEO';
+    const audio = this.lastWritten.get('AUDIO');
+    const kind: RtpKind = audio ? 'AUDIO' : 'VIDEO';
+    const packets = audio ? [audio] : this.lastVideoFrame;
     const last = this.lastWritten.get(kind);
     const out = this.outs.get(kind);
-    if (!last || !out) return;
-    const next = last.clone();
-    next.header.sequenceNumber = (last.header.sequenceNumber + 1) & 0xffff;
-    this.lastWritten.set(kind, next);
-    out.send(next);
+    if (!last || !out || packets.length === 0) return;
+    const step = kind === 'VIDEO' ? 3000 : 0;
+    const vp8 = kind === 'VIDEO' && this.options.video?.name.toUpperCase() === 'VP8';
+    let sequence = last.header.sequenceNumber;
+    const copies = packets.map((packet) => {
+      const copy = packet.clone();
+      sequence = (sequence + 1) & 0xffff;
+      copy.header.sequenceNumber = sequence;
+      copy.header.timestamp = (last.header.timestamp + step) >>> 0;
+      // ffmpeg's VP8 depacketizer drops everything up to the next key frame when the PictureID does not follow on.
+      if (vp8) copy.payload = nextVp8PictureId(copy.payload);
+      return copy;
+    });
+    const newest = copies.at(-1);
+    if (!newest) return;
+    this.lastWritten.set(kind, newest);
+    if (kind === 'VIDEO') this.lastVideoFrame = copies;
+    for (const copy of copies) out.send(copy);
   }
 
   pause(): void {
