@@ -11,6 +11,7 @@ export const KMS_OPTIONS_HELP = [
   '  --kms-host ADDRESS        listen address (default 127.0.0.1; --host alone)  [KMS_HOST]',
   '  --kms-port N              WebSocket port (default 8888; --port alone)       [KMS_PORT]',
   '  --allow-origin ORIGIN     allow browsers from ORIGIN (repeatable, * = any)  [KMS_ALLOWED_ORIGINS, comma list]',
+  '                            (npm run kms default: http://127.0.0.1:3000 and http://localhost:3000)',
   '  --max-frame BYTES         largest accepted WebSocket frame (default 1 MiB)',
   '  --gc-period SECONDS       session garbage collector period (default 240)',
   '  --media-dir PATH          folder for file:// URIs (default var/media)       [KMS_MEDIA_DIR]',
@@ -19,9 +20,13 @@ export const KMS_OPTIONS_HELP = [
   '  --turn-url URL            user:password@ip:port?transport=udp|tcp           [KMS_TURN_URL]',
   '  --external-ipv4 IP        announce this address in host candidates          [KMS_EXTERNAL_IPV4]',
   '  --network-interfaces LIST interfaces to gather candidates on               [KMS_NETWORK_INTERFACES]',
+  '  --ice-tcp                 also gather ICE-TCP host candidates (KMS: on)     [KMS_ICE_TCP=1]',
   '  --min-port N / --max-port N  UDP port range for media                       [KMS_MIN_PORT / KMS_MAX_PORT]',
   '  --log-level LEVEL         debug, info, warn, error (default info)           [KMS_LOG]',
 ].join('\n');
+
+/** Browser origins the standalone KMS accepts when no --allow-origin is given: this site on its default port. */
+export const STANDALONE_ORIGINS = ['http://127.0.0.1:3000', 'http://localhost:3000'] as const;
 
 export const kmsArgOptions = {
   'kms-host': { type: 'string' },
@@ -35,12 +40,13 @@ export const kmsArgOptions = {
   'turn-url': { type: 'string' },
   'external-ipv4': { type: 'string' },
   'network-interfaces': { type: 'string' },
+  'ice-tcp': { type: 'boolean' },
   'min-port': { type: 'string' },
   'max-port': { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
 
-type KmsArgs = Partial<Record<keyof typeof kmsArgOptions, string | string[] | undefined>>;
+type KmsArgs = Partial<Record<keyof typeof kmsArgOptions, string | string[] | boolean | undefined>>;
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -90,6 +96,11 @@ export function kmsConfigFrom(args: KmsArgs, env: NodeJS.ProcessEnv, root: strin
   }
   const interfaces = pick('network-interfaces', 'KMS_NETWORK_INTERFACES');
   if (interfaces) config.networkInterfaces = interfaces;
+  const iceTcp = args['ice-tcp'] === true ? '1' : env.KMS_ICE_TCP;
+  if (iceTcp !== undefined && iceTcp !== '') {
+    if (!/^(0|1|true|false)$/.test(iceTcp)) throw new Error(`KMS_ICE_TCP must be 0 or 1, not "${iceTcp}"`);
+    config.iceTcp = iceTcp === '1' || iceTcp === 'true';
+  }
   const minPort = integer('--min-port', pick('min-port', 'KMS_MIN_PORT'), 1024, 65535);
   const maxPort = integer('--max-port', pick('max-port', 'KMS_MAX_PORT'), 1024, 65535);
   if ((minPort === undefined) !== (maxPort === undefined)) throw new Error('--min-port and --max-port go together');
@@ -112,5 +123,7 @@ export function parseKmsCli(argv: string[], env: NodeJS.ProcessEnv, root: string
   // Standing alone, the KMS takes plain --host / --port as well.
   const { host, port, help, ...rest } = values;
   const { logLevel, ...config } = kmsConfigFrom({ ...rest, 'kms-host': rest['kms-host'] ?? host, 'kms-port': rest['kms-port'] ?? port }, env, root);
+  // Standing alone it still lets in the pages of this site as `npm start` and `npm run dev` serve them by default.
+  config.allowedOrigins ??= [...STANDALONE_ORIGINS];
   return { config, logLevel, help: help === true };
 }

@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
@@ -181,4 +182,59 @@ test('two clients share one pipeline: one creates, the other finds it by id and 
   await call<void>((done) => pipeline.release((error: unknown) => done(error, undefined)));
   first.close();
   second.close();
+});
+
+/** The candidates a KMS gathers for one offer, until IceGatheringDone. */
+async function gatheredBy(server: KmsServer): Promise<string[]> {
+  const client = await call<KurentoClient>((done) => kurentoClient(server.url, { failAfter: 2 }, done));
+  const peer = new WeriftPeer();
+  try {
+    const pipeline = await call<MediaPipeline>((done) => client.create('MediaPipeline', done));
+    const endpoint = await call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
+    const candidates: string[] = [];
+    let done = false;
+    endpoint.on('IceCandidateFound', (event) => candidates.push(event.candidate.candidate));
+    endpoint.on('IceGatheringDone', () => void (done = true));
+    const offer = await peer.createOffer();
+    const answer = await call<string>((cb) => endpoint.processOffer(offer, cb));
+    assert.ok(answer.startsWith('v=0'));
+    await call<void>((cb) => endpoint.gatherCandidates((error: unknown) => cb(error, undefined)));
+    await waitFor(() => done, 5000, 'IceGatheringDone');
+    await call<void>((cb) => pipeline.release((error: unknown) => cb(error, undefined)));
+    return candidates;
+  } finally {
+    await peer.close();
+    client.close();
+  }
+}
+
+const external = Object.entries(os.networkInterfaces()).flatMap(([name, infos]) =>
+  (infos ?? []).filter((info) => info.family === 'IPv4' && !info.internal).map((info) => ({ name, address: info.address })),
+)[0];
+
+test('networkInterfaces limits host candidates to the named interface; iceTcp adds passive TCP candidates', async (t) => {
+  const hostOf = (candidate: string): string => candidate.split(' ')[4] ?? '';
+  const everything = await gatheredBy(kms);
+  assert.ok(everything.some((c) => hostOf(c) === '127.0.0.1'), 'by default loopback is among the host candidates');
+  assert.ok(everything.every((c) => / udp /i.test(c)), 'by default (iceTcp false) UDP only');
+  if (!external) {
+    t.diagnostic('this machine has no non-loopback IPv4 interface; the networkInterfaces half is not checked');
+  } else {
+    const limited = await startKms({ networkInterfaces: external.name });
+    try {
+      const only = await gatheredBy(limited);
+      assert.ok(only.length > 0);
+      assert.deepEqual([...new Set(only.map(hostOf))], [external.address], `only ${external.name}'s address`);
+    } finally {
+      await limited.stop();
+    }
+  }
+  const tcp = await startKms({ iceTcp: true });
+  try {
+    const both = await gatheredBy(tcp);
+    assert.ok(both.some((c) => / tcp .* typ host tcptype passive/i.test(c)), `a passive TCP host candidate among ${both.join(' | ')}`);
+    assert.ok(both.some((c) => / udp /i.test(c)));
+  } finally {
+    await tcp.stop();
+  }
 });

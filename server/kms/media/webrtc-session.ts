@@ -21,6 +21,7 @@ import {
   type RTCSessionDescription,
   type RtpPacket,
 } from 'werift';
+import os from 'node:os';
 import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
 
@@ -73,6 +74,31 @@ export interface WebRtcSessionOptions {
   sendonly: boolean;
   useDataChannels: boolean;
   ice: () => IceSettings;
+}
+
+/**
+ * What KMS' networkInterfaces setting (comma-separated interface names, as in WebRtcEndpoint.conf.ini) means for
+ * gathering: the IPv4 addresses of those interfaces only, loopback included only when `lo` is named. Unset: every
+ * interface, plus loopback so that a browser on the same machine always has a host pair.
+ */
+export function hostAddresses(
+  setting: string | undefined,
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>,
+): { filter: string[] | undefined; loopback: boolean; unknown: string[] } {
+  const names = (setting ?? '').split(/[\s,]+/).filter(Boolean);
+  if (names.length === 0) return { filter: undefined, loopback: true, unknown: [] };
+  const filter: string[] = [];
+  const unknown: string[] = [];
+  let loopback = false;
+  for (const name of names) {
+    const ipv4 = (interfaces[name] ?? []).filter((info) => info.family === 'IPv4');
+    if (ipv4.length === 0) unknown.push(name);
+    for (const info of ipv4) {
+      if (info.internal) loopback = true;
+      else filter.push(info.address);
+    }
+  }
+  return { filter: filter.length > 0 ? filter : undefined, loopback: loopback || filter.length === 0, unknown };
 }
 
 /** Video codecs the server negotiates, in its own preference when it makes the offer. */
@@ -311,19 +337,19 @@ export class WebRtcSession {
   private createPeerConnection(codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): RTCPeerConnection {
     const ice = this.options.ice();
     const { iceServers, turnTransport } = iceServerConfig(ice);
-    const interfaces = ice.networkInterfaces
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter(Boolean);
+    const hosts = hostAddresses(ice.networkInterfaces, os.networkInterfaces());
+    if (hosts.unknown.length > 0) this.events.failure(`networkInterfaces names no IPv4 interface of this machine: ${hosts.unknown.join(', ')}`);
     const pc = new RTCPeerConnection({
       codecs,
       iceServers,
-      iceAdditionalHostAddresses: ice.additionalHostAddresses ?? ['127.0.0.1'],
+      iceAdditionalHostAddresses: ice.additionalHostAddresses ?? (hosts.loopback ? ['127.0.0.1'] : []),
       icePortRange: ice.minPort && ice.maxPort && ice.maxPort > ice.minPort ? [ice.minPort, ice.maxPort] : undefined,
       iceUseIpv4: true,
       iceUseIpv6: false,
       iceUseTcp: ice.iceTcp ?? false,
-      iceInterfaceAddresses: interfaces && interfaces.length > 0 ? Object.fromEntries(interfaces.map((name) => [name, undefined])) : undefined,
+      // werift keeps the host addresses listed among these values; keys other than udp4/udp6 only filter (udp4 would also
+      // bind every socket to one address).
+      iceInterfaceAddresses: hosts.filter ? Object.fromEntries(hosts.filter.map((address, index) => [`if${index}`, address])) : undefined,
       turnTransport,
       bundlePolicy: 'max-bundle',
       headerExtensions: { audio: [], video: [] },
