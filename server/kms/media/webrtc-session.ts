@@ -300,6 +300,8 @@ export class WebRtcSession {
   private readonly channels = new Map<number, RTCDataChannel>();
   private closed = false;
   readonly counters = { rtpIn: 0, rtpOut: 0, bytesIn: 0, bytesOut: 0, pliIn: 0, firIn: 0, pliOut: 0, nackIn: 0 };
+  /** RTP really handed to werift's sender per media kind (what outboundrtp reports; dropped packets are not in it). */
+  readonly sent: Record<RtpKind, { packets: number; bytes: number }> = { AUDIO: { packets: 0, bytes: 0 }, VIDEO: { packets: 0, bytes: 0 } };
 
   constructor(private readonly options: WebRtcSessionOptions, private readonly events: WebRtcSessionEvents) {}
 
@@ -698,6 +700,8 @@ export class WebRtcSession {
     if (!sameCodec(negotiated, codec)) return false;
     this.counters.rtpOut += 1;
     this.counters.bytesOut += packet.payload.length;
+    this.sent[kind].packets += 1;
+    this.sent[kind].bytes += packet.payload.length;
     // werift's sender clones the packet before it rewrites SSRC, payload type, sequence number, timestamp and header
     // extensions: the packet shared by every sink of a fan-out is never modified, and needs no copy here.
     void transceiver.sender.sendRtp(packet).catch(() => undefined);

@@ -328,7 +328,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
       const codec = this.session.codec(kind);
       if (!codec) continue;
       const inbound = this.node.counters('out', kind);
-      const outbound = this.node.counters('in', kind);
+      const outbound = this.session.sent[kind];
       const remoteSsrc = this.session.remoteSsrc(kind);
       const localSsrc = this.session.senderSsrc(kind);
       const base = {
