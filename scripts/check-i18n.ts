@@ -1,108 +1,13 @@
 /**
- * `npm run check:i18n` (part of `npm test`): every docs page has its zh-Hans counterpart, every UI string of the site
- * (Docusaurus `<Translate id>` / `translate({id})`) has a Chinese translation in i18n/zh-Hans/code.json, and every
- * navbar/footer label is translated, and every lab is embedded in its chapter in both languages. Fails with the list of
- * what is missing.
+ * `npm run lint` runs this: the translation completeness check of src/plugins/i18n-completeness.ts (which every
+ * production build runs too). Fails with the list of what is missing.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { LABS } from '../labs';
-import { LAB_CHAPTERS } from '../labs/chapters';
+import { checkI18n } from '../src/plugins/i18n-completeness';
 
-const root = path.resolve(__dirname, '..');
-const zhDocs = path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current');
-const problems: string[] = [];
-
-function walk(dir: string, filter: (file: string) => boolean): string[] {
-  if (!existsSync(dir)) return [];
-  const result: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) result.push(...walk(full, filter));
-    else if (filter(full)) result.push(full);
-  }
-  return result;
-}
-
-// 1. Docs pages.
-const docs = walk(path.join(root, 'docs'), (file) => /\.mdx?$/.test(file)).map((file) => path.relative(path.join(root, 'docs'), file));
-for (const page of docs) {
-  if (!existsSync(path.join(zhDocs, page))) problems.push(`docs/${page} has no Chinese page at i18n/zh-Hans/docusaurus-plugin-content-docs/current/${page}`);
-}
-for (const page of walk(zhDocs, (file) => /\.mdx?$/.test(file)).map((file) => path.relative(zhDocs, file))) {
-  if (!docs.includes(page)) problems.push(`i18n/zh-Hans/…/current/${page} has no English source in docs/`);
-}
-// Sidebar category labels (sidebars.ts) need their Chinese labels in current.json.
-const sidebarSource = readFileSync(path.join(root, 'sidebars.ts'), 'utf8');
-const categoriesPath = path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current.json');
-const categories = existsSync(categoriesPath) ? (JSON.parse(readFileSync(categoriesPath, 'utf8')) as Record<string, { message?: string }>) : {};
-for (const match of sidebarSource.matchAll(/label: '([^']+)'/g)) {
-  const key = `sidebar.guide.category.${match[1]}`;
-  if (!/[\u3400-\u9fff]/.test(categories[key]?.message ?? '')) problems.push(`sidebar category "${match[1]}" has no Chinese label in ${path.relative(root, categoriesPath)}`);
-}
-// Every docs page must be in the sidebar, so that no chapter is unreachable.
-for (const page of docs) {
-  const id = page.replace(/\.mdx?$/, '');
-  if (!sidebarSource.includes(`'${id}'`)) problems.push(`docs/${page} is not listed in sidebars.ts`);
-}
-
-// 2. UI strings.
-const sources = walk(path.join(root, 'src'), (file) => /\.(tsx?|jsx?)$/.test(file) && !file.endsWith('.d.ts'));
-const ids = new Map<string, string>();
-for (const file of sources) {
-  const text = readFileSync(file, 'utf8');
-  const relative = path.relative(root, file);
-  for (const match of text.matchAll(/<Translate\b([^>]*)>/g)) {
-    const id = /\bid="([^"]+)"/.exec(match[1] ?? '')?.[1];
-    if (!id) problems.push(`${relative}: <Translate> without an explicit id`);
-    else ids.set(id, relative);
-  }
-  for (const match of text.matchAll(/\btranslate\(\s*\{([^}]*)\}/g)) {
-    const id = /\bid:\s*'([^']+)'/.exec(match[1] ?? '')?.[1];
-    if (!id) problems.push(`${relative}: translate() without an explicit id`);
-    else ids.set(id, relative);
-  }
-}
-const codePath = path.join(root, 'i18n', 'zh-Hans', 'code.json');
-const code = existsSync(codePath) ? (JSON.parse(readFileSync(codePath, 'utf8')) as Record<string, { message?: string }>) : {};
-const hasChinese = /[\u3400-\u9fff]/;
-/** Strings that are names in both languages (the site's name, a protocol). */
-const SAME_IN_BOTH = new Set(['home.hero.title', 'lab.tab.rpc', 'lab.timeline.lane.kms', 'lab.kms']);
-for (const [id, file] of ids) {
-  const entry = code[id];
-  if (!entry?.message) problems.push(`UI string "${id}" (${file}) has no zh-Hans translation in i18n/zh-Hans/code.json`);
-  else if (!hasChinese.test(entry.message) && !SAME_IN_BOTH.has(id)) problems.push(`UI string "${id}" (${file}) is not translated: "${entry.message}"`);
-}
-
-// 3. Theme labels (navbar, footer).
-for (const [file, keys] of [
-  ['docusaurus-theme-classic/navbar.json', ['item.label.Guide', 'item.label.Labs', 'item.label.Browser check']],
-  ['docusaurus-theme-classic/footer.json', ['link.title.Learn', 'link.item.label.Guide', 'link.item.label.Labs', 'copyright']],
-] as const) {
-  const full = path.join(root, 'i18n', 'zh-Hans', file);
-  const json = existsSync(full) ? (JSON.parse(readFileSync(full, 'utf8')) as Record<string, { message?: string }>) : {};
-  for (const key of keys) {
-    if (!json[key]?.message || !hasChinese.test(json[key].message ?? '')) problems.push(`i18n/zh-Hans/${file}: "${key}" is not translated`);
-  }
-}
-
-// 4. Labs: every lab has a chapter, and that chapter embeds it in both languages under its `#lab-<id>` heading.
-for (const lab of LABS) {
-  const chapter = LAB_CHAPTERS[lab.id];
-  if (!chapter) {
-    problems.push(`lab ${lab.id} has no chapter in labs/chapters.ts`);
-    continue;
-  }
-  const page = `${chapter.replace(/^\/docs\//, '')}.mdx`;
-  for (const file of [path.join(root, 'docs', page), path.join(zhDocs, page)]) {
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    if (!text.includes(`<Lab id="${lab.id}"`)) problems.push(`${path.relative(root, file)} does not embed <Lab id="${lab.id}" />`);
-    if (!text.includes(`{#lab-${lab.id}}`)) problems.push(`${path.relative(root, file)} has no heading {#lab-${lab.id}} (the labs index links to it)`);
-  }
-}
-
+const { problems, summary } = checkI18n(path.resolve(__dirname, '..'));
 if (problems.length > 0) {
   console.error(`i18n check failed (${problems.length}):\n  - ${problems.join('\n  - ')}`);
   process.exit(1);
 }
-console.log(`i18n check: ${docs.length} docs pages with zh-Hans counterparts, ${ids.size} UI strings translated, ${LABS.length} labs embedded in both languages.`);
+console.log(summary);
