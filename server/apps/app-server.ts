@@ -7,6 +7,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { Logger } from '../kms/logger';
 import { KmsConnection } from './kms';
+import type { TrafficDirection, TrafficOwner } from './kms-traffic';
 import { ProtocolError, describeError, parseMessage, shorten, validate, type Json, type Parsed, type Schema } from './protocol';
 
 /** A logger whose lines start with `[app]`, e.g. `[one2one-call] #3 ← register {"name":"alice"}`. */
@@ -19,11 +20,25 @@ export function prefixed(log: Logger, prefix: string): Logger {
   };
 }
 
+/** kmsTraffic messages a session gets at most: a burst of this many, then KMS_TRAFFIC_RATE per second. */
+const KMS_TRAFFIC_BURST = 400;
+const KMS_TRAFFIC_RATE = 200;
+/** Beyond this many bytes waiting in the browser's socket, kmsTraffic messages are dropped (signaling is not). */
+const KMS_TRAFFIC_MAX_BUFFERED = 2 * 1024 * 1024;
+
 /** One browser's WebSocket (the WebSocketSession of the Java samples). */
-export class BrowserSession {
+export class BrowserSession implements TrafficOwner {
   /** This browser's work: messages run one after the other, in arrival order, like Spring delivers them. */
   queue: Promise<void> = Promise.resolve();
   closed = false;
+  /**
+   * Whether the browser asked (`?kmsTraffic=1` on the WebSocket URL) for the app server's own JSON-RPC frames with
+   * KMS about this session, as kmsTraffic messages (protocol.ts).
+   */
+  wantsKmsTraffic = false;
+  private trafficTokens = KMS_TRAFFIC_BURST;
+  private trafficRefilled = Date.now();
+  private trafficDropped = 0;
 
   constructor(
     readonly id: number,
@@ -52,6 +67,30 @@ export class BrowserSession {
 
   close(code: number, reason: string): void {
     this.socket.close(code, reason);
+  }
+
+  /**
+   * One frame between the app server and KMS about this session's objects (KmsTraffic attributes them). Sent as
+   * {id: 'kmsTraffic', direction, frame, truncated?, dropped?} without a log line; beyond the rate or buffer limits
+   * frames are dropped, and the next message says how many.
+   */
+  kmsFrame(direction: TrafficDirection, frame: string, truncated: boolean): void {
+    if (!this.wantsKmsTraffic || this.closed || !this.open) return;
+    const now = Date.now();
+    this.trafficTokens = Math.min(KMS_TRAFFIC_BURST, this.trafficTokens + ((now - this.trafficRefilled) / 1000) * KMS_TRAFFIC_RATE);
+    this.trafficRefilled = now;
+    if (this.trafficTokens < 1 || this.socket.bufferedAmount > KMS_TRAFFIC_MAX_BUFFERED) {
+      this.trafficDropped += 1;
+      return;
+    }
+    this.trafficTokens -= 1;
+    const message: Json = { id: 'kmsTraffic', direction, frame };
+    if (truncated) message.truncated = true;
+    if (this.trafficDropped > 0) message.dropped = this.trafficDropped;
+    this.trafficDropped = 0;
+    this.socket.send(JSON.stringify(message), (error) => {
+      if (error) this.log.debug(`${this.label} kmsTraffic send failed: ${error.message}`);
+    });
   }
 }
 
@@ -110,12 +149,16 @@ export abstract class AppServer<S extends BrowserSession> {
     return this.sessions.size;
   }
 
-  /** Takes a browser's WebSocket (after the upgrade). */
-  accept(socket: WebSocket, remote: string): void {
+  /**
+   * Takes a browser's WebSocket (after the upgrade). `kmsTraffic`: the browser asked to see this app server's
+   * JSON-RPC frames with KMS about its own media objects.
+   */
+  accept(socket: WebSocket, remote: string, { kmsTraffic = false }: { kmsTraffic?: boolean } = {}): void {
     this.nextId += 1;
     const session = this.createSession(this.nextId, socket);
+    session.wantsKmsTraffic = kmsTraffic;
     this.sessions.add(session);
-    this.log.info(`${session.label} connected from ${remote}`);
+    this.log.info(`${session.label} connected from ${remote}${kmsTraffic ? ' (with its KMS traffic)' : ''}`);
     socket.on('message', (data: RawData, isBinary: boolean) => this.enqueue(session, () => this.handleFrame(session, data, isBinary)));
     socket.on('close', (code: number) => {
       this.log.info(`${session.label} disconnected (code ${code})`);
@@ -180,6 +223,7 @@ export abstract class AppServer<S extends BrowserSession> {
     } catch (error) {
       this.log.warn(`${session.label} cleanup failed: ${describeError(error)}`);
     }
+    this.kms.traffic.forget(session);
   }
 
   /** KMS objects are gone: the browsers that had some are told and disconnected, which releases their state. */

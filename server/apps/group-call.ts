@@ -116,17 +116,18 @@ export class GroupCallApp extends AppServer<GroupSession> {
 
   private async joinRoom(session: GroupSession, name: string, roomName: string): Promise<void> {
     if (session.participant) throw new ProtocolError(`you are already in room '${session.participant.room.name}' as '${session.participant.name}': send leaveRoom first`);
-    const room = await this.roomFor(roomName);
+    const room = await this.roomFor(roomName, session);
     try {
       if (room.participants.has(name)) throw new ProtocolError(`the name '${name}' is taken in room '${roomName}'`);
       const report = (message: string): void => this.log.warn(`${session.label} ${message}`);
-      const outgoingMedia = await this.kms.createWebRtcEndpoint(room.pipeline, report);
+      const outgoingMedia = await this.kms.createWebRtcEndpoint(room.pipeline, report, [session]);
       onIceCandidateFound(outgoingMedia, (found) => session.send({ id: 'iceCandidate', name, candidate: found }), report);
       const participant = new Participant(name, room, session, outgoingMedia);
       for (const other of room.participants.values()) other.session.send({ id: 'newParticipantArrived', name });
       const existing = [...room.participants.keys()];
       room.participants.set(name, participant);
       session.participant = participant;
+      this.kms.traffic.share(room.pipeline.id, session);
       this.log.info(`room '${roomName}': ${name} joined (${room.participants.size} participants)`);
       session.send({ id: 'existingParticipants', data: existing });
     } catch (error) {
@@ -135,11 +136,14 @@ export class GroupCallApp extends AppServer<GroupSession> {
     }
   }
 
-  /** getRoom of RoomManager.java: the room, made (with its pipeline) on first use. */
-  private async roomFor(name: string): Promise<Room> {
+  /**
+   * getRoom of RoomManager.java: the room, made (with its pipeline) on first use; the pipeline's KMS frames go to
+   * `session` (the first participant) and to each one who joins later (its release when the room empties).
+   */
+  private async roomFor(name: string, session: GroupSession): Promise<Room> {
     const existing = this.rooms.get(name);
     if (existing) return existing;
-    const room = new Room(name, await this.kms.createPipeline());
+    const room = new Room(name, await this.kms.createPipeline([session]));
     this.rooms.set(name, room);
     this.log.info(`room '${name}' created`);
     return room;
@@ -167,7 +171,7 @@ export class GroupCallApp extends AppServer<GroupSession> {
   private async newIncoming(participant: Participant, sender: Participant): Promise<WebRtcEndpoint> {
     const session = participant.session;
     const report = (message: string): void => this.log.warn(`${session.label} ${message}`);
-    const incoming = await this.kms.createWebRtcEndpoint(participant.room.pipeline, report);
+    const incoming = await this.kms.createWebRtcEndpoint(participant.room.pipeline, report, [session]);
     participant.incomingMedia.set(sender.name, incoming);
     try {
       onIceCandidateFound(incoming, (found) => session.send({ id: 'iceCandidate', name: sender.name, candidate: found }), report);

@@ -65,10 +65,10 @@ export class HelloWorldApp extends AppServer<HelloWorldSession> {
   // PROCESS_SDP_OFFER: pipeline, endpoint, listeners, loopback, then the SDP negotiation and ICE.
   private async processSdpOffer(session: HelloWorldSession, sdpOffer: string): Promise<void> {
     if (session.pipeline) throw new ProtocolError('this session already has a media pipeline: send STOP first');
-    const pipeline = await this.kms.createPipeline();
+    const pipeline = await this.kms.createPipeline([session]);
     session.pipeline = pipeline;
     try {
-      const endpoint = await this.kms.createWebRtcEndpoint(pipeline, this.reporter(session));
+      const endpoint = await this.kms.createWebRtcEndpoint(pipeline, this.reporter(session), [session]);
       session.endpoint = endpoint;
       this.forwardEvents(session, endpoint);
       await connect(endpoint, endpoint);

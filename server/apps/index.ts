@@ -72,7 +72,8 @@ export class AppServers implements Service {
    * nothing, for any other path.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
     const app = this.apps.get(pathname);
     if (!app) return false;
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
@@ -82,7 +83,8 @@ export class AppServers implements Service {
       this.log.warn(`refused a WebSocket to ${pathname} from ${remote}: Origin ${req.headers.origin ?? ''} is not allowed`);
       refuse(socket, '403 Forbidden', 'Origin not allowed');
     } else {
-      this.wss.handleUpgrade(req, socket, head, (ws) => app.accept(ws, remote));
+      const kmsTraffic = url.searchParams.get('kmsTraffic') === '1';
+      this.wss.handleUpgrade(req, socket, head, (ws) => app.accept(ws, remote, { kmsTraffic }));
     }
     return true;
   }

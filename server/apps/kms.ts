@@ -6,6 +6,7 @@
 import kurentoClient, { type KurentoClient, type MediaElement, type MediaObject, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
 import { call } from '../../labs/framework/kurento';
 import type { Logger } from '../kms/logger';
+import { KmsTraffic, type TrafficOwner } from './kms-traffic';
 import { ProtocolError, candidate as candidateField, describeError, type CandidateMessage, type Json } from './protocol';
 
 /** How many failed reconnection attempts kurento-client makes before it gives up and emits 'disconnect'. */
@@ -20,6 +21,8 @@ export class KmsConnection {
   /** Bumped whenever the KMS objects made so far are lost with the connection. */
   private generation = 0;
   private readonly born = new WeakMap<MediaObject, number>();
+  /** The frames of this connection, attributed to the browser sessions they concern (see kms-traffic.ts). */
+  readonly traffic = new KmsTraffic();
 
   /**
    * @param url the KMS WebSocket, e.g. ws://127.0.0.1:8888/kurento
@@ -41,7 +44,7 @@ export class KmsConnection {
   private connect(): Promise<KurentoClient> {
     this.log.info(`connecting kurento-client to ${this.url}`);
     const attempt = new Promise<KurentoClient>((resolve, reject) => {
-      const created = kurentoClient(this.url, { failAfter: FAIL_AFTER }, (error, client) => {
+      const created = kurentoClient(this.url, { failAfter: FAIL_AFTER, socket: { onFrame: this.traffic.tap } }, (error, client) => {
         if (error || !client) {
           reject(new Error(`cannot reach KMS at ${this.url}: ${describeError(error)}`));
           return;
@@ -66,6 +69,7 @@ export class KmsConnection {
   private lost(client: object, reason: string, disconnected: boolean): void {
     if (this.current !== client) return;
     this.generation += 1;
+    this.traffic.reset();
     if (disconnected) {
       this.current = undefined;
       this.connecting = undefined;
@@ -79,14 +83,18 @@ export class KmsConnection {
     return object;
   }
 
-  async createPipeline(): Promise<MediaPipeline> {
+  /** A MediaPipeline whose KMS frames `owners` see (the sessions it is made for). */
+  async createPipeline(owners: Iterable<TrafficOwner>): Promise<MediaPipeline> {
     const client = await this.client();
-    return this.track(await call<MediaPipeline>((done) => client.create('MediaPipeline', done)));
+    return this.track(await this.traffic.as(owners, () => call<MediaPipeline>((done) => client.create('MediaPipeline', done))));
   }
 
-  /** A WebRtcEndpoint in `pipeline`; failures kurento-client reports on it later go to `report`. */
-  async createWebRtcEndpoint(pipeline: MediaPipeline, report: (message: string) => void): Promise<WebRtcEndpoint> {
-    const endpoint = this.track(await call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done)));
+  /**
+   * A WebRtcEndpoint in `pipeline` whose KMS frames `owners` see; failures kurento-client reports on it later go to
+   * `report`.
+   */
+  async createWebRtcEndpoint(pipeline: MediaPipeline, report: (message: string) => void, owners: Iterable<TrafficOwner>): Promise<WebRtcEndpoint> {
+    const endpoint = this.track(await this.traffic.as(owners, () => call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done))));
     guardErrors(endpoint, report);
     return endpoint;
   }

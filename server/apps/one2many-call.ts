@@ -76,7 +76,7 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
       return;
     }
     if (this.viewers.has(session)) throw new ProtocolError('this session is a viewer: send stop before presenting');
-    const pipeline = await this.kms.createPipeline();
+    const pipeline = await this.kms.createPipeline([session]);
     const presenter: Presenter = { session, pipeline, endpoint: undefined };
     this.presenter = presenter;
     try {
@@ -113,7 +113,7 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
   /** A WebRtcEndpoint for `session` whose candidates go to its browser as iceCandidate. */
   private async newEndpoint(session: One2ManySession, pipeline: MediaPipeline): Promise<WebRtcEndpoint> {
     const report = (message: string): void => this.log.warn(`${session.label} ${message}`);
-    const endpoint = await this.kms.createWebRtcEndpoint(pipeline, report);
+    const endpoint = await this.kms.createWebRtcEndpoint(pipeline, report, [session]);
     onIceCandidateFound(endpoint, (found) => session.send({ id: 'iceCandidate', candidate: found }), report);
     await session.setEndpoint(endpoint);
     return endpoint;

@@ -32,11 +32,12 @@ class CallMediaPipeline {
     readonly calleeWebRtcEp: WebRtcEndpoint,
   ) {}
 
-  static async create(kms: KmsConnection, report: (message: string) => void): Promise<CallMediaPipeline> {
-    const pipeline = await kms.createPipeline();
+  /** The pipeline belongs to both parties (they see its KMS frames), each endpoint to its own party. */
+  static async create(kms: KmsConnection, report: (message: string) => void, caller: CallSession, callee: CallSession): Promise<CallMediaPipeline> {
+    const pipeline = await kms.createPipeline([caller, callee]);
     try {
-      const callerWebRtcEp = await kms.createWebRtcEndpoint(pipeline, report);
-      const calleeWebRtcEp = await kms.createWebRtcEndpoint(pipeline, report);
+      const callerWebRtcEp = await kms.createWebRtcEndpoint(pipeline, report, [caller]);
+      const calleeWebRtcEp = await kms.createWebRtcEndpoint(pipeline, report, [callee]);
       await connect(callerWebRtcEp, calleeWebRtcEp);
       await connect(calleeWebRtcEp, callerWebRtcEp);
       return new CallMediaPipeline(pipeline, callerWebRtcEp, calleeWebRtcEp);
@@ -164,7 +165,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
   /** Accepted: the pipeline, then the callee's negotiation (startCommunication), then the caller's (callResponse). */
   private async startCall(caller: CallSession, callee: CallSession, calleeOffer: string): Promise<void> {
     const report = (message: string): void => this.log.warn(`call ${caller.label}→${callee.label}: ${message}`);
-    const call = await CallMediaPipeline.create(this.kms, report);
+    const call = await CallMediaPipeline.create(this.kms, report, caller, callee);
     caller.call = call;
     callee.call = call;
     let failing: CallSession = callee;

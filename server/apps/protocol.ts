@@ -3,6 +3,15 @@
  * message. This module turns a WebSocket frame into a validated, typed message, or a ProtocolError that says exactly
  * what is wrong (the app server answers it with an error message instead of crashing, unlike the Java samples, whose
  * Gson calls throw on a missing field).
+ *
+ * One message of Kurento Labs' own, common to every app server, for browsers that open their WebSocket with
+ * `?kmsTraffic=1`: the JSON-RPC frames the app server exchanges with KMS about that browser's own media objects
+ * (server/apps/kms-traffic.ts decides which), so a lab can show the app server ↔ KMS channel the browser never sees:
+ *
+ *   server → browser   kmsTraffic {direction: 'sent' | 'received', frame: <the JSON-RPC text>, truncated?: true,
+ *                                  dropped?: <frames left out before this one (rate or buffer limit)>}
+ *
+ * 'sent' is app server → KMS, 'received' is KMS → app server. Frames over 32 KiB have their long strings cut.
  */
 
 export type Json = Record<string, unknown>;
