@@ -25,8 +25,8 @@ export const threeTierHelloWorld: LabDefinition<State> = {
   id: 'three-tier-hello-world',
   title: { en: 'Three tiers: Hello World through an application server', 'zh-Hans': '三层架构：经由应用服务器的 Hello World' },
   summary: {
-    en: 'The loopback of the Java hello-world tutorial: the page talks only to the application server (PROCESS_SDP_OFFER, ADD_ICE_CANDIDATE), and the application server drives KMS with its own kurento-client. Both WebSocket channels are visible: app:/helloworld in the inspector, KMS events forwarded by the server in the KMS lane.',
-    'zh-Hans': 'Java hello-world 教程中的回环：页面只与应用服务器通信（PROCESS_SDP_OFFER、ADD_ICE_CANDIDATE），应用服务器用自己的 kurento-client 驱动 KMS。两条 WebSocket 通道都能看到：检查器中的 app:/helloworld，以及由服务器转发、显示在 KMS 通道中的 KMS 事件。',
+    en: 'The loopback of the Java hello-world tutorial: the page talks only to the application server (PROCESS_SDP_OFFER, ADD_ICE_CANDIDATE), and the application server drives KMS with its own kurento-client. Both WebSocket channels are visible: app:/helloworld in the inspector, and the application server\'s own frames with KMS (create, invoke, subscribe, onEvent, release) in its app-kms:/helloworld channel, with the KMS events forwarded by the server in the KMS lane.',
+    'zh-Hans': 'Java hello-world 教程中的回环：页面只与应用服务器通信（PROCESS_SDP_OFFER、ADD_ICE_CANDIDATE），应用服务器用自己的 kurento-client 驱动 KMS。两条 WebSocket 通道都能看到：检查器中的 app:/helloworld，以及检查器 app-kms:/helloworld 通道中应用服务器自己与 KMS 之间的帧（create、invoke、subscribe、onEvent、release），由服务器转发的 KMS 事件则显示在 KMS 通道中。',
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   eventClasses: WEBRTC_ENDPOINT_EVENTS,

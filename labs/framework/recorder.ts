@@ -120,8 +120,8 @@ export class RunRecorder {
     }
   }
 
-  addFrame(channel: string, direction: LabFrame['direction'], text: string): void {
-    this.frames.push({ t: this.now(), channel, direction, text });
+  addFrame(channel: string, direction: LabFrame['direction'], text: string, extra: Pick<LabFrame, 'truncated' | 'dropped'> = {}): void {
+    this.frames.push({ t: this.now(), channel, direction, text, ...extra });
     if (this.frames.length > MAX_FRAMES) this.frames.splice(0, this.frames.length - MAX_FRAMES);
     this.changed();
   }
@@ -144,6 +144,25 @@ export class RunRecorder {
       graph: this.graph,
     };
   }
+}
+
+/**
+ * Who talks on a channel: the page with KMS (`kms`, `kms:<name>`: the lab's own kurento-client), the page with an
+ * application server (`app:<path>`), or that application server with KMS on the page's behalf (`app-kms:<path>`).
+ */
+export type ChannelKind = 'browser-kms' | 'browser-app' | 'app-kms';
+
+const APP_KMS_PREFIX = 'app-kms:';
+
+/** The channel of the frames the application server at `path` exchanged with KMS for this page. */
+export function appKmsChannel(path: string): string {
+  return `${APP_KMS_PREFIX}${path}`;
+}
+
+export function channelKind(channel: string): ChannelKind {
+  if (channel.startsWith(APP_KMS_PREFIX)) return 'app-kms';
+  if (channel.startsWith('app:')) return 'browser-app';
+  return 'browser-kms';
 }
 
 export interface RpcPair {

@@ -30,10 +30,18 @@ export type FrameDirection = 'in' | 'out';
 /** One JSON-RPC frame between a kurento-client (or an application server) and its peer. */
 export interface LabFrame {
   t: number;
-  /** Which connection: `kms` for the lab's own kurento-client, `app:/helloworld` for an application server socket. */
+  /**
+   * Which connection: `kms` for the lab's own kurento-client, `app:/helloworld` for the page's socket to an
+   * application server, `app-kms:/helloworld` for that application server's own frames with KMS (three-tier labs).
+   */
   channel: string;
+  /** 'out' = sent by the page (or, on an `app-kms:` channel, by the application server to KMS). */
   direction: FrameDirection;
   text: string;
+  /** The application server shortened the frame's long strings before forwarding it. */
+  truncated?: boolean;
+  /** Frames the application server left out just before this one (its rate limit). */
+  dropped?: number;
 }
 
 export interface StatsSample {

@@ -25,6 +25,26 @@ async function expectThreeLanes(lab: Locator): Promise<void> {
   }
 }
 
+/**
+ * The application server's own JSON-RPC frames with KMS (kmsTraffic, server/apps/kms-traffic.ts) are in the
+ * inspector, on the app-kms:<path> channel and marked as the application server ↔ KMS lane: the pipeline's create,
+ * and KMS events.
+ */
+async function expectAppKmsFrames(lab: Locator, path: string, lane: RegExp = /application server ↔ KMS/): Promise<void> {
+  await lab.getByRole('tab', { name: /JSON-RPC/ }).click();
+  await lab.getByTestId('rpc-channel').selectOption(`app-kms:${path}`);
+  const rows = (method = ''): Locator => lab.locator(`[data-testid="rpc-row"][data-lane="app-kms"]${method}`);
+  await expect(rows('[data-method="create MediaPipeline"]').first()).toBeVisible();
+  await expect(rows('[data-method="create WebRtcEndpoint"]').first()).toBeVisible();
+  await expect(rows('[data-method="invoke processOffer"]').first()).toHaveAttribute('data-status', 'ok');
+  await expect(rows('[data-method^="onEvent "]').first()).toBeVisible();
+  await expect(rows().first().getByTestId('rpc-lane')).toHaveText(lane);
+  // Only this page's frames: no row of the browser ↔ application server channel is left under this filter.
+  await expect(lab.locator('[data-testid="rpc-row"][data-lane="browser-app"]')).toHaveCount(0);
+  await expect(lab.getByTestId('rpc-app-kms-note')).toBeVisible();
+  await lab.getByTestId('rpc-channel').selectOption('');
+}
+
 /** Reset closes the page's sockets; the application servers then release every pipeline. */
 const APP_RELEASE_TIMEOUT = 15_000;
 
@@ -36,6 +56,7 @@ for (const [id, path] of LABS) {
     // The signaling frames of the app:<path> channel are in the inspector.
     await lab.getByRole('tab', { name: /JSON-RPC/ }).click();
     await expect(lab.getByTestId('rpc-row').filter({ hasText: `app:${path}` }).first()).toBeVisible();
+    await expectAppKmsFrames(lab, path);
     await resetLeavesNoPipeline(lab, APP_RELEASE_TIMEOUT);
     expect(errors).toEqual([]);
   });
@@ -47,6 +68,7 @@ test('three-tier-one2one completes in zh-Hans, in Chinese', async ({ page }) => 
   await expect(lab.getByTestId('lab-step-register')).toContainText('两个浏览器分别注册');
   await expect(lab.getByTestId('expected-accepted')).toContainText('发给主叫');
   await expectThreeLanes(lab);
+  await expectAppKmsFrames(lab, '/call', /应用服务器 ↔ KMS/);
   await resetLeavesNoPipeline(lab, APP_RELEASE_TIMEOUT);
   expect(errors).toEqual([]);
 });

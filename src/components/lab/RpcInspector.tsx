@@ -1,7 +1,7 @@
 import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import clsx from 'clsx';
 import Translate, { translate } from '@docusaurus/Translate';
-import { pairFrames, type RpcPair } from '@site/labs/framework/recorder';
+import { channelKind, pairFrames, type ChannelKind, type RpcPair } from '@site/labs/framework/recorder';
 import type { LabFrame } from '@site/labs/framework/types';
 import styles from './views.module.css';
 
@@ -72,9 +72,26 @@ function keyOf(frame: LabFrame): number {
 }
 
 function directionText(frame: LabFrame): string {
+  if (channelKind(frame.channel) === 'app-kms') {
+    return frame.direction === 'out'
+      ? translate({ id: 'lab.rpc.direction.appOut', message: 'sent by the application server', description: 'A JSON-RPC frame the application server sent to KMS' })
+      : translate({ id: 'lab.rpc.direction.appIn', message: 'received by the application server', description: 'A JSON-RPC frame the application server received from KMS' });
+  }
   return frame.direction === 'out'
     ? translate({ id: 'lab.rpc.direction.out', message: 'sent', description: 'A JSON-RPC frame the page sent' })
     : translate({ id: 'lab.rpc.direction.in', message: 'received', description: 'A JSON-RPC frame the page received' });
+}
+
+/** Who talks on a channel, in words: the page with KMS, the page with an application server, or that server with KMS. */
+function laneText(kind: ChannelKind): string {
+  switch (kind) {
+    case 'app-kms':
+      return translate({ id: 'lab.rpc.lane.appKms', message: 'application server ↔ KMS', description: 'Frames the application server exchanged with KMS for this page' });
+    case 'browser-app':
+      return translate({ id: 'lab.rpc.lane.browserApp', message: 'browser ↔ application server', description: 'Frames between this page and an application server' });
+    case 'browser-kms':
+      return translate({ id: 'lab.rpc.lane.browserKms', message: 'browser ↔ KMS', description: "Frames between this page's kurento-client and KMS" });
+  }
 }
 
 interface RowProps {
@@ -108,14 +125,16 @@ const RpcRow = memo(function RpcRow({ pair, anchor, selected, onSelect }: RowPro
       </span>
     );
   }
+  const kind = channelKind(pair.channel);
   return (
     <li>
       <button
         type="button"
-        className={clsx(styles.rowButton, styles.rpcRow, selected && styles.rpcRowSelected)}
+        className={clsx(styles.rowButton, styles.rpcRow, kind === 'app-kms' && styles.rpcRowAppKms, selected && styles.rpcRowSelected)}
         aria-pressed={selected}
         onClick={() => onSelect(anchor)}
         data-testid="rpc-row"
+        data-lane={kind}
         data-method={pair.method}
         data-status={pair.error ? 'error' : pair.response ? 'ok' : pair.request ? 'pending' : 'notification'}
       >
@@ -127,9 +146,26 @@ const RpcRow = memo(function RpcRow({ pair, anchor, selected, onSelect }: RowPro
           <span className={styles.visuallyHidden}>{directionText(anchor)} </span>
           {pair.method}
         </span>
-        <span className={styles.rpcChannel}>{pair.channel}</span>
+        <span className={styles.rpcChannel}>
+          {pair.channel}
+          {kind !== 'browser-kms' && (
+            <span className={clsx(styles.rpcLane, kind === 'app-kms' && styles.rpcLaneAppKms)} data-testid="rpc-lane">
+              {laneText(kind)}
+            </span>
+          )}
+        </span>
         <span className={styles.rpcLatency}>{pair.latency !== undefined ? `${pair.latency} ms` : ''}</span>
-        <span className={styles.rpcResult}>{result}</span>
+        <span className={styles.rpcResult}>
+          {result}
+          {anchor.dropped !== undefined && (
+            <span className={styles.muted}>
+              {' '}
+              <Translate id="lab.rpc.dropped" values={{ count: anchor.dropped }} description="The application server skipped frames (rate limit) before this one">
+                {'({count} frames left out before this one)'}
+              </Translate>
+            </span>
+          )}
+        </span>
       </button>
     </li>
   );
@@ -178,6 +214,13 @@ function Pane({ title, frame }: { title: string; frame: LabFrame }): ReactNode {
         </span>
         <CopyButton text={json} label={translate({ id: 'lab.rpc.copyLabel', message: 'Copy {what} JSON', description: '{what} is Request, Response or Notification' }, { what: title })} />
       </div>
+      {frame.truncated && (
+        <p className={styles.muted}>
+          <Translate id="lab.rpc.truncatedFrame" description="A frame whose long strings (SDPs) the application server cut before forwarding it">
+            The application server shortened the long strings of this frame before forwarding it.
+          </Translate>
+        </p>
+      )}
       <pre className={styles.json}>{json}</pre>
     </div>
   );
@@ -187,7 +230,7 @@ function Detail({ pair }: { pair: RpcPair }): ReactNode {
   const request = translate({ id: 'lab.rpc.request', message: 'Request' });
   const response = translate({ id: 'lab.rpc.response', message: 'Response' });
   return (
-    <div className={styles.rpcDetail} data-testid="rpc-detail">
+    <div className={styles.rpcDetail} data-testid="rpc-detail" data-lane={channelKind(pair.channel)}>
       {pair.notification && <Pane title={translate({ id: 'lab.rpc.notification', message: 'Notification' })} frame={pair.notification} />}
       {pair.request && <Pane title={request} frame={pair.request} />}
       {pair.request &&
@@ -217,6 +260,7 @@ export default function RpcInspector({ frames }: RpcInspectorProps): ReactNode {
   const needle = useDeferredValue(query.trim().toLowerCase());
 
   const channels = useMemo(() => [...new Set(pairs.map((pair) => pair.channel))], [pairs]);
+  const viaAppServer = channels.some((name) => channelKind(name) === 'app-kms');
   const filtered = useMemo(
     () =>
       pairs.filter(
@@ -262,13 +306,20 @@ export default function RpcInspector({ frames }: RpcInspectorProps): ReactNode {
               <option value={ALL_CHANNELS}>{translate({ id: 'lab.rpc.channel.all', message: 'All channels' })}</option>
               {channels.map((name) => (
                 <option key={name} value={name}>
-                  {name}
+                  {`${name} (${laneText(channelKind(name))})`}
                 </option>
               ))}
             </select>
           </label>
         )}
       </div>
+      {viaAppServer && (
+        <p className={styles.note} data-testid="rpc-app-kms-note">
+          <Translate id="lab.rpc.appKmsNote" description="Explains the app-kms channels of the three-tier labs; app-kms: is an identifier">
+            {'The app-kms: channels are what the application server exchanged with KMS for this page: the browser never talks to KMS, the application server forwards a copy of its own frames (only those about the media objects of this page).'}
+          </Translate>
+        </p>
+      )}
       <div className={styles.rpcScroll}>
         {shown.length === 0 ? (
           <p className={styles.empty} id={listId}>

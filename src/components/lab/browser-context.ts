@@ -6,7 +6,7 @@
 import type { KurentoClient, MediaObject } from 'kurento-client';
 import { explain, LabError } from '@site/labs/framework/explain';
 import { call } from '@site/labs/framework/kurento';
-import type { RunRecorder } from '@site/labs/framework/recorder';
+import { appKmsChannel, type RunRecorder } from '@site/labs/framework/recorder';
 import {
   eventMatches,
   type AppSocket,
@@ -391,18 +391,30 @@ export class BrowserLabContext implements LabContext {
   appSocket(path: string): Promise<AppSocket> {
     const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${path}`;
     const channel = `app:${path}`;
-    const socket = new WebSocket(url);
+    const kmsChannel = appKmsChannel(path);
+    // ?kmsTraffic=1: the application server also forwards its own JSON-RPC frames with KMS about this page's media
+    // objects (kmsTraffic messages, server/apps/protocol.ts); they go to the inspector's app-kms channel.
+    const socket = new WebSocket(`${url}${path.includes('?') ? '&' : '?'}kmsTraffic=1`);
     this.sockets.push(socket);
     const listeners = new Map<string, Set<(message: Record<string, unknown>) => void>>();
     socket.addEventListener('message', (event) => {
       const text = String(event.data);
-      this.recorder.addFrame(channel, 'in', text);
-      let message: Record<string, unknown>;
+      let message: Record<string, unknown> | undefined;
       try {
         message = JSON.parse(text) as Record<string, unknown>;
       } catch {
+        message = undefined;
+      }
+      if (message?.id === 'kmsTraffic' && typeof message.frame === 'string') {
+        const dropped = typeof message.dropped === 'number' && message.dropped > 0 ? message.dropped : undefined;
+        this.recorder.addFrame(kmsChannel, message.direction === 'sent' ? 'out' : 'in', message.frame, {
+          ...(message.truncated === true ? { truncated: true } : {}),
+          ...(dropped !== undefined ? { dropped } : {}),
+        });
         return;
       }
+      this.recorder.addFrame(channel, 'in', text);
+      if (!message) return;
       const id = String(message.id ?? '');
       this.record('app', path, id, message);
       for (const listener of listeners.get(id) ?? []) listener(message);
