@@ -8,6 +8,7 @@ import Layout from '@theme/Layout';
 import { LABS } from '@site/labs';
 import { LAB_CHAPTERS } from '@site/labs/chapters';
 import type { Locale } from '@site/labs/framework/types';
+import TurnStatus from '@site/src/components/TurnStatus';
 import { clearProgress, useProgress } from '@site/src/kurento/progress';
 import styles from './labs.module.css';
 
@@ -44,6 +45,7 @@ export default function LabsPage(): ReactNode {
             progress is kept in this browser only.
           </Translate>
         </p>
+        <BrowserOnly>{() => <TurnStatus />}</BrowserOnly>
         <table className={styles.table} data-testid="labs-index">
           <thead>
             <tr>

@@ -56,6 +56,19 @@ test('the wrong path is told apart from an unreachable KMS', async ({ page }) =>
   expect(Date.now() - started).toBeLessThan(3_000);
 });
 
+test('on a page that is not a secure context the connection test says why the camera labs will fail', async ({ page }) => {
+  // As on http://<LAN address>:3000 in a workshop: the KMS answers, but the browser gives no camera there.
+  await page.addInitScript(() => Object.defineProperty(window, 'isSecureContext', { value: false }));
+  await page.goto(chapterOf('connection-check'));
+  const lab = page.getByTestId('lab-connection-check');
+  await lab.getByRole('button', { name: 'Change KMS settings' }).click();
+  await lab.getByTestId('settings-test').click();
+  await expect(lab.getByTestId('probe-result')).toHaveAttribute('data-ok', 'true');
+  await expect(lab.getByTestId('probe-context')).toHaveAttribute('data-code', 'insecure-context');
+  await expect(lab.getByTestId('probe-context')).toContainText('not a secure context');
+  await expect(lab.getByTestId('probe-context')).toContainText('--https');
+});
+
 test('the settings panel tests the connection and lists the KMS factories', async ({ page }) => {
   await page.goto(chapterOf('connection-check'));
   const lab = page.getByTestId('lab-connection-check');
@@ -63,6 +76,23 @@ test('the settings panel tests the connection and lists the KMS factories', asyn
   await lab.getByTestId('settings-test').click();
   await expect(lab.getByTestId('probe-result')).toHaveAttribute('data-ok', 'true');
   await expect(lab.getByTestId('probe-result')).toContainText('WebRtcEndpoint');
+  await expect(lab.getByTestId('probe-context')).toHaveCount(0);
   await lab.getByTestId('kms-url-input').fill('http://nope');
   await expect(lab.getByTestId('settings-save')).toBeDisabled();
+});
+
+test('webrtc-events groups the observed events by the KMD class that defines them, and a name filters the list', async ({ page }) => {
+  const { lab } = await runLab(page, 'webrtc-events');
+  const classes = lab.getByTestId('event-classes');
+  await expect(classes.getByTestId('event-class-WebRtcEndpoint')).toBeVisible();
+  const candidates = Number(await classes.getByTestId('event-count-IceCandidateFound').getAttribute('data-count'));
+  expect(candidates).toBeGreaterThan(0);
+  await expect(classes.getByTestId('event-class-BaseRtpEndpoint').getByTestId('event-count-MediaStateChanged')).not.toHaveAttribute('data-count', '0');
+  await expect(classes.getByTestId('event-class-MediaElement').getByTestId('event-count-ElementConnected')).not.toHaveAttribute('data-count', '0');
+  await classes.getByTestId('event-count-IceCandidateFound').click();
+  await expect(lab.getByTestId('timeline-filter')).toHaveValue('IceCandidateFound');
+  const rows = lab.getByTestId('timeline-event');
+  await expect(rows.first()).toHaveAttribute('data-type', 'IceCandidateFound');
+  expect(await rows.count()).toBe(candidates);
+  await resetLeavesNoPipeline(lab);
 });

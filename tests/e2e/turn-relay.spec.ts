@@ -90,4 +90,33 @@ test.describe('TURN relay lab', () => {
     await expect(table.locator('[data-testid="candidate-row"][data-type="relay"]').first()).toBeVisible();
     await resetLeavesNoPipeline(lab);
   });
+
+  test('the labs index and the coturn chapter say which TURN server the labs use', async ({ page }) => {
+    const runtime = await requireCoturn(page);
+    await page.goto('/labs');
+    await expect(page.getByTestId('turn-status')).toHaveAttribute('data-state', 'available');
+    await expect(page.getByTestId('turn-status')).toContainText(runtime.turn?.urls ?? 'turn:');
+    await page.goto('/zh-Hans/docs/coturn');
+    await expect(page.getByTestId('turn-status')).toHaveAttribute('data-state', 'available');
+    await expect(page.getByTestId('turn-status')).toContainText('实验所用的 TURN');
+  });
+});
+
+test('without coturn the labs index says so and how to install it, in both languages', async ({ page }) => {
+  // What `npm start` serves on a machine without coturn (server/turn/coturn.ts: COTURN_NOT_INSTALLED).
+  await page.route('**/labs-runtime.json', async (route) => {
+    const response = await route.fetch();
+    const runtime = (await response.json()) as Record<string, unknown>;
+    await route.fulfill({
+      response,
+      json: { ...runtime, turn: null, turnStatus: { available: false, reason: 'coturn is not installed: sudo apt-get install coturn' } },
+    });
+  });
+  await page.goto('/labs');
+  await expect(page.getByTestId('turn-status')).toHaveAttribute('data-state', 'missing');
+  await expect(page.getByTestId('turn-status')).toContainText('coturn is not installed');
+  await expect(page.getByTestId('turn-status')).toContainText('sudo apt-get install coturn');
+  await page.goto('/zh-Hans/docs/coturn');
+  await expect(page.getByTestId('turn-status')).toHaveAttribute('data-state', 'missing');
+  await expect(page.getByTestId('turn-status')).toContainText('没有安装');
 });

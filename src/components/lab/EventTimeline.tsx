@@ -3,6 +3,7 @@ import clsx from 'clsx';
 import Translate, { translate } from '@docusaurus/Translate';
 import type { ExpectationState } from '@site/labs/framework/sequence';
 import type { LabEvent, Lane, Locale } from '@site/labs/framework/types';
+import classStyles from './event-classes.module.css';
 import styles from './views.module.css';
 
 export interface EventTimelineProps {
@@ -10,6 +11,8 @@ export interface EventTimelineProps {
   expectations: readonly ExpectationState[];
   locale: Locale;
   running: boolean;
+  /** For labs about events: KMD class → the events it defines, most general class first (LabDefinition.eventClasses). */
+  eventClasses?: Readonly<Record<string, readonly string[]>>;
 }
 
 const LANES: readonly Lane[] = ['kms', 'browser', 'app'];
@@ -261,10 +264,74 @@ function Checklist({ expectations, locale }: { expectations: readonly Expectatio
 }
 
 /**
+ * Every event the lab's KMS element can raise, grouped by the KMD class that defines it, with how often KMS raised it in
+ * this run. A name is a button: it filters the event list to that type.
+ */
+function EventClasses({ classes, events, onPick }: { classes: Readonly<Record<string, readonly string[]>>; events: readonly LabEvent[]; onPick: (type: string) => void }): ReactNode {
+  const headingId = useId();
+  const counts = useMemo(() => {
+    const map = new Map<string, number>();
+    for (const event of events) if (event.lane === 'kms') map.set(event.type, (map.get(event.type) ?? 0) + 1);
+    return map;
+  }, [events]);
+  const entries = Object.entries(classes);
+  return (
+    <section className={classStyles.classes} aria-labelledby={headingId} data-testid="event-classes">
+      <h4 className={styles.heading} id={headingId}>
+        <Translate id="lab.eventClasses.heading" description="Heading of the table of events grouped by the KMD class that defines them">
+          Events by the class that defines them
+        </Translate>
+      </h4>
+      <p className={styles.muted}>
+        <Translate
+          id="lab.eventClasses.note"
+          description="Explains the table of event classes; {last} is a class name such as WebRtcEndpoint"
+          values={{ last: <code>{entries[entries.length - 1]?.[0] ?? ''}</code> }}
+        >
+          {'A {last} raises the events of its own class and of every class it inherits from (top: the most general). The number is how often KMS raised it in this run; a name filters the list below.'}
+        </Translate>
+      </p>
+      <table className={classStyles.table}>
+        <tbody>
+          {entries.map(([className, names]) => (
+            <tr key={className} data-testid={`event-class-${className}`}>
+              <th scope="row">
+                <code>{className}</code>
+              </th>
+              <td>
+                {names.map((name) => {
+                  const count = counts.get(name) ?? 0;
+                  return (
+                    <button
+                      key={name}
+                      type="button"
+                      className={clsx(classStyles.chip, count > 0 ? classStyles.seen : classStyles.unseen)}
+                      onClick={() => onPick(name)}
+                      data-testid={`event-count-${name}`}
+                      data-count={count}
+                      title={translate(
+                        { id: 'lab.eventClasses.filter', message: 'Show only {type} events', description: 'Tooltip of an event name in the class table' },
+                        { type: name },
+                      )}
+                    >
+                      {name} <span className={classStyles.count}>×{count}</span>
+                    </button>
+                  );
+                })}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/**
  * The expected-versus-observed checklist and the events of the run in three lanes (KMS, browser, application server),
  * filterable, each expandable to its JSON. Follows the newest event while running unless the learner scrolled up.
  */
-export default function EventTimeline({ events, expectations, locale, running }: EventTimelineProps): ReactNode {
+export default function EventTimeline({ events, expectations, locale, running, eventClasses }: EventTimelineProps): ReactNode {
   const [lanes, setLanes] = useState<Readonly<Record<Lane, boolean>>>({ kms: true, browser: true, app: true });
   const [query, setQuery] = useState('');
   const [expanded, setExpanded] = useState<ReadonlySet<LabEvent>>(() => new Set());
@@ -328,6 +395,7 @@ export default function EventTimeline({ events, expectations, locale, running }:
   return (
     <div className={clsx(styles.view, styles.timeline)} data-testid="timeline">
       <Checklist expectations={expectations} locale={locale} />
+      {eventClasses && <EventClasses classes={eventClasses} events={events} onPick={setQuery} />}
       <section className={styles.events} aria-label={translate({ id: 'lab.timeline.events.label', message: 'Observed events' })}>
         <div className={styles.toolbar}>
           {LANES.map((lane) => (

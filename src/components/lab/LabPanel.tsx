@@ -364,7 +364,7 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
       {current && (
         <Tabs className={styles.views} lazy>
           <TabItem value="events" label={translate({ id: 'lab.tab.events', message: 'Events' })} default>
-            <EventTimeline events={current.recorder.events.slice()} expectations={current.run.matcher.all.map((state) => ({ ...state }))} locale={locale} running={running} />
+            <EventTimeline events={current.recorder.events.slice()} expectations={current.run.matcher.all.map((state) => ({ ...state }))} locale={locale} running={running} eventClasses={lab.eventClasses} />
           </TabItem>
           <TabItem value="rpc" label={translate({ id: 'lab.tab.rpc', message: 'JSON-RPC' })}>
             <RpcInspector frames={current.recorder.frames.slice()} />

@@ -94,6 +94,17 @@ function ProbeOutcome({ result, url, locale }: { result: ProbeResult; url: strin
   );
 }
 
+/** Shown with the connection test's outcome on a page that is not a secure context (plain http on a LAN address). */
+function InsecureContext({ origin, locale }: { origin: string; locale: Locale }): ReactNode {
+  const explanation = explain.insecureContext(origin);
+  return (
+    <div className={styles.errorBox} data-testid="probe-context" data-code={explanation.code} role="alert">
+      <p className={styles.errorTitle}>{explanation.title[locale]}</p>
+      <p>{explanation.fix[locale]}</p>
+    </div>
+  );
+}
+
 /**
  * The KMS settings shared by every lab: KMS URL and ICE servers (saved in this browser), where the current values
  * come from, and a connection test that pings the KMS and lists its modules and factories.
@@ -102,7 +113,8 @@ export default function SettingsPanel({ locale }: { locale: Locale }): ReactNode
   const { resolved, stored, save } = useLabSettings();
   const [kmsUrl, setKmsUrl] = useState(stored.kmsUrl ?? '');
   const [iceServers, setIceServers] = useState(stored.iceServers ?? '');
-  const [probe, setProbe] = useState<{ result: ProbeResult; url: string } | undefined>();
+  // `origin` is set when the page is not a secure context: the KMS may answer, yet no lab gets a camera.
+  const [probe, setProbe] = useState<{ result: ProbeResult; url: string; insecureOrigin?: string } | undefined>();
   const [testing, setTesting] = useState(false);
   const urlId = useId();
   const iceId = useId();
@@ -113,7 +125,8 @@ export default function SettingsPanel({ locale }: { locale: Locale }): ReactNode
   const test = async (): Promise<void> => {
     const url = urlCheck?.ok ? urlCheck.url : resolved.kmsUrl;
     setTesting(true);
-    setProbe({ result: await probeKms(url, { info: true, timeoutMs: 3000 }), url });
+    const result = await probeKms(url, { info: true, timeoutMs: 3000 });
+    setProbe({ result, url, insecureOrigin: window.isSecureContext ? undefined : window.location.origin });
     setTesting(false);
   };
 
@@ -191,6 +204,7 @@ export default function SettingsPanel({ locale }: { locale: Locale }): ReactNode
         </div>
       </form>
       {probe && <ProbeOutcome result={probe.result} url={probe.url} locale={locale} />}
+      {probe?.insecureOrigin !== undefined && <InsecureContext origin={probe.insecureOrigin} locale={locale} />}
     </section>
   );
 }
