@@ -27,6 +27,12 @@ for (const [locale, prefix] of LOCALES) {
           .poll(async () => Number((await lab.getByTestId('stats-chart').first().getAttribute('data-points')) ?? 0), { timeout: 10_000 })
           .toBeGreaterThan(1);
       }
+      if (id === 'hello-world') {
+        // Round-trip time from both sides: KMS' outboundrtp and the browser's own RTCP / ICE measurement.
+        const rtt = lab.locator('[data-testid="stats-chart"][data-metric="rtt"]');
+        await expect(rtt.locator('g[data-series^="browser:"]').first()).toBeAttached({ timeout: 10_000 });
+        await expect(rtt.locator('g[data-series^="kms:"]').first()).toBeAttached({ timeout: 10_000 });
+      }
       await resetLeavesNoPipeline(lab);
       expect(errors).toEqual([]);
     });

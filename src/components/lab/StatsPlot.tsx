@@ -200,7 +200,7 @@ function Chart({ metric, lines, end }: { metric: Metric; lines: readonly Line[];
           const d = points.map((point, index) => `${index === 0 || point.gap ? 'M' : 'L'}${sx(point.t).toFixed(1)},${sy(point.v).toFixed(1)}`).join(' ');
           const last = points.at(-1);
           return (
-            <g key={line.key}>
+            <g key={line.key} data-series={line.series} data-kind={line.kind} data-direction={line.direction}>
               <path d={d} className={clsx(styles.series, styles[`c${line.colour}`], line.direction === 'outbound' && styles.outbound)} />
               {last && <circle cx={sx(last.t)} cy={sy(last.v)} r={2.5} className={clsx(styles.dot, styles[`f${line.colour}`])} />}
             </g>

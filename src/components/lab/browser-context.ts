@@ -29,6 +29,8 @@ import { probeKms } from '@site/src/kurento/probe';
 /** Events the graph needs from every element (only subscribed where the class has them). */
 const GRAPH_EVENTS = ['ElementConnected', 'ElementDisconnected', 'MediaFlowInStateChanged', 'MediaFlowOutStateChanged'];
 const CONNECT_TIMEOUT_MS = 8000;
+/** App server ↔ KMS frames remembered to show a frame forwarded to several sockets of the page once. */
+const MAX_KMS_FRAMES_SEEN = 500;
 
 export interface BrowserContextOptions {
   locale: Locale;
@@ -66,6 +68,11 @@ export class BrowserLabContext implements LabContext {
   private readonly endpoints: ObservedEndpoint[] = [];
   private readonly cleanups: Array<() => void | Promise<void>> = [];
   private readonly sockets: WebSocket[] = [];
+  /**
+   * The latest app server ↔ KMS frames, by channel, direction and text: a frame about an object two sockets of this
+   * page share (the pipeline of a call between two of its browsers) comes once per socket, and is shown once.
+   */
+  private readonly kmsFramesSeen = new Set<string>();
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
 
@@ -406,8 +413,13 @@ export class BrowserLabContext implements LabContext {
         message = undefined;
       }
       if (message?.id === 'kmsTraffic' && typeof message.frame === 'string') {
+        const direction = message.direction === 'sent' ? 'out' : 'in';
+        const key = `${kmsChannel}|${direction}|${message.frame}`;
+        if (this.kmsFramesSeen.has(key)) return;
+        this.kmsFramesSeen.add(key);
+        if (this.kmsFramesSeen.size > MAX_KMS_FRAMES_SEEN) this.kmsFramesSeen.delete(this.kmsFramesSeen.values().next().value as string);
         const dropped = typeof message.dropped === 'number' && message.dropped > 0 ? message.dropped : undefined;
-        this.recorder.addFrame(kmsChannel, message.direction === 'sent' ? 'out' : 'in', message.frame, {
+        this.recorder.addFrame(kmsChannel, direction, message.frame, {
           ...(message.truncated === true ? { truncated: true } : {}),
           ...(dropped !== undefined ? { dropped } : {}),
         });
@@ -460,10 +472,26 @@ export class BrowserLabContext implements LabContext {
       const pc = peer.peerConnection;
       if (!pc || pc.signalingState === 'closed') continue;
       const report = await pc.getStats().catch(() => undefined);
+      // Round-trip times as the browser measures them: per sent stream from the receiver's RTCP reports
+      // (remote-inbound-rtp, the counterpart of KMS' outboundrtp roundTripTime), else from the ICE consent checks
+      // of the selected candidate pair (currentRoundTripTime), which a receive-only peer has too.
+      const reportRtt = new Map<string, number>();
+      let pairRtt: number | undefined;
+      let selectedPair: string | undefined;
+      const pairs = new Map<string, number>();
+      let hasOutbound = false;
+      report?.forEach((stat: Record<string, unknown> & { type: string }) => {
+        if (stat.type === 'remote-inbound-rtp' && typeof stat.localId === 'string' && typeof stat.roundTripTime === 'number') reportRtt.set(stat.localId, stat.roundTripTime);
+        else if (stat.type === 'transport' && typeof stat.selectedCandidatePairId === 'string') selectedPair = stat.selectedCandidatePairId;
+        else if (stat.type === 'candidate-pair' && typeof stat.currentRoundTripTime === 'number') pairs.set(String(stat.id), stat.currentRoundTripTime);
+        else if (stat.type === 'outbound-rtp') hasOutbound = true;
+      });
+      if (selectedPair !== undefined) pairRtt = pairs.get(selectedPair);
       report?.forEach((stat: Record<string, unknown> & { type: string }) => {
         if (stat.type !== 'inbound-rtp' && stat.type !== 'outbound-rtp') return;
         const kind = stat.kind === 'audio' ? 'audio' : 'video';
         const inbound = stat.type === 'inbound-rtp';
+        const roundTripTime = inbound ? (hasOutbound || kind !== 'video' ? undefined : pairRtt) : (reportRtt.get(String(stat.id)) ?? pairRtt);
         samples.push({
           t,
           series: `browser:${role}`,
@@ -473,6 +501,7 @@ export class BrowserLabContext implements LabContext {
           bytes: Number(inbound ? stat.bytesReceived : stat.bytesSent) || 0,
           packetsLost: Number(stat.packetsLost) || 0,
           ...(inbound && kind === 'video' ? { framesDecoded: Number(stat.framesDecoded) || 0 } : {}),
+          ...(roundTripTime !== undefined ? { roundTripTime } : {}),
         });
       });
     }
