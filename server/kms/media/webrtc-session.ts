@@ -74,6 +74,8 @@ export interface WebRtcSessionOptions {
   sendonly: boolean;
   useDataChannels: boolean;
   ice: () => IceSettings;
+  /** maxAudioRecvBandwidth / maxVideoRecvBandwidth as they are when the SDP is made. */
+  recvBandwidth: () => RecvBandwidth;
 }
 
 /**
@@ -195,6 +197,87 @@ export function stripCandidates(sdp: string): string {
   return sdp
     .split('\r\n')
     .filter((line) => !line.startsWith('a=candidate:') && line !== 'a=end-of-candidates')
+    .join('\r\n');
+}
+
+/** Receive limits in kbps per media type; 0 = unlimited. */
+export interface RecvBandwidth {
+  audio: number;
+  video: number;
+}
+
+/**
+ * Writes KMS' receive limits into a local SDP the way KMS' SDP agent does: one `b=AS:<kbps>` in each accepted audio or
+ * video m-section whose limit is above 0 (what the peer offered is not carried over), placed where RFC 8866 wants it,
+ * after the section's i= and c= lines and before its attributes.
+ */
+export function withRecvBandwidth(sdp: string, limits: RecvBandwidth): string {
+  const lines = sdp.split('\r\n');
+  const out: string[] = [];
+  let limit = 0;
+  let pending = false;
+  const flush = (): void => {
+    if (pending && limit > 0) out.push(`b=AS:${limit}`);
+    pending = false;
+  };
+  for (const line of lines) {
+    if (line.startsWith('m=')) {
+      flush();
+      const [, media, port] = /^m=(\S+) (\d+)/.exec(line) ?? [];
+      limit = port !== '0' && (media === 'audio' || media === 'video') ? limits[media] : 0;
+      pending = limit > 0;
+      out.push(line);
+      continue;
+    }
+    if (pending && (line.startsWith('i=') || line.startsWith('c='))) {
+      out.push(line);
+      continue;
+    }
+    flush();
+    if (limit > 0 && line.startsWith('b=AS:')) continue;
+    out.push(line);
+  }
+  flush();
+  return out.join('\r\n');
+}
+
+/**
+ * Rejects every m-section of `media` in a local answer as KMS' SDP agent does for media it has no handler for (e.g.
+ * m=application without useDataChannels): port 0, the offered protocol and formats, only the a=mid kept, and the mid
+ * left out of the BUNDLE group.
+ */
+export function rejectMedia(sdp: string, media: string): string {
+  const lines = sdp.split('\r\n');
+  const rejectedMids: string[] = [];
+  const out: string[] = [];
+  let rejecting = false;
+  for (const line of lines) {
+    if (line.startsWith('m=')) {
+      rejecting = line.startsWith(`m=${media} `);
+      if (rejecting) {
+        const [, , ...rest] = line.split(' ');
+        out.push([`m=${media}`, '0', ...rest].join(' '));
+        continue;
+      }
+    }
+    if (rejecting) {
+      const mid = /^a=mid:(\S+)/.exec(line);
+      if (mid?.[1]) {
+        rejectedMids.push(mid[1]);
+        out.push(line);
+      } else if (line === '') {
+        out.push(line);
+      }
+      continue;
+    }
+    out.push(line);
+  }
+  return out
+    .map((line) => {
+      if (!line.startsWith('a=group:BUNDLE')) return line;
+      const [head, ...mids] = line.split(' ');
+      return [head, ...mids.filter((mid) => !rejectedMids.includes(mid))].join(' ');
+    })
     .join('\r\n');
 }
 
@@ -555,10 +638,15 @@ export class WebRtcSession {
   private recordMids(sdp: string): void {
     this.mids = [];
     let index = -1;
+    let rejected = false;
     for (const line of sdp.split(/\r?\n/)) {
-      if (line.startsWith('m=')) index += 1;
+      if (line.startsWith('m=')) {
+        index += 1;
+        // A rejected section (port 0) has no ICE stream: no candidates for it.
+        rejected = /^m=\S+ 0 /.test(line);
+      }
       const mid = /^a=mid:(\S+)/.exec(line);
-      if (mid?.[1] && index >= 0) this.mids.push({ mid: mid[1], index });
+      if (mid?.[1] && index >= 0 && !rejected) this.mids.push({ mid: mid[1], index });
     }
   }
 
@@ -602,7 +690,9 @@ export class WebRtcSession {
       }
     }
     const answer = await pc.createAnswer();
-    this.localSdp = stripCandidates(answer.sdp);
+    // Without useDataChannels KMS has no handler for a data section: it answers it rejected (port 0).
+    const local = this.options.useDataChannels ? stripCandidates(answer.sdp) : rejectMedia(stripCandidates(answer.sdp), 'application');
+    this.localSdp = withRecvBandwidth(local, this.options.recvBandwidth());
     this.remoteSdp = offer;
     this.recordMids(this.localSdp);
     this.recordCodecs(this.localSdp);
@@ -629,7 +719,7 @@ export class WebRtcSession {
     if (this.options.useDataChannels) pc.createDataChannel('kurento-labs-negotiation', { negotiated: false });
     const offer = await pc.createOffer();
     this.pendingOffer = offer;
-    this.localSdp = stripCandidates(offer.sdp);
+    this.localSdp = withRecvBandwidth(stripCandidates(offer.sdp), this.options.recvBandwidth());
     this.recordMids(this.localSdp);
     return this.localSdp;
   }
@@ -752,6 +842,12 @@ export class WebRtcSession {
       sent += 1;
     }
     return sent;
+  }
+
+  /** Whether the negotiated session has a data section both sides accepted (KMS: the session has an SCTP data session). */
+  get dataChannelsNegotiated(): boolean {
+    const accepted = (sdp: string | undefined): boolean => sdp !== undefined && /^m=application [1-9]/m.test(sdp);
+    return this.pc !== undefined && accepted(this.localSdp) && accepted(this.remoteSdp);
   }
 
   get openChannelCount(): number {

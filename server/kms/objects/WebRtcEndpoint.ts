@@ -69,6 +69,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
         recvonly: params.recvonly === true,
         sendonly: params.sendonly === true,
         useDataChannels: this.useDataChannels,
+        recvBandwidth: () => ({ audio: this.bandwidth.maxAudioRecvBandwidth, video: this.bandwidth.maxVideoRecvBandwidth }),
         ice: () => ({
           stunServerAddress: this.ice.stunServerAddress || undefined,
           stunServerPort: this.ice.stunServerPort,
@@ -226,15 +227,31 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
   }
 
   createDataChannel(params: { label: string; ordered: boolean; maxPacketLifeTime: number; maxRetransmits: number; protocol: string }): void {
-    if (!this.useDataChannels) {
-      throw new KmsError('NOT_IMPLEMENTED', 'Data channels are not enabled on this WebRtcEndpoint (create it with useDataChannels: true)');
+    // As WebRtcEndpointImpl.cpp: first whether the negotiated session has an SCTP association at all (no
+    // useDataChannels, no m=application accepted, or no negotiation yet: 40111), then the W3C rule that a channel is
+    // either lifetime- or retransmit-limited, never both (40107).
+    this.requireDataChannels();
+    const maxPacketLifeTime = params.maxPacketLifeTime < 0 ? -1 : Math.min(params.maxPacketLifeTime, 0xffff);
+    const maxRetransmits = params.maxRetransmits < 0 ? -1 : Math.min(params.maxRetransmits, 0xffff);
+    if (maxPacketLifeTime !== -1 && maxRetransmits !== -1) throw new KmsError('MEDIA_OBJECT_ILLEGAL_PARAM_ERROR', 'Syntax error');
+    try {
+      this.session.createDataChannel({ ...params, maxPacketLifeTime, maxRetransmits });
+    } catch (error) {
+      this.context.log.warn(`createDataChannel failed on ${this.shortId}: ${String(error)}`);
+      throw new KmsError('UNEXPECTED_ERROR', 'Can not create data channel');
     }
-    this.session.createDataChannel(params);
   }
 
   closeDataChannel({ channelId }: { channelId: number }): void {
+    this.requireDataChannels();
     if (!this.session.closeDataChannel(channelId)) {
       this.context.log.debug(`closeDataChannel ${channelId} on ${this.shortId}: no such open channel`);
+    }
+  }
+
+  private requireDataChannels(): void {
+    if (!this.useDataChannels || !this.session.dataChannelsNegotiated) {
+      throw new KmsError('MEDIA_OBJECT_OPERATION_NOT_SUPPORTED', 'Data channels are not supported');
     }
   }
 

@@ -25,7 +25,7 @@ export interface RequestContext {
   bind: (session: Session) => void;
 }
 
-type Handler = (request: JsonRpcRequest, context: RequestContext) => Promise<Record<string, unknown>>;
+type Handler = (request: JsonRpcRequest, context: RequestContext) => Promise<Record<string, unknown> | null>;
 
 const NEWREF = /^newref:(\d+)$/;
 
@@ -223,24 +223,36 @@ export class ProtocolDispatcher {
     const params = requireParams(request);
     const objectId = requireString(params, 'object');
     const session = this.session(params, context);
-    if (add) this.object(session, objectId);
-    else session.refs.delete(objectId);
+    if (add) {
+      this.object(session, objectId);
+    } else {
+      session.refs.delete(objectId);
+      // MediaSet::unref: an object no session references any more is released at once.
+      if (this.sessions.holders(objectId).length === 0 && this.registry.resolve(objectId)) await this.registry.release(objectId).catch(() => undefined);
+    }
     return { sessionId: session.id };
   }
 
-  private async closeSession(request: JsonRpcRequest, context: RequestContext): Promise<Record<string, unknown>> {
+  /**
+   * ServerMethods::closeSession: forgets the session (references, subscriptions). With `release: true` every object it
+   * referenced is released, whoever else uses it (MediaSet::releaseSession); otherwise its references are dropped and
+   * only the objects nobody else references go (MediaSet::unrefSession). An unknown session is no error. KMS leaves
+   * the response empty: the result is null.
+   */
+  private async closeSession(request: JsonRpcRequest, context: RequestContext): Promise<null> {
     const params = requireParams(request);
     const sessionId = requireString(params, 'sessionId');
-    const session = this.sessions.get(sessionId);
-    if (!session) throw kmsErrors.invalidSession();
-    if (params.release === true) {
+    const session = this.sessions.remove(sessionId);
+    if (session) {
+      const releaseAll = params.release === true;
       for (const id of [...session.refs]) {
-        if (this.sessions.holders(id).every((holder) => holder === session)) await this.registry.release(id).catch(() => undefined);
+        if (releaseAll || this.sessions.holders(id).length === 0) await this.registry.release(id).catch(() => undefined);
       }
+      session.refs.clear();
+      session.subscriptions.clear();
+      if (context.boundSession() === session) session.connection = undefined;
     }
-    this.sessions.remove(sessionId);
-    if (context.boundSession() === session) session.connection = undefined;
-    return { sessionId };
+    return null;
   }
 }
 
@@ -251,7 +263,7 @@ function injectRefs(value: unknown, responses: JsonRpcResponse[]): unknown {
     if (!match) return value;
     const index = Number(match[1]);
     const response = responses[index];
-    const id = response && 'result' in response ? response.result.value : undefined;
+    const id = response && 'result' in response ? response.result?.value : undefined;
     if (typeof id !== 'string') throw new KmsError('MALFORMED_TRANSACTION', `Reference '${value}' does not name an object created in this transaction`);
     return id;
   }

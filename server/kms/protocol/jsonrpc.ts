@@ -13,7 +13,8 @@ export interface JsonRpcRequest {
 export interface JsonRpcSuccess {
   id: JsonRpcId;
   jsonrpc: '2.0';
-  result: Record<string, unknown>;
+  /** null only where KMS leaves the response empty (closeSession). */
+  result: Record<string, unknown> | null;
 }
 
 export interface JsonRpcFailure {
@@ -32,7 +33,7 @@ export function failure(id: JsonRpcId, error: KmsError): JsonRpcFailure {
   return { id, jsonrpc: '2.0', error: error.toJson() };
 }
 
-export function success(id: JsonRpcId, result: Record<string, unknown>): JsonRpcSuccess {
+export function success(id: JsonRpcId, result: Record<string, unknown> | null): JsonRpcSuccess {
   return { id, jsonrpc: '2.0', result };
 }
 

@@ -81,7 +81,7 @@ class Connection implements EventSink {
     );
     if (!isNotification) {
       this.send(response);
-    } else if ('result' in response && Object.keys(response.result).some((key) => key !== 'sessionId')) {
+    } else if ('result' in response && response.result !== null && Object.keys(response.result).some((key) => key !== 'sessionId')) {
       // KMS answers a notification that produced a value, and only then.
       this.send(failure(null, new KmsError('SERVER_ERROR', 'Ignoring response because of a notification request')));
     }
