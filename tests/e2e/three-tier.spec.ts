@@ -39,6 +39,8 @@ async function expectAppKmsFrames(lab: Locator, path: string, lane: RegExp = /ap
   await expect(rows('[data-method="invoke processOffer"]').first()).toHaveAttribute('data-status', 'ok');
   await expect(rows('[data-method^="onEvent "]').first()).toBeVisible();
   await expect(rows().first().getByTestId('rpc-lane')).toHaveText(lane);
+  // Each answer pairs with its request: a frame forwarded to two sockets of the page (a call's pipeline) shows once.
+  await expect(rows('[data-method="(response)"]')).toHaveCount(0);
   // Only this page's frames: no row of the browser ↔ application server channel is left under this filter.
   await expect(lab.locator('[data-testid="rpc-row"][data-lane="browser-app"]')).toHaveCount(0);
   await expect(lab.getByTestId('rpc-app-kms-note')).toBeVisible();
