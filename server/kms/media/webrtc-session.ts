@@ -24,6 +24,9 @@ import {
 import os from 'node:os';
 import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
+import { installFastRtpClone } from './werift-fast-clone';
+
+installFastRtpClone();
 
 export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';
 export type DtlsState = 'NEW' | 'CLOSED' | 'FAILED' | 'CONNECTING' | 'CONNECTED';
