@@ -385,7 +385,7 @@ export class WebRtcSession {
   private mediaTimer: NodeJS.Timeout | undefined;
   private readonly channels = new Map<number, RTCDataChannel>();
   private closed = false;
-  readonly counters = { rtpIn: 0, rtpOut: 0, bytesIn: 0, bytesOut: 0, pliIn: 0, firIn: 0, pliOut: 0, nackIn: 0 };
+  readonly counters = { rtpIn: 0, bytesIn: 0, pliIn: 0, firIn: 0, pliOut: 0, nackIn: 0 };
   /** RTP really handed to werift's sender per media kind (what outboundrtp reports; dropped packets are not in it). */
   readonly sent: Record<RtpKind, { packets: number; bytes: number }> = { AUDIO: { packets: 0, bytes: 0 }, VIDEO: { packets: 0, bytes: 0 } };
 
@@ -791,8 +791,6 @@ export class WebRtcSession {
     const negotiated = this.codecs.get(kind);
     if (!transceiver || !negotiated || this.closed) return false;
     if (!sameCodec(negotiated, codec)) return false;
-    this.counters.rtpOut += 1;
-    this.counters.bytesOut += packet.payload.length;
     this.sent[kind].packets += 1;
     this.sent[kind].bytes += packet.payload.length;
     // werift's sender clones the packet before it rewrites SSRC, payload type, sequence number, timestamp and header
@@ -851,6 +849,11 @@ export class WebRtcSession {
   get dataChannelsNegotiated(): boolean {
     const accepted = (sdp: string | undefined): boolean => sdp !== undefined && /^m=application [1-9]/m.test(sdp);
     return this.pc !== undefined && accepted(this.localSdp) && accepted(this.remoteSdp);
+  }
+
+  /** RTP payload bytes sent, both media kinds. */
+  get bytesSent(): number {
+    return this.sent.AUDIO.bytes + this.sent.VIDEO.bytes;
   }
 
   get openChannelCount(): number {

@@ -410,7 +410,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
         nominated: true,
         writable: true,
         readable: true,
-        bytesSent: this.session.counters.bytesOut,
+        bytesSent: this.session.bytesSent,
         bytesReceived: this.session.counters.bytesIn,
         roundTripTime: measured.pairRoundTripTime ?? 0,
         availableOutgoingBitrate: 0,
