@@ -13,6 +13,7 @@ import { recordProgress, useProgress } from '@site/src/kurento/progress';
 import { useLabSettings } from '@site/src/kurento/settings-store';
 import { BrowserLabContext } from './browser-context';
 import CandidateTable from './CandidateTable';
+import ErrorBox from './ErrorBox';
 import EventTimeline from './EventTimeline';
 import PipelineGraph from './PipelineGraph';
 import RpcInspector from './RpcInspector';
@@ -45,23 +46,6 @@ function statusText(status: StepState['status']): string {
     case 'skipped':
       return translate({ id: 'lab.step.skipped', message: 'not run' });
   }
-}
-
-function ErrorBox({ explanation, locale }: { explanation: Explanation; locale: Locale }): ReactNode {
-  return (
-    <div className={styles.errorBox} role="alert" data-testid="lab-error" data-code={explanation.code}>
-      <p className={styles.errorTitle}>{explanation.title[locale]}</p>
-      <p>{explanation.fix[locale]}</p>
-      {explanation.technical && (
-        <details>
-          <summary>
-            <Translate id="lab.error.technical">Technical details</Translate>
-          </summary>
-          <pre>{explanation.technical}</pre>
-        </details>
-      )}
-    </div>
-  );
 }
 
 /** Re-renders when the run or its recorder changes (at most once per animation frame). */

@@ -5,6 +5,7 @@ import type { Locale } from '@site/labs/framework/types';
 import { probeKms, type ProbeResult } from '@site/src/kurento/probe';
 import { checkKmsUrl, parseIceServers, type SettingSource, type SettingsWarning } from '@site/src/kurento/settings';
 import { useLabSettings } from '@site/src/kurento/settings-store';
+import ErrorBox from './ErrorBox';
 import styles from './lab.module.css';
 
 export function sourceLabel(source: SettingSource): string {
@@ -88,17 +89,6 @@ function ProbeOutcome({ result, url, locale }: { result: ProbeResult; url: strin
           : explain.kmsUnreachable(url, result.detail);
   return (
     <div className={styles.errorBox} data-testid="probe-result" data-ok="false" data-code={explanation.code}>
-      <p className={styles.errorTitle}>{explanation.title[locale]}</p>
-      <p>{explanation.fix[locale]}</p>
-    </div>
-  );
-}
-
-/** Shown with the connection test's outcome on a page that is not a secure context (plain http on a LAN address). */
-function InsecureContext({ origin, locale }: { origin: string; locale: Locale }): ReactNode {
-  const explanation = explain.insecureContext(origin);
-  return (
-    <div className={styles.errorBox} data-testid="probe-context" data-code={explanation.code} role="alert">
       <p className={styles.errorTitle}>{explanation.title[locale]}</p>
       <p>{explanation.fix[locale]}</p>
     </div>
@@ -204,7 +194,8 @@ export default function SettingsPanel({ locale }: { locale: Locale }): ReactNode
         </div>
       </form>
       {probe && <ProbeOutcome result={probe.result} url={probe.url} locale={locale} />}
-      {probe?.insecureOrigin !== undefined && <InsecureContext origin={probe.insecureOrigin} locale={locale} />}
+      {/* With the outcome: on a page that is not a secure context (plain http on a LAN address) no lab gets a camera. */}
+      {probe?.insecureOrigin !== undefined && <ErrorBox explanation={explain.insecureContext(probe.insecureOrigin)} locale={locale} testId="probe-context" />}
     </section>
   );
 }

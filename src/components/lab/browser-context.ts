@@ -476,7 +476,6 @@ export class BrowserLabContext implements LabContext {
       // (remote-inbound-rtp, the counterpart of KMS' outboundrtp roundTripTime), else from the ICE consent checks
       // of the selected candidate pair (currentRoundTripTime), which a receive-only peer has too.
       const reportRtt = new Map<string, number>();
-      let pairRtt: number | undefined;
       let selectedPair: string | undefined;
       const pairs = new Map<string, number>();
       let hasOutbound = false;
@@ -486,7 +485,7 @@ export class BrowserLabContext implements LabContext {
         else if (stat.type === 'candidate-pair' && typeof stat.currentRoundTripTime === 'number') pairs.set(String(stat.id), stat.currentRoundTripTime);
         else if (stat.type === 'outbound-rtp') hasOutbound = true;
       });
-      if (selectedPair !== undefined) pairRtt = pairs.get(selectedPair);
+      const pairRtt = selectedPair !== undefined ? pairs.get(selectedPair) : undefined;
       report?.forEach((stat: Record<string, unknown> & { type: string }) => {
         if (stat.type !== 'inbound-rtp' && stat.type !== 'outbound-rtp') return;
         const kind = stat.kind === 'audio' ? 'audio' : 'video';
