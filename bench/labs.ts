@@ -16,6 +16,8 @@ const root = path.resolve(__dirname, '..');
 export interface LabsBenchResult {
   runs: number;
   clickToVideoMs: { median: number; min: number; max: number; all: number[] };
+  /** Median time from the click to each mark of bench/labs-phases.js (first occurrence per run), in page order. */
+  phases: Array<{ what: string; medianMs: number }>;
   e2eSuiteSeconds: number | undefined;
 }
 
@@ -40,7 +42,9 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
   const stop = await startSite(port, 8890);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });
   const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  await page.addInitScript({ path: path.join(__dirname, 'labs-phases.js') });
   const times: number[] = [];
+  const phaseRuns: Array<Map<string, number>> = [];
   try {
     await page.goto(`http://127.0.0.1:${port}/docs/first-app-javascript`);
     const lab = page.getByTestId('lab-hello-world');
@@ -51,6 +55,7 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
         const button = document.querySelector('[data-testid="lab-hello-world"] [data-testid="lab-run"]');
         button?.addEventListener('click', (event) => ((window as unknown as { clickedAt: number }).clickedAt = event.timeStamp), { once: true, capture: true });
       });
+      await page.evaluate(() => ((window as unknown as { __labPhases: unknown[] }).__labPhases.length = 0));
       await lab.getByTestId('lab-run').click();
       const started = await page.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt);
       // Playing: the remote tile has decoded frames and its clock advances.
@@ -63,7 +68,13 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
         undefined,
         { timeout: 30000, polling: 'raf' },
       );
-      times.push(Math.round(Number(await playingAt.jsonValue()) - started));
+      const playing = Number(await playingAt.jsonValue());
+      times.push(Math.round(playing - started));
+      const marks = await page.evaluate(() => (window as unknown as { __labPhases: Array<{ what: string; at: number }> }).__labPhases);
+      const firsts = new Map<string, number>();
+      for (const { what, at } of marks) if (at <= playing && !firsts.has(what)) firsts.set(what, at - started);
+      firsts.set('remote video playing', playing - started);
+      phaseRuns.push(firsts);
       await page.waitForSelector('[data-testid="lab-hello-world"]:is([data-status="complete"],[data-status="failed"])', { timeout: 60000 });
       await lab.getByTestId('lab-reset').click();
       await page.waitForSelector('[data-testid="lab-hello-world"][data-status="idle"]');
@@ -79,7 +90,13 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
     const result = spawnSync('npx', ['playwright', 'test', 'tests/e2e/labs.spec.ts'], { cwd: root, stdio: 'inherit' });
     e2eSuiteSeconds = result.status === 0 ? Math.round((Date.now() - started) / 100) / 10 : undefined;
   }
+  const order = [...(phaseRuns.at(-1)?.entries() ?? [])].sort((a, b) => a[1] - b[1]).map(([what]) => what);
+  const phases = order.map((what) => {
+    const values = phaseRuns.map((run) => run.get(what)).filter((value): value is number => value !== undefined).sort((a, b) => a - b);
+    return { what, medianMs: Math.round(values[Math.floor((values.length - 1) / 2)] ?? NaN) };
+  });
   return {
+    phases,
     runs,
     clickToVideoMs: { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN, min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN, all: times },
     e2eSuiteSeconds,

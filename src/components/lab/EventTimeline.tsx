@@ -386,11 +386,13 @@ export default function EventTimeline({ events, expectations, locale, running, e
     element.scrollTop = element.scrollHeight;
   };
 
-  // After every render: stay on the newest event while running, unless the learner scrolled up to read.
+  // When events arrive: stay on the newest one while running, unless the learner scrolled up to read. Only then, so
+  // a render for other reasons does not force a layout to read scrollHeight.
+  const newest = events.at(-1);
   useLayoutEffect(() => {
     const element = scrollRef.current;
     if (running && followRef.current && element) element.scrollTop = element.scrollHeight;
-  });
+  }, [running, events.length, newest]);
 
   return (
     <div className={clsx(styles.view, styles.timeline)} data-testid="timeline">

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { memo, startTransition, useCallback, useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
 import CodeBlock from '@theme/CodeBlock';
 import Tabs from '@theme/Tabs';
 import TabItem from '@theme/TabItem';
@@ -48,28 +48,47 @@ function statusText(status: StepState['status']): string {
   }
 }
 
-/** Re-renders when the run or its recorder changes (at most once per animation frame). */
+/**
+ * How often a running lab re-renders the panel. Events, frames and stats arrive in bursts (a dozen RPC frames within a
+ * few milliseconds while a pipeline is built); rendering the whole panel for each animation frame kept the page's main
+ * thread busy for almost all of a run and delayed kurento-client's own messages behind it. Ten renders a second is
+ * still live to the eye.
+ */
+const RENDER_INTERVAL_MS = 100;
+
+/** Re-renders when the run or its recorder changes: at most every RENDER_INTERVAL_MS, in an animation frame. */
 function useRunUpdates(current: Current | undefined): void {
   const [, forceUpdate] = useReducer((count: number) => count + 1, 0);
   useEffect(() => {
     if (!current) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let frame = 0;
     const schedule = (): void => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        forceUpdate();
-      });
+      if (timer !== undefined || frame) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          // As a transition, React may yield to input and to the page's own tasks (kurento-client's messages) midway.
+          startTransition(forceUpdate);
+        });
+      }, RENDER_INTERVAL_MS);
     };
     const offRun = current.run.subscribe(schedule);
     const offRecorder = current.recorder.subscribe(schedule);
     return () => {
       offRun();
       offRecorder();
+      if (timer !== undefined) clearTimeout(timer);
       if (frame) cancelAnimationFrame(frame);
     };
   }, [current]);
 }
+
+/** A step's code, highlighted once per code text: the panel re-renders while a lab runs, the code does not change. */
+const StepCode = memo(function StepCode({ code }: { code: string }): ReactNode {
+  return <CodeBlock language="js">{code}</CodeBlock>;
+});
 
 /**
  * One lab on a page: settings, parameters, Run/Stop/Reset, the steps with their code and checks, the video tiles,
@@ -339,7 +358,7 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
                 )}
               </div>
               <p>{step.explain[locale]}</p>
-              <CodeBlock language="js">{step.code(codeSettings)}</CodeBlock>
+              <StepCode code={step.code(codeSettings)} />
             </li>
           );
         })}
