@@ -6,6 +6,10 @@ import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDataChannel, type RTCIceCandidate } from 'werift';
 import { call, create } from '../../labs/framework/kurento';
 import { isVp8KeyframeStart, vp8KeyframeSize, type RtpSource } from './rtp-source';
+import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
+
+// The browser's DTLS stack keeps a ClientHello that arrives before its own ICE has finished; so do these peers.
+installEarlyDtls();
 
 export interface ReceivedMedia {
   videoPackets: number;

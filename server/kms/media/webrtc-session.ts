@@ -25,8 +25,10 @@ import os from 'node:os';
 import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
 import { installFastRtpClone } from './werift-fast-clone';
+import { installEarlyDtls } from './werift-dtls-early';
 
 installFastRtpClone();
+installEarlyDtls();
 
 export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';
 export type DtlsState = 'NEW' | 'CLOSED' | 'FAILED' | 'CONNECTING' | 'CONNECTED';
