@@ -34,7 +34,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RtpPacket } from 'werift';
 import { KmsError } from '../errors';
 import type { MediaUnit, RtpCodec, RtpKind } from '../media/graph';
-import { FfmpegWorker, RtpIn, RtpOut, WorkDir, freeRtpPort, sdpFor, type WorkerExit } from '../media/ffmpeg/worker';
+import { FfmpegWorker, RtpIn, RtpOut, WorkDir, freeRtpPort, sdpFor, type WorkerExit, VP8_REALTIME_ARGS } from '../media/ffmpeg/worker';
 import { StreamRewriter, isKeyframeStart } from '../media/rewriter';
 import { Hub, type HubPort } from './Hub';
 import type { ObjectContext } from './MediaObject';
@@ -405,7 +405,7 @@ function inputArgs(sdp: string): string[] {
 function vp8Args(framerate: number, pixels: number): string[] {
   const kbps = Math.min(2500, Math.max(300, Math.round((pixels * framerate * 0.1) / 1000)));
   return [
-    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-pix_fmt', 'yuv420p',
+    ...VP8_REALTIME_ARGS, '-pix_fmt', 'yuv420p',
     '-b:v', `${kbps}k`, '-g', String(framerate * KEYFRAME_INTERVAL_S), '-keyint_min', String(framerate * KEYFRAME_INTERVAL_S),
     '-error-resilient', '1', '-auto-alt-ref', '0', '-lag-in-frames', '0',
   ];

@@ -39,7 +39,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RtpPacket } from 'werift';
 import { KmsError } from '../errors';
 import type { MediaUnit, RtpCodec } from '../media/graph';
-import { FfmpegWorker, RtpIn, RtpOut, WorkDir, sdpFor, type WorkerExit } from '../media/ffmpeg/worker';
+import { FfmpegWorker, RtpIn, RtpOut, WorkDir, sdpFor, type WorkerExit, VP8_REALTIME_ARGS } from '../media/ffmpeg/worker';
 import { StreamRewriter, isKeyframeStart } from '../media/rewriter';
 import { OUTPUT_STALL_MS, STALL_GRACE_MS, freeRtpPorts, lastLine, sameCodec, waitForUdpListeners } from './Composite';
 import { Filter } from './MediaElement';
@@ -229,7 +229,7 @@ class FilterRun {
       '-threads', '1', '-protocol_whitelist', 'file,udp,rtp', '-fpsprobesize', '0', '-analyzeduration', '1000000', '-probesize', '1000000',
       '-reorder_queue_size', '64', '-f', 'sdp', '-i', sdp,
       '-map', '0:v:0', '-vf', `${this.filter},format=yuv420p`, '-fps_mode', 'passthrough',
-      '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '1000k',
+      ...VP8_REALTIME_ARGS, '-b:v', '1000k',
       '-force_key_frames', 'expr:gte(t,n_forced*2)', '-error-resilient', '1', '-auto-alt-ref', '0', '-lag-in-frames', '0',
       '-payload_type', '96', '-ssrc', String(this.ssrc), '-f', 'rtp', `rtp://127.0.0.1:${outPort}?pkt_size=1200`,
     ];

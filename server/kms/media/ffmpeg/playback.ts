@@ -5,7 +5,7 @@
  */
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind } from '../graph';
-import { FfmpegWorker, RtpIn, type ProbeResult, type WorkerExit } from './worker';
+import { FfmpegWorker, RtpIn, type ProbeResult, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
 export interface PlaybackEvents {
   media(kind: RtpKind, packet: RtpPacket, codec: RtpCodec): void;
@@ -56,7 +56,7 @@ export class PlaybackJob {
       args.push(
         '-map',
         '0:v:0',
-        ...(copy ? ['-c:v', 'copy', ...(codec === H264 ? ['-bsf:v', 'h264_mp4toannexb'] : [])] : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '1000k', '-g', '60']),
+        ...(copy ? ['-c:v', 'copy', ...(codec === H264 ? ['-bsf:v', 'h264_mp4toannexb'] : [])] : [...VP8_REALTIME_ARGS, '-b:v', '1000k', '-g', '60']),
         '-payload_type',
         codec === H264 ? '102' : '96',
         '-ssrc',

@@ -6,7 +6,7 @@
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind } from '../graph';
 import { StreamRewriter, isKeyframeStart } from '../rewriter';
-import { FfmpegWorker, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type SdpStream, type WorkerExit } from './worker';
+import { FfmpegWorker, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type SdpStream, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
 export type Container = 'webm' | 'mp4';
 
@@ -41,7 +41,7 @@ function videoArgs(container: Container, codec: RtpCodec): { args: string[]; tra
   const name = codec.name.toUpperCase();
   if (container === 'webm') {
     if (name === 'VP8' || name === 'VP9') return { args: ['-c:v', 'copy'], transcoding: false };
-    return { args: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '1000k', ...KEYFRAMES], transcoding: true };
+    return { args: [...VP8_REALTIME_ARGS, '-b:v', '1000k', ...KEYFRAMES], transcoding: true };
   }
   if (name === 'H264') return { args: ['-c:v', 'copy'], transcoding: false };
   return { args: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-threads', '1', '-b:v', '1000k', ...KEYFRAMES], transcoding: true };

@@ -8,7 +8,7 @@
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind, RtpUnit } from '../graph';
 import { StreamRewriter } from '../rewriter';
-import { FfmpegWorker, RtpIn, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type WorkerExit } from './worker';
+import { FfmpegWorker, RtpIn, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
 /** Packets kept while ffmpeg starts (about 10 s of 640x480 video), so that a short or file-fed stream is not lost. */
 const MAX_PENDING = 3000;
@@ -22,7 +22,7 @@ const TARGETS: Record<string, { payloadType: number; codec: RtpCodec; args: stri
   VP8: {
     payloadType: 96,
     codec: { name: 'VP8', clockRate: 90000 },
-    args: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '1000k', '-g', '60', '-error-resilient', '1', '-auto-alt-ref', '0'],
+    args: [...VP8_REALTIME_ARGS, '-b:v', '1000k', '-g', '60', '-error-resilient', '1', '-auto-alt-ref', '0'],
   },
   OPUS: {
     payloadType: 111,

@@ -21,6 +21,13 @@ import type { RtpCodec } from '../graph';
 export const FFMPEG = process.env.KMS_FFMPEG ?? 'ffmpeg';
 export const FFPROBE = process.env.KMS_FFPROBE ?? 'ffprobe';
 
+/**
+ * libvpx VP8 for live output, set as KMS' own encoder bin sets vp8enc for live media: realtime deadline, its fastest
+ * speed (cpu-used 16), one thread. Measured offline on the 4-party Composite graph (20 s of 4 x VP8 640x480/30 in,
+ * 800x600/15 out, user CPU of ffmpeg): cpu-used 8 took 7.0 s, 16 took 5.3 s.
+ */
+export const VP8_REALTIME_ARGS: readonly string[] = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '16', '-threads', '1'];
+
 export interface WorkerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
