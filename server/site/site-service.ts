@@ -17,6 +17,8 @@ export interface SiteServiceOptions {
   /** The address people open, when it differs from host:port (0.0.0.0 binds, a LAN address is what attendees use). */
   publicHost?: string;
   log: (line: string) => void;
+  /** Serve the tests' unminified build as it is instead of rebuilding (the end-to-end tests' web server). */
+  acceptTestBuild?: boolean;
 }
 
 /**
@@ -59,8 +61,8 @@ export class SiteService implements Service {
   }
 
   async start(): Promise<void> {
-    const { root, buildDir, log } = this.options;
-    const state = await buildState(root, buildDir);
+    const { root, buildDir, log, acceptTestBuild = false } = this.options;
+    const state = await buildState(root, buildDir, { acceptUnminified: acceptTestBuild });
     if (!state.fresh) {
       log(`building the site (${state.reason}); this takes about a minute the first time…`);
       await buildSite(root, buildDir, log);
