@@ -7,9 +7,14 @@ import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDat
 import { call, create } from '../../labs/framework/kurento';
 import { isVp8KeyframeStart, vp8KeyframeSize, type RtpSource } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
+import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
+import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 
 // The browser's DTLS stack keeps a ClientHello that arrives before its own ICE has finished; so do these peers.
 installEarlyDtls();
+// The benches run many of these peers in one process beside the KMS: they parse and copy packets as cheaply as it does.
+installFastRtpClone();
+installFastRtpParse();
 
 export interface ReceivedMedia {
   videoPackets: number;

@@ -26,8 +26,10 @@ import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
 import { installFastRtpClone } from './werift-fast-clone';
 import { installEarlyDtls } from './werift-dtls-early';
+import { installFastRtpParse } from './werift-fast-parse';
 
 installFastRtpClone();
+installFastRtpParse();
 installEarlyDtls();
 
 export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';
