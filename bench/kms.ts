@@ -7,7 +7,7 @@ import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-c
 import { call } from '../labs/framework/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
-import { cpuSeconds, median, rssMb, startKmsProcess, stopKmsProcess } from './kms-process';
+import { cpuSeconds, median, rssMb, startKmsProcess, stopKmsProcess, type KmsProcess } from './kms-process';
 
 interface Session {
   peer: WeriftPeer;
@@ -53,11 +53,25 @@ async function startSession(client: KurentoClient, source: RtpSource): Promise<S
 
 export async function benchKms(sessionCount: number, seconds: number): Promise<KmsBenchResult> {
   const kms = await startKmsProcess();
+  const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60 });
+  const sessions: Session[] = [];
+  let client: KurentoClient | undefined;
+  // Whatever happens (a timeout under load included), no peer, ffmpeg source or KMS process outlives the bench.
+  try {
+    await source.start();
+    client = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
+    return await measure(kms, client, source, sessions, sessionCount, seconds);
+  } finally {
+    for (const session of sessions) await session.peer.close().catch(() => undefined);
+    client?.close();
+    await source.stop();
+    await stopKmsProcess(kms);
+  }
+}
+
+async function measure(kms: KmsProcess, client: KurentoClient, source: RtpSource, sessions: Session[], sessionCount: number, seconds: number): Promise<KmsBenchResult> {
   const { pid } = kms;
   const rssIdle = rssMb(pid);
-  const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60 });
-  await source.start();
-  const client = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
   // One session right after start shows what a learner's first lab meets (JIT and werift's first DTLS handshake are
   // cold); it is released before the N measured sessions start.
   const cold = await startSession(client, source);
@@ -65,7 +79,6 @@ export async function benchKms(sessionCount: number, seconds: number): Promise<K
   const firstFrameColdMs = (cold.frameTimes[0] ?? 0) - cold.offeredAt;
   await cold.peer.close();
   await call<void>((done) => cold.pipeline.release((error: unknown) => done(error, undefined))).catch(() => undefined);
-  const sessions: Session[] = [];
   for (let i = 0; i < sessionCount; i += 1) sessions.push(await startSession(client, source));
   await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session');
   const firstFrames = sessions.map((session) => (session.frameTimes[0] ?? 0) - session.offeredAt);
@@ -99,9 +112,7 @@ export async function benchKms(sessionCount: number, seconds: number): Promise<K
     await session.peer.close();
     await call<void>((done) => session.pipeline.release((error: unknown) => done(error, undefined))).catch(() => undefined);
   }
-  client.close();
-  await source.stop();
-  await stopKmsProcess(kms);
+  sessions.length = 0;
   const forwarded = received;
   return {
     sessions: sessionCount,
