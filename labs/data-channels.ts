@@ -64,6 +64,9 @@ export const dataChannels: LabDefinition<State> = {
         state.peer = await context.peer('browser', { mode: 'sendrecv', localVideo: 'local', remoteVideo: 'remote', dataChannels: true });
         await negotiate(context, state.peer, required(state.endpoint, 'endpoint'), 'webRtcEndpoint');
         await context.waitForEvent({ lane: 'browser', source: 'browser', type: 'datachannel-open' }, 15000);
+        // Both ends: KMS' DataChannelOpened comes over the WebSocket and the browser's open over SCTP, in either order.
+        // Sending before KMS' event is in would let an echo arrive before it, out of the expected order.
+        await context.waitForEvent({ lane: 'kms', source: 'webRtcEndpoint', type: 'DataChannelOpened' }, 15000);
       },
     },
     {
