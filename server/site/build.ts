@@ -28,7 +28,7 @@ export interface BuildState {
 
 /**
  * Which build the stamp describes. The end-to-end tests build without minifying, which changes nothing they check:
- * from a clean cache on this 2-core machine the two-locale build took 130 s with `--no-minify` and 244 s without it.
+ * from a clean cache on this 2-core machine, idle, the two-locale build took 135 s with `--no-minify` and 240 s without.
  * What `npm start` serves is always minified, so it rebuilds over a test build.
  */
 interface BuildStamp {
