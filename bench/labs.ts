@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
+import { median } from './kms-process';
 
 const root = path.resolve(__dirname, '..');
 
@@ -92,13 +93,13 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
   }
   const order = [...(phaseRuns.at(-1)?.entries() ?? [])].sort((a, b) => a[1] - b[1]).map(([what]) => what);
   const phases = order.map((what) => {
-    const values = phaseRuns.map((run) => run.get(what)).filter((value): value is number => value !== undefined).sort((a, b) => a - b);
-    return { what, medianMs: Math.round(values[Math.floor((values.length - 1) / 2)] ?? NaN) };
+    const values = phaseRuns.map((run) => run.get(what)).filter((value): value is number => value !== undefined);
+    return { what, medianMs: Math.round(median(values)) };
   });
   return {
     phases,
     runs,
-    clickToVideoMs: { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN, min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN, all: times },
+    clickToVideoMs: { median: median(times), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN, all: times },
     e2eSuiteSeconds,
   };
 }

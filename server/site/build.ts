@@ -36,14 +36,13 @@ interface BuildStamp {
   minified: boolean;
 }
 
-async function readStamp(file: string): Promise<BuildStamp> {
+async function stampSaysMinified(file: string): Promise<boolean> {
   const text = await readFile(file, 'utf8');
   try {
-    const parsed = JSON.parse(text) as Partial<BuildStamp>;
-    return { builtAt: String(parsed.builtAt ?? ''), minified: parsed.minified !== false };
+    return (JSON.parse(text) as Partial<BuildStamp>).minified !== false;
   } catch {
     // Stamps written before the test build existed hold a bare date; those builds were minified.
-    return { builtAt: text.trim(), minified: true };
+    return true;
   }
 }
 
@@ -54,15 +53,15 @@ export interface BuildStateOptions {
 
 export async function buildState(root: string, buildDir: string, { acceptUnminified = false }: BuildStateOptions = {}): Promise<BuildState> {
   let stampTime: number;
-  let stamp: BuildStamp;
+  let minified: boolean;
   try {
     const file = path.join(buildDir, BUILD_STAMP);
     stampTime = (await stat(file)).mtimeMs;
-    stamp = await readStamp(file);
+    minified = await stampSaysMinified(file);
   } catch {
     return { fresh: false, reason: 'no production build yet' };
   }
-  if (!stamp.minified && !acceptUnminified) return { fresh: false, reason: 'the last build is the unminified one of the tests' };
+  if (!minified && !acceptUnminified) return { fresh: false, reason: 'the last build is the unminified one of the tests' };
   for (const input of BUILD_INPUTS) {
     if ((await newestMtime(path.join(root, input))) > stampTime) {
       return { fresh: false, reason: `${input} changed since the last build` };

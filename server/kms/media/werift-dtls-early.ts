@@ -72,10 +72,9 @@ export function installEarlyDtls(): void {
         for (const record of kept.records) deliver(record);
       }
     }
-    const client = socket;
-    if (client instanceof DtlsClient) {
+    if (socket instanceof DtlsClient) {
       // A failure is reported where werift awaits the same promise after its sleep; this copy only must not be unhandled.
-      memoizeConnect(client).catch(() => undefined);
+      memoizeConnect(socket).catch(() => undefined);
     }
     return started;
   };
