@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { accessSync, constants, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseTurnUrl } from '../kms/config';
@@ -375,8 +375,10 @@ export class CoturnService implements Service {
     const deadline = Date.now() + STOP_TIMEOUT_MS;
     while (Date.now() < deadline) {
       const state = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-      // Gone, or a zombie waiting for its parent: either way it no longer holds the port.
-      if (state === '' || / Z /.test(state)) return;
+      if (state === '') return; // gone
+      // A zombie waiting for its parent no longer holds the port, once its last thread is gone too: turnserver is
+      // multi-threaded, and a leader that exited first shows Z while its worker threads still hold the sockets.
+      if (/ Z /.test(state) && (await readdir(`/proc/${pid}/task`).catch(() => [])).length <= 1) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
