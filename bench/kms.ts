@@ -1,16 +1,19 @@
 /**
  * `npm run bench -- kms [--sessions 1,10,30] [--seconds 20]`: N concurrent hello-world loopbacks on the embedded KMS,
- * driven by werift peers that send real VP8 (640x480/30, ffmpeg) and Opus — no browser. The KMS runs in its own
- * process so that its CPU is measured alone (/proc/<pid>/stat).
+ * driven by werift peers that send real VP8 (640x480/30) and Opus — no browser. ffmpeg encodes a 4 s clip once before
+ * the KMS starts; each peer replays it from its own start (sessions join one after another, like people, so their key
+ * frames are not in step), so that no encoder competes with the KMS for the two cores while it is measured. The KMS
+ * runs in its own process so that its CPU is measured alone (/proc/<pid>/stat).
  */
 import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
 import { call } from '../labs/framework/kurento';
-import { RtpSource } from '../tests/helpers/rtp-source';
+import { RtpClip, type ClipPlayer } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
 import { cpuSeconds, median, rssMb, startKmsProcess, stopKmsProcess, type KmsProcess } from './kms-process';
 
 interface Session {
   peer: WeriftPeer;
+  feed: ClipPlayer;
   pipeline: MediaPipeline;
   offeredAt: number;
   sentVideo: number;
@@ -34,12 +37,13 @@ export interface KmsBenchResult {
   memoryPerSessionMb: number;
 }
 
-async function startSession(client: KurentoClient, source: RtpSource): Promise<Session> {
+async function startSession(client: KurentoClient, clip: RtpClip): Promise<Session> {
   const peer = new WeriftPeer();
-  const session: Session = { peer, pipeline: undefined as unknown as MediaPipeline, offeredAt: 0, sentVideo: 0, sentAudio: 0, frameTimes: [] };
-  source.onVideo(() => void (session.sentVideo += 1));
-  source.onAudio(() => void (session.sentAudio += 1));
-  peer.sendFrom(source);
+  const feed = clip.player();
+  const session: Session = { peer, feed, pipeline: undefined as unknown as MediaPipeline, offeredAt: 0, sentVideo: 0, sentAudio: 0, frameTimes: [] };
+  feed.onVideo(() => void (session.sentVideo += 1));
+  feed.onAudio(() => void (session.sentAudio += 1));
+  peer.sendFrom(feed);
   const pipeline = await call<MediaPipeline>((done) => client.create('MediaPipeline', done));
   session.pipeline = pipeline;
   peer.pc.onTrack.subscribe((track) => {
@@ -52,34 +56,34 @@ async function startSession(client: KurentoClient, source: RtpSource): Promise<S
 }
 
 export async function benchKms(sessionCount: number, seconds: number): Promise<KmsBenchResult> {
+  const clip = await RtpClip.record({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60, seconds: 4 });
   const kms = await startKmsProcess();
-  const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60 });
   const sessions: Session[] = [];
   let client: KurentoClient | undefined;
-  // Whatever happens (a timeout under load included), no peer, ffmpeg source or KMS process outlives the bench.
+  // Whatever happens (a timeout under load included), no peer, replay clock or KMS process outlives the bench.
   try {
-    await source.start();
     client = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
-    return await measure(kms, client, source, sessions, sessionCount, seconds);
+    return await measure(kms, client, clip, sessions, sessionCount, seconds);
   } finally {
     for (const session of sessions) await session.peer.close().catch(() => undefined);
     client?.close();
-    await source.stop();
+    clip.stop();
     await stopKmsProcess(kms);
   }
 }
 
-async function measure(kms: KmsProcess, client: KurentoClient, source: RtpSource, sessions: Session[], sessionCount: number, seconds: number): Promise<KmsBenchResult> {
+async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, sessions: Session[], sessionCount: number, seconds: number): Promise<KmsBenchResult> {
   const { pid } = kms;
   const rssIdle = rssMb(pid);
   // One session right after start shows what a learner's first lab meets (JIT and werift's first DTLS handshake are
   // cold); it is released before the N measured sessions start.
-  const cold = await startSession(client, source);
+  const cold = await startSession(client, clip);
   await waitFor(() => cold.frameTimes.length > 0, 30000, 'the first returned frame of the cold session');
   const firstFrameColdMs = (cold.frameTimes[0] ?? 0) - cold.offeredAt;
   await cold.peer.close();
+  cold.feed.stop();
   await call<void>((done) => cold.pipeline.release((error: unknown) => done(error, undefined))).catch(() => undefined);
-  for (let i = 0; i < sessionCount; i += 1) sessions.push(await startSession(client, source));
+  for (let i = 0; i < sessionCount; i += 1) sessions.push(await startSession(client, clip));
   await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session');
   const firstFrames = sessions.map((session) => (session.frameTimes[0] ?? 0) - session.offeredAt);
   // Measure a steady window.
@@ -109,6 +113,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, source: RtpSource
     for (let i = 1; i < times.length; i += 1) if ((times[i] ?? 0) - (times[i - 1] ?? 0) > 200) freezes += 1;
   });
   for (const session of sessions) {
+    session.feed.stop();
     await session.peer.close();
     await call<void>((done) => session.pipeline.release((error: unknown) => done(error, undefined))).catch(() => undefined);
   }

@@ -1,11 +1,11 @@
 /**
  * A werift RTCPeerConnection in the browser's role (as kurento-utils' WebRtcPeerSendrecv would be): it makes the
- * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource, and counts what comes back.
+ * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource or RtpClip, and counts what comes back.
  */
 import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDataChannel, type RTCIceCandidate } from 'werift';
 import { call, create } from '../../labs/framework/kurento';
-import { isVp8KeyframeStart, vp8KeyframeSize, type RtpSource } from './rtp-source';
+import { isVp8KeyframeStart, vp8KeyframeSize, type MediaFeed } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
 import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
 import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
@@ -127,7 +127,7 @@ export class WeriftPeer {
   }
 
   /** Feeds this peer's outgoing tracks from `source` (each peer rewrites SSRCs itself, as a browser would). */
-  sendFrom(source: RtpSource): void {
+  sendFrom(source: MediaFeed): void {
     this.unsubscribe.push(
       source.onVideo((packet) => this.videoTrack.writeRtp(packet.clone())),
       source.onAudio((packet) => this.audioTrack.writeRtp(packet.clone())),
