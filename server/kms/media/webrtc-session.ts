@@ -27,9 +27,13 @@ import type { RtpCodec, RtpKind } from './graph';
 import { installFastRtpClone } from './werift-fast-clone';
 import { installEarlyDtls } from './werift-dtls-early';
 import { installFastRtpParse } from './werift-fast-parse';
+import { installFastRtpReceive } from './werift-fast-receive';
+import { installFastRtpSend } from './werift-fast-send';
 
 installFastRtpClone();
 installFastRtpParse();
+installFastRtpReceive();
+installFastRtpSend();
 installEarlyDtls();
 
 export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';
