@@ -29,6 +29,8 @@ export interface KmsBenchResult {
   packetsPerSecondIn: number;
   packetsPerSecondOut: number;
   lossPercent: number;
+  /** Packets that arrived twice (retransmitted after a NACK for a late one), per second; not counted as received. */
+  duplicatesPerSecond: number;
   freezes: number;
   /** The session made first after the KMS process started (werift and V8 still cold), measured apart from the N. */
   firstFrameColdMs: number;
@@ -46,9 +48,7 @@ async function startSession(client: KurentoClient, clip: RtpClip): Promise<Sessi
   peer.sendFrom(feed);
   const pipeline = await call<MediaPipeline>((done) => client.create('MediaPipeline', done));
   session.pipeline = pipeline;
-  peer.pc.onTrack.subscribe((track) => {
-    if (track.kind === 'video') track.onReceiveRtp.subscribe((packet) => packet.header.marker && session.frameTimes.push(Date.now()));
-  });
+  peer.onVideoPacket = (packet) => void (packet.header.marker && session.frameTimes.push(Date.now()));
   // The clock starts before the endpoint is created and the peer makes its offer.
   session.offeredAt = Date.now();
   await negotiate(pipeline, peer, { loopback: true, waitConnected: false });
@@ -93,6 +93,8 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
     sentAudio: session.sentAudio,
     gotVideo: session.peer.received.videoPackets,
     gotAudio: session.peer.received.audioPackets,
+    duplicates: session.peer.received.duplicates,
+    lost: session.peer.received.lost,
     frames: session.frameTimes.length,
   }));
   const cpuStart = cpuSeconds(pid);
@@ -104,11 +106,15 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   let sent = 0;
   let received = 0;
   let freezes = 0;
+  let duplicates = 0;
+  let lost = 0;
   sessions.forEach((session, index) => {
     const start = mark[index];
     if (!start) return;
     sent += session.sentVideo - start.sentVideo + session.sentAudio - start.sentAudio;
     received += session.peer.received.videoPackets - start.gotVideo + session.peer.received.audioPackets - start.gotAudio;
+    duplicates += session.peer.received.duplicates - start.duplicates;
+    lost += session.peer.received.lost - start.lost;
     const times = session.frameTimes.slice(start.frames);
     for (let i = 1; i < times.length; i += 1) if ((times[i] ?? 0) - (times[i - 1] ?? 0) > 200) freezes += 1;
   });
@@ -126,7 +132,10 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
     cpuMicrosPerPacket: forwarded > 0 ? Math.round((cpu * 1e6) / forwarded) : NaN,
     packetsPerSecondIn: Math.round(sent / elapsed),
     packetsPerSecondOut: Math.round(received / elapsed),
-    lossPercent: sent > 0 ? Math.max(0, Math.round((1 - received / sent) * 10000) / 100) : NaN,
+    // From the sequence numbers, as a receiver report counts it: packets in flight at either end of the window do not
+    // count as lost or as extra.
+    lossPercent: received + lost > 0 ? Math.max(0, Math.round((lost / (received + lost)) * 10000) / 100) : NaN,
+    duplicatesPerSecond: Math.round(duplicates / elapsed),
     freezes,
     firstFrameColdMs: Math.round(firstFrameColdMs),
     firstFrameMedianMs: Math.round(median(firstFrames)),

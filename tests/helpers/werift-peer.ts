@@ -3,18 +3,22 @@
  * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource or RtpClip, and counts what comes back.
  */
 import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDataChannel, type RTCIceCandidate } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDataChannel, type RTCIceCandidate, type RtpPacket } from 'werift';
 import { call, create } from '../../labs/framework/kurento';
 import { isVp8KeyframeStart, vp8KeyframeSize, type MediaFeed } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
 import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
 import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
+import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
+import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
 
 // The browser's DTLS stack keeps a ClientHello that arrives before its own ICE has finished; so do these peers.
 installEarlyDtls();
-// The benches run many of these peers in one process beside the KMS: they parse and copy packets as cheaply as it does.
+// The benches run many of these peers in one process beside the KMS: they handle packets as cheaply as it does.
 installFastRtpClone();
 installFastRtpParse();
+installFastRtpReceive();
+installFastRtpSend();
 
 export interface ReceivedMedia {
   videoPackets: number;
@@ -35,6 +39,46 @@ export interface ReceivedMedia {
   unkeyedSwitches: number;
   /** Video RTP timestamps that went backwards or jumped by more than 2 s: a receiver's clock would be confused. */
   timestampJumps: number;
+  /**
+   * Packets that arrived a second time (a retransmission after a NACK for a packet that was late, not lost). They are
+   * dropped, as a receiver's jitter buffer drops them, and not counted in the figures above.
+   */
+  duplicates: number;
+  /**
+   * Packets missing from the sequence numbers of both streams, as an RTCP receiver report counts them: the numbers a
+   * jump skipped, less those that arrived late. Loss anywhere on the way (the sender, the KMS, a socket buffer) shows.
+   */
+  lost: number;
+}
+
+/**
+ * One stream's sequence numbers: remembers the last 1024 to tell a packet that arrives twice, and counts the numbers
+ * that never arrived.
+ */
+class SeenSequence {
+  private readonly ring = new Int32Array(1024).fill(-1);
+  private highest: number | undefined;
+  lost = 0;
+
+  /** True the first time `sequence` arrives within the window. */
+  add(sequence: number): boolean {
+    const slot = sequence & 1023;
+    if (this.ring[slot] === sequence) return false;
+    this.ring[slot] = sequence;
+    if (this.highest === undefined) {
+      this.highest = sequence;
+      return true;
+    }
+    const ahead = (sequence - this.highest) & 0xffff;
+    if (ahead < 0x8000) {
+      this.lost += ahead - 1;
+      this.highest = sequence;
+    } else {
+      // Older than the highest: a late packet fills a gap counted before.
+      this.lost -= 1;
+    }
+    return true;
+  }
 }
 
 /** The 7- or 15-bit PictureID of a VP8 payload descriptor, when present. */
@@ -60,7 +104,11 @@ export class WeriftPeer {
     keyframeSizes: [],
     unkeyedSwitches: 0,
     timestampJumps: 0,
+    duplicates: 0,
+    lost: 0,
   };
+  /** Called with each video packet received (duplicates dropped), after the counters are updated. */
+  onVideoPacket: ((packet: RtpPacket) => void) | undefined;
   /** RTCP PLI received for the video this peer sends (keyframe requests reaching the sender). */
   pliReceived = 0;
   readonly candidates: RTCIceCandidate[] = [];
@@ -93,7 +141,14 @@ export class WeriftPeer {
       if (candidate) this.candidates.push(candidate);
     });
     this.pc.onTrack.subscribe((track) => {
+      const seen = new SeenSequence();
       track.onReceiveRtp.subscribe((packet) => {
+        const lostBefore = seen.lost;
+        if (!seen.add(packet.header.sequenceNumber)) {
+          this.received.duplicates += 1;
+          return;
+        }
+        this.received.lost += seen.lost - lostBefore;
         this.received.ssrcs.add(packet.header.ssrc);
         if (track.kind === 'video') {
           this.received.videoPackets += 1;
@@ -119,6 +174,7 @@ export class WeriftPeer {
             const size = vp8KeyframeSize(packet.payload);
             if (size) this.received.keyframeSizes.push({ ...size, at: Date.now() });
           }
+          this.onVideoPacket?.(packet);
         } else {
           this.received.audioPackets += 1;
         }
