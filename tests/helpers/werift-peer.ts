@@ -11,6 +11,7 @@ import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
 import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
 import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
+import { installIceSocketBuffers } from '../../server/kms/media/werift-socket-buffers';
 
 // The browser's DTLS stack keeps a ClientHello that arrives before its own ICE has finished; so do these peers.
 installEarlyDtls();
@@ -19,6 +20,7 @@ installFastRtpClone();
 installFastRtpParse();
 installFastRtpReceive();
 installFastRtpSend();
+installIceSocketBuffers();
 
 export interface ReceivedMedia {
   videoPackets: number;
@@ -117,6 +119,7 @@ export class WeriftPeer {
   private readonly videoTrack = new MediaStreamTrack({ kind: 'video' });
   private readonly audioTrack = new MediaStreamTrack({ kind: 'audio' });
   private unsubscribe: Array<() => void> = [];
+  private readonly iceTransports: RTCPeerConnection['iceTransports'] = [];
   private lastVideoSeq: number | undefined;
   private lastVideoTimestamp: number | undefined;
   private lastPictureId: number | undefined;
@@ -210,6 +213,9 @@ export class WeriftPeer {
   async createOffer(): Promise<string> {
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
+    // One ICE transport per m-line until BUNDLE is agreed; werift then drops the others from the connection without
+    // closing their sockets, so close() closes them.
+    this.iceTransports.push(...this.pc.iceTransports);
     return offer.sdp;
   }
 
@@ -225,6 +231,7 @@ export class WeriftPeer {
     for (const stop of this.unsubscribe) stop();
     this.unsubscribe = [];
     await this.pc.close();
+    for (const transport of this.iceTransports.splice(0)) await transport.stop().catch(() => undefined);
   }
 }
 

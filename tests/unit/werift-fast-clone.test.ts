@@ -21,6 +21,11 @@ test('the fast clone is byte-for-byte and field-for-field what werift would have
   const reference = new RtpPacket(new RtpHeader({ ...original.header }), original.payload);
   const fast = cloneRtpPacket(original);
   assert.ok(fast.header instanceof RtpHeader);
+  assert.ok(fast instanceof RtpPacket);
+  assert.deepEqual(Object.getOwnPropertyNames(fast), Object.getOwnPropertyNames(reference));
+  for (const field of ['header', 'payload']) {
+    assert.deepEqual({ ...Object.getOwnPropertyDescriptor(fast, field), value: undefined }, { ...Object.getOwnPropertyDescriptor(reference, field), value: undefined }, field);
+  }
   assert.deepEqual({ ...fast.header }, { ...reference.header });
   assert.deepEqual(Object.keys(fast.header), Object.keys(reference.header));
   assert.equal(fast.serialize().toString('hex'), reference.serialize().toString('hex'));

@@ -29,11 +29,13 @@ import { installEarlyDtls } from './werift-dtls-early';
 import { installFastRtpParse } from './werift-fast-parse';
 import { installFastRtpReceive } from './werift-fast-receive';
 import { installFastRtpSend } from './werift-fast-send';
+import { installIceSocketBuffers } from './werift-socket-buffers';
 
 installFastRtpClone();
 installFastRtpParse();
 installFastRtpReceive();
 installFastRtpSend();
+installIceSocketBuffers();
 installEarlyDtls();
 
 export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';

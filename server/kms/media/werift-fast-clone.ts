@@ -17,7 +17,12 @@ export function cloneRtpPacket(packet: RtpPacket): RtpPacket {
   const source = packet.header as unknown as Record<string, unknown>;
   const header = Object.create(RtpHeader.prototype) as Record<string, unknown>;
   for (const field of HEADER_FIELDS) header[field] = source[field];
-  return new RtpPacket(header as unknown as RtpHeader, packet.payload);
+  // The packet's constructor defines its two fields with Object.defineProperty too; plain assignment makes the same
+  // writable, enumerable, configurable own properties, in the same order.
+  const copy = Object.create(RtpPacket.prototype) as { header: unknown; payload: Buffer };
+  copy.header = header;
+  copy.payload = packet.payload;
+  return copy as unknown as RtpPacket;
 }
 
 /** Idempotent; called once by the WebRTC session module before any peer connection exists. */
