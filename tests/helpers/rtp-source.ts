@@ -169,7 +169,20 @@ export class RtpClip {
     readonly durationMs: number,
   ) {}
 
+  /**
+   * Encodes the clip. ffmpeg runs faster than real time and the clip must fit in the sockets' receive buffers; where
+   * the kernel caps them lower (net.core.rmem_max) and packets are lost, it encodes again at real-time pace.
+   */
   static async record(options: RtpClipOptions = {}): Promise<RtpClip> {
+    try {
+      return await RtpClip.encode(options, false);
+    } catch (error) {
+      if (!(error instanceof IncompleteClip)) throw error;
+      return RtpClip.encode(options, true);
+    }
+  }
+
+  private static async encode(options: RtpClipOptions, paced: boolean): Promise<RtpClip> {
     const { width = 640, height = 480, fps = 30, bitrate = 1_000_000, pattern = 'testsrc2', gop = 60, seconds = 4 } = options;
     const frames = Math.round(seconds * fps);
     if (frames % gop !== 0) throw new Error(`a clip of ${frames} frames is not a whole number of ${gop}-frame key frame intervals`);
@@ -183,8 +196,8 @@ export class RtpClip {
     }
     const args = [
       '-hide_banner', '-loglevel', 'error',
-      '-f', 'lavfi', '-i', `${pattern}=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
-      '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${AUDIO_CLOCK}:duration=${seconds}`,
+      ...(paced ? ['-re'] : []), '-f', 'lavfi', '-i', `${pattern}=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
+      ...(paced ? ['-re'] : []), '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${AUDIO_CLOCK}:duration=${seconds}`,
       '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1',
       '-b:v', String(bitrate), '-g', String(gop), '-keyint_min', String(gop), '-error-resilient', '1', '-auto-alt-ref', '0',
       '-payload_type', '96', '-ssrc', '1111', '-f', 'rtp', `rtp://127.0.0.1:${videoSocket.address().port}?pkt_size=1200`,
@@ -204,7 +217,7 @@ export class RtpClip {
     const markers = video.filter(({ packet }) => packet.header.marker).length;
     const firstIsKey = video[0] !== undefined && isVp8KeyframeStart(video[0].packet.payload);
     if (markers !== frames || !firstIsKey || !contiguous(video) || !contiguous(audio)) {
-      throw new Error(`the recorded clip is incomplete: ${markers} of ${frames} frames, key frame first: ${firstIsKey}, ${video.length} video and ${audio.length} audio packets`);
+      throw new IncompleteClip(`the recorded clip is incomplete: ${markers} of ${frames} frames, key frame first: ${firstIsKey}, ${video.length} video and ${audio.length} audio packets`);
     }
     return new RtpClip(video, audio, seconds * 1000);
   }
@@ -240,6 +253,8 @@ export class RtpClip {
     return this.timer ? performance.now() - this.startedAt : 0;
   }
 }
+
+class IncompleteClip extends Error {}
 
 function clipTimes(list: ClipPacket[], clockRate: number): ClipPacket[] {
   const first = list[0]?.packet.header.timestamp ?? 0;
