@@ -25,7 +25,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `node --import tsx server/main.ts --port ${E2E_SITE_PORT} --kms-port ${E2E_KMS_PORT}`,
+    command: `node --max-semi-space-size=32 --import tsx server/main.ts --port ${E2E_SITE_PORT} --kms-port ${E2E_KMS_PORT}`,
     url: `http://127.0.0.1:${E2E_SITE_PORT}/labs-runtime.json`,
     reuseExistingServer: false,
     timeout: 300_000,

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
-import { median } from './kms-process';
+import { KMS_NODE_FLAGS, median } from './kms-process';
 
 const root = path.resolve(__dirname, '..');
 
@@ -23,7 +23,7 @@ export interface LabsBenchResult {
 }
 
 async function startSite(port: number, kmsPort: number): Promise<() => Promise<void>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', String(port), '--kms-port', String(kmsPort), '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...KMS_NODE_FLAGS, '--import', 'tsx', 'server/main.ts', '--port', String(port), '--kms-port', String(kmsPort), '--log-level', 'warn'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, KMS_URL: '' },
