@@ -17,6 +17,9 @@ interface Session {
   feed: ClipPlayer;
   pipeline: MediaPipeline;
   offeredAt: number;
+  /** When the last signaling call (connect, after gatherCandidates) returned, and when the peer's ICE + DTLS were up. */
+  signaledAt: number;
+  connectedAt: number;
   sentVideo: number;
   sentAudio: number;
   frameTimes: number[];
@@ -37,13 +40,16 @@ export interface KmsBenchResult {
   firstFrameColdMs: number;
   firstFrameMedianMs: number;
   firstFrameMaxMs: number;
+  /** Medians over the N sessions, in ms after the offer: signaling calls done, peer connected (ICE + DTLS). */
+  signaledMedianMs: number;
+  connectedMedianMs: number;
   memoryPerSessionMb: number;
 }
 
 async function startSession(client: KurentoClient, clip: RtpClip): Promise<Session> {
   const peer = new WeriftPeer();
   const feed = clip.player();
-  const session: Session = { peer, feed, pipeline: undefined as unknown as MediaPipeline, offeredAt: 0, sentVideo: 0, sentAudio: 0, frameTimes: [] };
+  const session: Session = { peer, feed, pipeline: undefined as unknown as MediaPipeline, offeredAt: 0, signaledAt: 0, connectedAt: 0, sentVideo: 0, sentAudio: 0, frameTimes: [] };
   feed.onVideo(() => void (session.sentVideo += 1));
   feed.onAudio(() => void (session.sentAudio += 1));
   peer.sendFrom(feed);
@@ -52,7 +58,11 @@ async function startSession(client: KurentoClient, clip: RtpClip): Promise<Sessi
   peer.onVideoPacket = (packet) => void (packet.header.marker && session.frameTimes.push(Date.now()));
   // The clock starts before the endpoint is created and the peer makes its offer.
   session.offeredAt = Date.now();
+  peer.pc.connectionStateChange.subscribe((state) => {
+    if (state === 'connected' && session.connectedAt === 0) session.connectedAt = Date.now();
+  });
   await negotiate(pipeline, peer, { loopback: true, waitConnected: false });
+  session.signaledAt = Date.now();
   return session;
 }
 
@@ -87,6 +97,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   for (let i = 0; i < sessionCount; i += 1) sessions.push(await startSession(client, clip));
   await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session');
   const firstFrames = sessions.map((session) => (session.frameTimes[0] ?? 0) - session.offeredAt);
+  const phases = sessions.map((session) => ({ signaled: session.signaledAt - session.offeredAt, connected: session.connectedAt - session.offeredAt }));
   // Measure a steady window.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const mark = sessions.map((session) => ({
@@ -141,6 +152,8 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
     firstFrameColdMs: Math.round(firstFrameColdMs),
     firstFrameMedianMs: Math.round(median(firstFrames)),
     firstFrameMaxMs: Math.round(Math.max(...firstFrames)),
+    signaledMedianMs: Math.round(median(phases.map((p) => p.signaled))),
+    connectedMedianMs: Math.round(median(phases.map((p) => p.connected))),
     memoryPerSessionMb: Math.round(((rss - rssIdle) / sessionCount) * 10) / 10,
   };
 }
