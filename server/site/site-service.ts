@@ -64,7 +64,7 @@ export class SiteService implements Service {
     const { root, buildDir, log, acceptTestBuild = false } = this.options;
     const state = await buildState(root, buildDir, { acceptUnminified: acceptTestBuild });
     if (!state.fresh) {
-      log(`building the site (${state.reason}); this takes about a minute the first time…`);
+      log(`building the site (${state.reason}); this takes two to four minutes on a 2-core machine…`);
       await buildSite(root, buildDir, log);
     }
     const serveStatic = createStaticHandler(buildDir);
