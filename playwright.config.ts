@@ -1,5 +1,4 @@
 import { defineConfig } from '@playwright/test';
-import { KMS_NODE_FLAGS } from './server/node-flags';
 import { CHROMIUM_FLAGS } from './tests/e2e/browser';
 import { E2E_KMS_PORT, E2E_SITE_PORT } from './tests/e2e/ports';
 
@@ -26,7 +25,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `node ${KMS_NODE_FLAGS.join(' ')} --import tsx server/main.ts --port ${E2E_SITE_PORT} --kms-port ${E2E_KMS_PORT}`,
+    command: `node --max-semi-space-size=32 --import tsx server/main.ts --port ${E2E_SITE_PORT} --kms-port ${E2E_KMS_PORT}`,
     url: `http://127.0.0.1:${E2E_SITE_PORT}/labs-runtime.json`,
     reuseExistingServer: false,
     timeout: 300_000,

@@ -10,8 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
-import { KMS_NODE_FLAGS } from '../server/node-flags';
-import { median } from './kms-process';
+import { KMS_NODE_FLAGS, median } from './kms-process';
 
 const root = path.resolve(__dirname, '..');
 
