@@ -17,18 +17,12 @@ export function cloneRtpPacket(packet: RtpPacket): RtpPacket {
   const source = packet.header as unknown as Record<string, unknown>;
   const header = Object.create(RtpHeader.prototype) as Record<string, unknown>;
   for (const field of HEADER_FIELDS) header[field] = source[field];
-  return rtpPacket(header as unknown as RtpHeader, packet.payload);
-}
-
-/**
- * `new RtpPacket(header, payload)` without the constructor, which defines its two fields with Object.defineProperty:
- * plain assignment makes the same writable, enumerable, configurable own properties, in the same order.
- */
-export function rtpPacket(header: RtpHeader, payload: Buffer): RtpPacket {
-  const packet = Object.create(RtpPacket.prototype) as { header: RtpHeader; payload: Buffer };
-  packet.header = header;
-  packet.payload = payload;
-  return packet as unknown as RtpPacket;
+  // The packet's constructor defines its two fields with Object.defineProperty too; plain assignment makes the same
+  // writable, enumerable, configurable own properties, in the same order.
+  const copy = Object.create(RtpPacket.prototype) as { header: unknown; payload: Buffer };
+  copy.header = header;
+  copy.payload = packet.payload;
+  return copy as unknown as RtpPacket;
 }
 
 /** Idempotent; called once by the WebRTC session module before any peer connection exists. */

@@ -9,7 +9,6 @@
  * was 1.1 % in the same profile.
  */
 import { RtpHeader, RtpPacket } from 'werift';
-import { rtpPacket } from './werift-fast-clone';
 
 const ONE_BYTE_PROFILE = 0xbede;
 const TWO_BYTE_PROFILE = 0x1000;
@@ -95,7 +94,10 @@ export function parseRtpHeader(raw: Buffer): RtpHeader {
 /** RtpPacket.deSerialize without the packet constructor's Object.defineProperty calls: the same two own fields. */
 export function parseRtpPacket(raw: Buffer): RtpPacket {
   const header = parseRtpHeader(raw);
-  return rtpPacket(header, raw.subarray(header.payloadOffset, raw.length - header.paddingSize));
+  const packet = Object.create(RtpPacket.prototype) as { header: RtpHeader; payload: Buffer };
+  packet.header = header;
+  packet.payload = raw.subarray(header.payloadOffset, raw.length - header.paddingSize);
+  return packet as unknown as RtpPacket;
 }
 
 const weriftSerialize = (RtpHeader.prototype as unknown as { serialize: (this: RtpHeader, size: number) => Buffer }).serialize;
