@@ -141,8 +141,6 @@ export interface MediaFeed {
 interface ClipPacket {
   /** Milliseconds from the start of the clip. */
   at: number;
-  /** The RTP timestamp from the start of the clip, in clock ticks. */
-  ticks: number;
   packet: RtpPacket;
 }
 
@@ -194,7 +192,7 @@ export class RtpClip {
     for (const [socket, list] of [[videoSocket, received.video], [audioSocket, received.audio]] as const) {
       // ffmpeg writes faster than real time; the whole clip fits in the receive buffer.
       socket.setRecvBufferSize(4 * 1024 * 1024);
-      socket.on('message', (data: Buffer) => list.push({ at: 0, ticks: 0, packet: RtpPacket.deSerialize(data) }));
+      socket.on('message', (data: Buffer) => list.push({ at: 0, packet: RtpPacket.deSerialize(data) }));
     }
     const args = [
       '-hide_banner', '-loglevel', 'error',
@@ -260,10 +258,7 @@ class IncompleteClip extends Error {}
 
 function clipTimes(list: ClipPacket[], clockRate: number): ClipPacket[] {
   const first = list[0]?.packet.header.timestamp ?? 0;
-  return list.map(({ packet }) => {
-    const ticks = (packet.header.timestamp - first) >>> 0;
-    return { at: (ticks * 1000) / clockRate, ticks, packet };
-  });
+  return list.map(({ packet }) => ({ at: (((packet.header.timestamp - first) >>> 0) * 1000) / clockRate, packet }));
 }
 
 function contiguous(list: readonly ClipPacket[]): boolean {
@@ -299,9 +294,11 @@ class ClipTrack {
       const item = this.packets[this.next];
       if (!item) break;
       if (this.loop * this.durationMs + item.at > position) break;
+      const header = item.packet.header;
+      const first = this.packets[0]?.packet.header.timestamp ?? 0;
       const copy = item.packet.clone();
       copy.header.sequenceNumber = this.sequence;
-      copy.header.timestamp = (item.ticks + Math.round((this.loop * this.durationMs * this.clockRate) / 1000)) >>> 0;
+      copy.header.timestamp = (((header.timestamp - first) >>> 0) + Math.round((this.loop * this.durationMs * this.clockRate) / 1000)) >>> 0;
       this.sequence = (this.sequence + 1) & 0xffff;
       for (const listener of this.listeners) listener(copy);
       this.next += 1;

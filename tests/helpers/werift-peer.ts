@@ -54,29 +54,32 @@ export interface ReceivedMedia {
 }
 
 /**
- * One stream's sequence numbers: remembers the last 1024 to tell a packet that arrives twice, and the highest, to
- * count the numbers that never arrived.
+ * One stream's sequence numbers: remembers the last 1024 to tell a packet that arrives twice, and counts the numbers
+ * that never arrived.
  */
 class SeenSequence {
   private readonly ring = new Int32Array(1024).fill(-1);
   private highest: number | undefined;
+  lost = 0;
 
-  /**
-   * `undefined` when `sequence` already arrived within the window; otherwise how many more packets are now missing:
-   * the numbers a jump skipped, or -1 when a late packet fills a gap counted before.
-   */
-  add(sequence: number): number | undefined {
+  /** True the first time `sequence` arrives within the window. */
+  add(sequence: number): boolean {
     const slot = sequence & 1023;
-    if (this.ring[slot] === sequence) return undefined;
+    if (this.ring[slot] === sequence) return false;
     this.ring[slot] = sequence;
     if (this.highest === undefined) {
       this.highest = sequence;
-      return 0;
+      return true;
     }
     const ahead = (sequence - this.highest) & 0xffff;
-    if (ahead >= 0x8000) return -1;
-    this.highest = sequence;
-    return ahead - 1;
+    if (ahead < 0x8000) {
+      this.lost += ahead - 1;
+      this.highest = sequence;
+    } else {
+      // Older than the highest: a late packet fills a gap counted before.
+      this.lost -= 1;
+    }
+    return true;
   }
 }
 
@@ -143,12 +146,12 @@ export class WeriftPeer {
     this.pc.onTrack.subscribe((track) => {
       const seen = new SeenSequence();
       track.onReceiveRtp.subscribe((packet) => {
-        const missing = seen.add(packet.header.sequenceNumber);
-        if (missing === undefined) {
+        const lostBefore = seen.lost;
+        if (!seen.add(packet.header.sequenceNumber)) {
           this.received.duplicates += 1;
           return;
         }
-        this.received.lost += missing;
+        this.received.lost += seen.lost - lostBefore;
         this.received.ssrcs.add(packet.header.ssrc);
         if (track.kind === 'video') {
           this.received.videoPackets += 1;
