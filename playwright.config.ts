@@ -31,6 +31,6 @@ export default defineConfig({
     timeout: 300_000,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { KMS_URL: '', ICE_SERVERS: '', KURENTO_LABS_TEST_BUILD: '1' },
+    env: { KMS_URL: '', ICE_SERVERS: '' },
   },
 });

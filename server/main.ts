@@ -168,8 +168,6 @@ async function main(): Promise<void> {
       host: values.host,
       port,
       log,
-      // Set by playwright.config.ts only: the end-to-end tests run on their unminified build (tests/e2e/prepare.ts).
-      acceptTestBuild: process.env.KURENTO_LABS_TEST_BUILD === '1',
       ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
       ...(anyHost && lan[0] ? { publicHost: lan[0] } : {}),
     });

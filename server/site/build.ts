@@ -27,9 +27,9 @@ export interface BuildState {
 }
 
 /**
- * Which build the stamp describes. The end-to-end tests build without minifying, which changes nothing they check:
- * from a clean cache on this 2-core machine, idle, the two-locale build took 135 s with `--no-minify` and 240 s without.
- * What `npm start` serves is always minified, so it rebuilds over a test build.
+ * Which build the stamp describes. Every build is minified now (esbuild minifies, see src/plugins/kurento-bundling.ts,
+ * so minifying costs a few seconds), and `npm start` and the end-to-end tests share it. Until then the tests built
+ * without minifying and stamped `minified: false`; such a build is stale for everyone.
  */
 interface BuildStamp {
   builtAt: string;
@@ -46,12 +46,7 @@ async function stampSaysMinified(file: string): Promise<boolean> {
   }
 }
 
-export interface BuildStateOptions {
-  /** The end-to-end tests accept an unminified build; `npm start` does not (default). */
-  acceptUnminified?: boolean;
-}
-
-export async function buildState(root: string, buildDir: string, { acceptUnminified = false }: BuildStateOptions = {}): Promise<BuildState> {
+export async function buildState(root: string, buildDir: string): Promise<BuildState> {
   let stampTime: number;
   let minified: boolean;
   try {
@@ -61,7 +56,7 @@ export async function buildState(root: string, buildDir: string, { acceptUnminif
   } catch {
     return { fresh: false, reason: 'no production build yet' };
   }
-  if (!minified && !acceptUnminified) return { fresh: false, reason: 'the last build is the unminified one of the tests' };
+  if (!minified) return { fresh: false, reason: 'the last build is an unminified one of the tests' };
   for (const input of BUILD_INPUTS) {
     if ((await newestMtime(path.join(root, input))) > stampTime) {
       return { fresh: false, reason: `${input} changed since the last build` };
@@ -70,12 +65,12 @@ export async function buildState(root: string, buildDir: string, { acceptUnminif
   return { fresh: true, reason: 'up to date' };
 }
 
-/** Runs `docusaurus build` (both locales) and stamps the result; `minify: false` for the tests' build. */
-export async function buildSite(root: string, buildDir: string, log: (line: string) => void, { minify = true }: { minify?: boolean } = {}): Promise<void> {
+/** Runs `docusaurus build` (both locales, minified) and stamps the result. */
+export async function buildSite(root: string, buildDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   const docusaurus = path.join(root, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [docusaurus, 'build', '--out-dir', buildDir, ...(minify ? [] : ['--no-minify'])], {
+    const child = spawn(process.execPath, [docusaurus, 'build', '--out-dir', buildDir], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, NODE_ENV: 'production' },
@@ -86,7 +81,7 @@ export async function buildSite(root: string, buildDir: string, log: (line: stri
       else reject(new Error(`docusaurus build failed (${signal ?? `exit code ${code}`}); see the output above`));
     });
   });
-  const stamp: BuildStamp = { builtAt: new Date().toISOString(), minified: minify };
+  const stamp: BuildStamp = { builtAt: new Date().toISOString(), minified: true };
   await writeFile(path.join(buildDir, BUILD_STAMP), JSON.stringify(stamp));
-  log(`site built${minify ? '' : ' (unminified, for the tests)'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`site built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

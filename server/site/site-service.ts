@@ -17,8 +17,6 @@ export interface SiteServiceOptions {
   /** The address people open, when it differs from host:port (0.0.0.0 binds, a LAN address is what attendees use). */
   publicHost?: string;
   log: (line: string) => void;
-  /** Serve the tests' unminified build as it is instead of rebuilding (the end-to-end tests' web server). */
-  acceptTestBuild?: boolean;
 }
 
 /**
@@ -61,10 +59,10 @@ export class SiteService implements Service {
   }
 
   async start(): Promise<void> {
-    const { root, buildDir, log, acceptTestBuild = false } = this.options;
-    const state = await buildState(root, buildDir, { acceptUnminified: acceptTestBuild });
+    const { root, buildDir, log } = this.options;
+    const state = await buildState(root, buildDir);
     if (!state.fresh) {
-      log(`building the site (${state.reason}); this takes two to four minutes on a 2-core machine…`);
+      log(`building the site (${state.reason}); this takes one to two minutes on a 2-core machine…`);
       await buildSite(root, buildDir, log);
     }
     const serveStatic = createStaticHandler(buildDir);

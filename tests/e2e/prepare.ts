@@ -1,7 +1,7 @@
 /**
  * Before Playwright: make sure Debian's Chromium is there (install it with apt-get when running as root, otherwise
- * say exactly what to run), and that a build of the site is up to date (unminified when it has to be made here) (Playwright's web server then
- * starts at once).
+ * say exactly what to run), and that the build of the site is up to date: the same minified build `npm start` serves, so
+ * Playwright's web server starts at once, and `npm start` after the tests does not build again.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,11 +32,10 @@ async function main(): Promise<void> {
   ensureChromium();
   const root = path.resolve(__dirname, '..', '..');
   const buildDir = path.join(root, 'build');
-  // A minified build that is up to date serves as well; otherwise build without minifying (faster, same pages).
-  const state = await buildState(root, buildDir, { acceptUnminified: true });
+  const state = await buildState(root, buildDir);
   if (!state.fresh) {
     console.log(`Building the site for the end-to-end tests (${state.reason})…`);
-    await buildSite(root, buildDir, (line) => console.log(line), { minify: false });
+    await buildSite(root, buildDir, (line) => console.log(line));
   }
 }
 
