@@ -12,9 +12,12 @@ import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
 import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
 import { installIceSocketBuffers } from '../../server/kms/media/werift-socket-buffers';
+import { installNoDefaultStun } from '../../server/kms/media/werift-no-default-stun';
 
 // The browser's DTLS stack keeps a ClientHello that arrives before its own ICE has finished; so do these peers.
 installEarlyDtls();
+// A browser with an empty iceServers list gathers host candidates only; werift would also ask Google's STUN server.
+installNoDefaultStun();
 // The benches run many of these peers in one process beside the KMS: they handle packets as cheaply as it does.
 installFastRtpClone();
 installFastRtpParse();

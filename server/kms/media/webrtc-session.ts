@@ -30,6 +30,7 @@ import { installFastRtpParse } from './werift-fast-parse';
 import { installFastRtpReceive } from './werift-fast-receive';
 import { installFastRtpSend } from './werift-fast-send';
 import { installIceSocketBuffers } from './werift-socket-buffers';
+import { installNoDefaultStun } from './werift-no-default-stun';
 
 installFastRtpClone();
 installFastRtpParse();
@@ -37,6 +38,8 @@ installFastRtpReceive();
 installFastRtpSend();
 installIceSocketBuffers();
 installEarlyDtls();
+// No STUN server configured means host candidates only, as in KMS (werift would ask Google's).
+installNoDefaultStun();
 
 export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';
 export type DtlsState = 'NEW' | 'CLOSED' | 'FAILED' | 'CONNECTING' | 'CONNECTED';
