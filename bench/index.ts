@@ -40,17 +40,21 @@ async function main(): Promise<void> {
         writeFileSync(values['result-file'], JSON.stringify(await benchKms(counts[0] ?? 1, seconds)));
         break;
       }
-      const rows = [];
+      const rows: KmsBenchResult[] = [];
       for (const count of counts) {
         console.log(`kms bench: ${count} loopback session(s), ${seconds} s window…`);
         rows.push(await kmsRowInOwnProcess(count, seconds));
-        table(rows);
+        table(rows.map(({ slowestSession: _slowest, ...row }) => row));
+      }
+      for (const { sessions, slowestSession: slow } of rows) {
+        console.log(`N=${sessions}, slowest session: signaling done at ${slow.signaledMs} ms, connected at ${slow.connectedMs} ms, first frame at ${slow.firstFrameMs} ms`);
       }
       const worst = rows[rows.length - 1];
       if (worst) {
+        const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
         console.log(
-          `target ≥ 30 sessions with 0 loss: ${worst.sessions >= 30 && worst.lossPercent === 0 ? 'met' : 'NOT met'}; ` +
-            `first returned frame ≤ 300 ms (median): ${rows.every((row) => row.firstFrameMedianMs <= 300) ? 'met' : 'NOT met'}`,
+          `target ≥ 30 sessions with 0 loss: ${met(worst.sessions >= 30 && worst.lossPercent === 0)}; first returned frame ≤ 300 ms: ` +
+            `median ${met(rows.every((row) => row.firstFrameMedianMs <= 300))}, every session ${met(rows.every((row) => row.firstFrameMaxMs <= 300))}`,
         );
       }
       break;

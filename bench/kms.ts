@@ -44,6 +44,8 @@ export interface KmsBenchResult {
   signaledMedianMs: number;
   connectedMedianMs: number;
   memoryPerSessionMb: number;
+  /** Where the session with the latest first frame lost its time (ms after its offer), printed apart from the table. */
+  slowestSession: { firstFrameMs: number; signaledMs: number; connectedMs: number };
 }
 
 async function startSession(client: KurentoClient, clip: RtpClip): Promise<Session> {
@@ -98,6 +100,8 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session');
   const firstFrames = sessions.map((session) => (session.frameTimes[0] ?? 0) - session.offeredAt);
   const phases = sessions.map((session) => ({ signaled: session.signaledAt - session.offeredAt, connected: session.connectedAt - session.offeredAt }));
+  const slowest = firstFrames.indexOf(Math.max(...firstFrames));
+  const slowestSession = { firstFrameMs: Math.round(firstFrames[slowest] ?? NaN), signaledMs: Math.round(phases[slowest]?.signaled ?? NaN), connectedMs: Math.round(phases[slowest]?.connected ?? NaN) };
   // Measure a steady window.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const mark = sessions.map((session) => ({
@@ -155,5 +159,6 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
     signaledMedianMs: Math.round(median(phases.map((p) => p.signaled))),
     connectedMedianMs: Math.round(median(phases.map((p) => p.connected))),
     memoryPerSessionMb: Math.round(((rss - rssIdle) / sessionCount) * 10) / 10,
+    slowestSession,
   };
 }
