@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import WebSocket from 'ws';
 
 const root = path.resolve(__dirname, '..');
 /** USER_HZ: the unit of utime and stime in /proc/<pid>/stat on Linux. */
@@ -26,6 +27,8 @@ export interface KmsProcess {
   child: ChildProcess;
   pid: number;
   url: string;
+  /** The V8 inspector's WebSocket, when started with `inspector: true` (for collectGarbage). */
+  inspectorUrl?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -39,19 +42,78 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `npm run kms` on a free port (with this process' loader flags) and resolves once it listens. With
- * BENCH_CPU_PROF=<dir> the KMS writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+ * BENCH_CPU_PROF=<dir> the KMS writes a V8 CPU profile there when it exits (open it in Chrome DevTools). With
+ * `inspector: true` it also listens for the V8 inspector on a free loopback port, so that the bench can ask for a
+ * garbage collection before it reads the memory (nothing is attached in between).
  */
-export async function startKmsProcess(extraArgs: readonly string[] = []): Promise<KmsProcess> {
+export async function startKmsProcess(extraArgs: readonly string[] = [], { inspector = false }: { inspector?: boolean } = {}): Promise<KmsProcess> {
   const port = await freePort();
   const loader = process.execArgv.length > 0 ? process.execArgv : ['--import', 'tsx'];
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const args = [...loader, ...KMS_NODE_FLAGS, ...profile, path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn', ...extraArgs];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const inspect = inspector ? ['--inspect=127.0.0.1:0'] : [];
+  const args = [...loader, ...KMS_NODE_FLAGS, ...profile, ...inspect, path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn', ...extraArgs];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', inspector ? 'pipe' : 'inherit'] });
+  let inspectorUrl: string | undefined;
   await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => /connect to/.test(chunk.toString()) && resolve());
+    let listening = false;
+    const ready = (): void => {
+      if (listening && (!inspector || inspectorUrl)) resolve();
+    };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (/connect to/.test(chunk.toString())) listening = true;
+      ready();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(text)?.[1];
+      // The inspector's own lines are noise; anything else the KMS says goes on to the bench's stderr.
+      const rest = text.replace(/^(Debugger (listening on|attached|ending on)|For help, see:|Waiting for the debugger).*\n?/gm, '');
+      if (rest) process.stderr.write(rest);
+      ready();
+    });
     child.once('exit', (code) => reject(new Error(`the KMS exited (${code})`)));
   });
-  return { child, pid: child.pid ?? 0, url: `ws://127.0.0.1:${port}/kurento` };
+  return { child, pid: child.pid ?? 0, url: `ws://127.0.0.1:${port}/kurento`, ...(inspectorUrl ? { inspectorUrl } : {}) };
+}
+
+export interface LiveMemory {
+  /** V8 heap in use, and memory outside it held by JavaScript objects (Buffers, ArrayBuffers), in MB. */
+  heapMb: number;
+  externalMb: number;
+  rssMb: number;
+}
+
+/**
+ * What the KMS process (started with `inspector: true`) holds after a full garbage collection, read inside it with
+ * process.memoryUsage() through the inspector protocol. Resident memory alone cannot tell a session's weight: it
+ * moves by tens of MB as V8 and malloc keep or return pages, whatever is live.
+ */
+export async function liveMemory(kms: KmsProcess): Promise<LiveMemory> {
+  if (!kms.inspectorUrl) throw new Error('the KMS was started without the inspector');
+  const socket = new WebSocket(kms.inspectorUrl);
+  const answers = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  socket.on('message', (data: Buffer) => {
+    const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+    if (message.id !== undefined) answers.get(message.id)?.(message);
+  });
+  let next = 0;
+  const send = (method: string, params: Record<string, unknown> = {}): Promise<unknown> => {
+    const id = (next += 1);
+    return new Promise((resolve, reject) => {
+      answers.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result)));
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  };
+  try {
+    await once(socket, 'open');
+    await send('HeapProfiler.collectGarbage');
+    const evaluated = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result?: { value?: string } };
+    const usage = JSON.parse(evaluated.result?.value ?? '{}') as Partial<NodeJS.MemoryUsage>;
+    const mb = (bytes: number | undefined): number => (bytes ?? NaN) / 1024 / 1024;
+    return { heapMb: mb(usage.heapUsed), externalMb: mb(usage.external), rssMb: mb(usage.rss) };
+  } finally {
+    socket.close();
+  }
 }
 
 /** SIGTERM, then waits (up to 10 s) for the KMS to release everything and exit, so that no ffmpeg outlives it. */

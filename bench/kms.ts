@@ -4,13 +4,14 @@
  * the KMS starts; each peer replays it from its own start (sessions join one after another, like people, so their key
  * frames are not in step), so that no encoder competes with the KMS for the two cores while it is measured. The KMS
  * runs in its own process so that its CPU is measured alone (/proc/<pid>/stat); each row (each N) runs in a fresh
- * bench process and a fresh KMS. Loss is counted from the returned sequence numbers.
+ * bench process and a fresh KMS. Loss is counted from the returned sequence numbers. Memory per session is live memory
+ * (V8 heap and Buffers) after a full garbage collection, read in the KMS through the V8 inspector.
  */
 import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
 import { call } from '../labs/framework/kurento';
 import { RtpClip, type ClipPlayer } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
-import { cpuSeconds, median, rssMb, startKmsProcess, stopKmsProcess, type KmsProcess } from './kms-process';
+import { cpuSeconds, liveMemory, median, startKmsProcess, stopKmsProcess, type KmsProcess } from './kms-process';
 
 interface Session {
   peer: WeriftPeer;
@@ -43,7 +44,10 @@ export interface KmsBenchResult {
   /** Medians over the N sessions, in ms after the offer: signaling calls done, peer connected (ICE + DTLS). */
   signaledMedianMs: number;
   connectedMedianMs: number;
+  /** V8 heap + external memory (Buffers) per session, after a full collection, over the baseline of an idle KMS. */
   memoryPerSessionMb: number;
+  /** The KMS process' resident memory with the N sessions, for scale. */
+  rssMb: number;
   /** Where the session with the latest first frame lost its time (ms after its offer), printed apart from the table. */
   slowestSession: { firstFrameMs: number; signaledMs: number; connectedMs: number };
 }
@@ -70,7 +74,7 @@ async function startSession(client: KurentoClient, clip: RtpClip): Promise<Sessi
 
 export async function benchKms(sessionCount: number, seconds: number): Promise<KmsBenchResult> {
   const clip = await RtpClip.record({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60, seconds: 4 });
-  const kms = await startKmsProcess();
+  const kms = await startKmsProcess([], { inspector: true });
   const sessions: Session[] = [];
   let client: KurentoClient | undefined;
   // Whatever happens (a timeout under load included), no peer, replay clock or KMS process outlives the bench.
@@ -87,7 +91,6 @@ export async function benchKms(sessionCount: number, seconds: number): Promise<K
 
 async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, sessions: Session[], sessionCount: number, seconds: number): Promise<KmsBenchResult> {
   const { pid } = kms;
-  const rssIdle = rssMb(pid);
   // One session right after start shows what a learner's first lab meets (JIT and werift's first DTLS handshake are
   // cold); it is released before the N measured sessions start.
   const cold = await startSession(client, clip);
@@ -96,6 +99,10 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   await cold.peer.close();
   cold.feed.stop();
   await call<void>((done) => cold.pipeline.release((error: unknown) => done(error, undefined))).catch(() => undefined);
+  // The memory baseline is taken once a session has come and gone (werift's modules loaded, its code compiled), and
+  // both readings are of live memory after a full collection (see liveMemory): resident memory read as it was gave
+  // -23 to +30 MB per session at N=1.
+  const idle = await liveMemory(kms);
   for (let i = 0; i < sessionCount; i += 1) sessions.push(await startSession(client, clip));
   await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session');
   const firstFrames = sessions.map((session) => (session.frameTimes[0] ?? 0) - session.offeredAt);
@@ -118,7 +125,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const elapsed = (Date.now() - windowStart) / 1000;
   const cpu = cpuSeconds(pid) - cpuStart;
-  const rss = rssMb(pid);
+  const loaded = await liveMemory(kms);
   let sent = 0;
   let received = 0;
   let freezes = 0;
@@ -158,7 +165,8 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
     firstFrameMaxMs: Math.round(Math.max(...firstFrames)),
     signaledMedianMs: Math.round(median(phases.map((p) => p.signaled))),
     connectedMedianMs: Math.round(median(phases.map((p) => p.connected))),
-    memoryPerSessionMb: Math.round(((rss - rssIdle) / sessionCount) * 10) / 10,
+    memoryPerSessionMb: Math.round(((loaded.heapMb + loaded.externalMb - idle.heapMb - idle.externalMb) / sessionCount) * 100) / 100,
+    rssMb: Math.round(loaded.rssMb),
     slowestSession,
   };
 }
