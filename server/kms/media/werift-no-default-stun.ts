@@ -9,8 +9,8 @@
  * - on a machine with Internet access it offered server-reflexive candidates nobody configured, and told a third
  *   party about every session;
  * - offline (no route, or DNS that times out), setLocalDescription waited for the name lookup or the timeout: in
- *   `npm run bench -- kms --sessions 30` two sessions of thirty took 5.0 s to signal, in every run, and the gathering
- *   of a lab's endpoint paid a lookup each time;
+ *   `npm run bench -- kms --sessions 30` two sessions of thirty took 5.0 s to signal, in each of four runs, and every
+ *   gathering (a lab's endpoint too) paid a name lookup, which costs little only where the resolver fails at once;
  * - IceGatheringDone came late for the same reason.
  *
  * This makes "no STUN server configured" mean none, for the KMS's endpoints and for the test peers alike. A
