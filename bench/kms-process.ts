@@ -27,7 +27,7 @@ export interface KmsProcess {
   child: ChildProcess;
   pid: number;
   url: string;
-  /** The V8 inspector's WebSocket, when started with `inspector: true` (for collectGarbage). */
+  /** The V8 inspector's WebSocket, when started with `inspector: true` (for liveMemory). */
   inspectorUrl?: string;
 }
 
@@ -100,7 +100,13 @@ export async function liveMemory(kms: KmsProcess): Promise<LiveMemory> {
   const send = (method: string, params: Record<string, unknown> = {}): Promise<unknown> => {
     const id = (next += 1);
     return new Promise((resolve, reject) => {
-      answers.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message.result)));
+      // A KMS too busy to answer in 10 s fails the bench instead of hanging it.
+      const timer = setTimeout(() => reject(new Error(`${method}: no answer from the KMS's inspector within 10 s`)), 10000);
+      answers.set(id, (message) => {
+        clearTimeout(timer);
+        if (message.error) reject(new Error(`${method}: ${message.error.message}`));
+        else resolve(message.result);
+      });
       socket.send(JSON.stringify({ id, method, params }));
     });
   };
