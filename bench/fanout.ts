@@ -9,7 +9,7 @@ import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-c
 import { call, create } from '../labs/framework/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
-import { cpuSeconds, round, rssMb, startKmsProcess, stopKmsProcess } from './kms-process';
+import { cpuSeconds, liveMemory, round, startKmsProcess, stopKmsProcess } from './kms-process';
 /** Receivers negotiated at the same time while setting up. */
 const SETUP_BATCH = 10;
 
@@ -29,8 +29,13 @@ export interface FanoutBenchResult {
   lossPercentMin: number;
   lossPercentAvg: number;
   lossPercentMax: number;
-  /** Growth of the KMS resident memory per receiver (endpoint + its WebRTC session), in MB. */
+  /**
+   * Growth of the KMS's live memory (V8 heap + Buffers, after a full collection; see liveMemory) per receiver
+   * (endpoint + its WebRTC session), in MB.
+   */
   memoryPerReceiverMb: number;
+  /** The KMS process' resident memory with the N receivers, for scale. */
+  rssMb: number;
   /** CPU of this process (sender, receivers, ffmpeg reader) over the window, in % of one core. */
   clientCpuPercent: number;
   /** Wall time to negotiate every receiver and get its first video packet, in seconds. */
@@ -39,7 +44,7 @@ export interface FanoutBenchResult {
 
 export async function benchFanout(receivers: number, seconds: number): Promise<FanoutBenchResult> {
   if (!Number.isInteger(receivers) || receivers < 1) throw new Error(`receivers must be a positive integer, not ${receivers}`);
-  const kms = await startKmsProcess();
+  const kms = await startKmsProcess([], { inspector: true });
   const { pid } = kms;
   const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 60 });
   let client: KurentoClient | undefined;
@@ -61,7 +66,7 @@ export async function benchFanout(receivers: number, seconds: number): Promise<F
     sender.sendFrom(source);
     const senderEndpoint = await negotiate(created, sender);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const rssBase = rssMb(pid);
+    const base = await liveMemory(kms);
 
     const setupStart = Date.now();
     const receiving: WeriftPeer[] = [];
@@ -90,7 +95,7 @@ export async function benchFanout(receivers: number, seconds: number): Promise<F
     const elapsed = (Date.now() - windowStart) / 1000;
     const cpu = cpuSeconds(pid) - cpuStart;
     const clientCpu = process.cpuUsage(clientCpuStart);
-    const rss = rssMb(pid);
+    const loaded = await liveMemory(kms);
     const sentInWindow = sent - sentStart;
     const receivedInWindow = receiving.map((peer, index) => peer.received.videoPackets + peer.received.audioPackets - (receivedStart[index] ?? 0));
     const totalOut = receivedInWindow.reduce((sum, count) => sum + count, 0);
@@ -106,7 +111,8 @@ export async function benchFanout(receivers: number, seconds: number): Promise<F
       lossPercentMin: round(Math.min(...losses), 2),
       lossPercentAvg: round(losses.reduce((sum, loss) => sum + loss, 0) / losses.length, 2),
       lossPercentMax: round(Math.max(...losses), 2),
-      memoryPerReceiverMb: round((rss - rssBase) / receivers, 2),
+      memoryPerReceiverMb: round((loaded.liveMb - base.liveMb) / receivers, 2),
+      rssMb: Math.round(loaded.rssMb),
       clientCpuPercent: round(((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100),
       setupSeconds: round(setupSeconds),
     };

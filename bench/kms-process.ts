@@ -1,6 +1,6 @@
 /**
  * The embedded KMS in a child process of its own, so that a benchmark measures its CPU and memory alone
- * (/proc/<pid>/stat and /proc/<pid>/status), and the small numeric helpers the benchmarks share.
+ * (/proc/<pid>/stat, and through the V8 inspector), and the small numeric helpers the benchmarks share.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -77,9 +77,9 @@ export async function startKmsProcess(extraArgs: readonly string[] = [], { inspe
 }
 
 export interface LiveMemory {
-  /** V8 heap in use, and memory outside it held by JavaScript objects (Buffers, ArrayBuffers), in MB. */
-  heapMb: number;
-  externalMb: number;
+  /** V8 heap in use plus the memory outside it held by JavaScript objects (Buffers, ArrayBuffers), in MB. */
+  liveMb: number;
+  /** The process' resident memory at the same moment, in MB. */
   rssMb: number;
 }
 
@@ -116,7 +116,7 @@ export async function liveMemory(kms: KmsProcess): Promise<LiveMemory> {
     const evaluated = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result?: { value?: string } };
     const usage = JSON.parse(evaluated.result?.value ?? '{}') as Partial<NodeJS.MemoryUsage>;
     const mb = (bytes: number | undefined): number => (bytes ?? NaN) / 1024 / 1024;
-    return { heapMb: mb(usage.heapUsed), externalMb: mb(usage.external), rssMb: mb(usage.rss) };
+    return { liveMb: mb(usage.heapUsed) + mb(usage.external), rssMb: mb(usage.rss) };
   } finally {
     socket.close();
   }
@@ -145,12 +145,6 @@ export function cpuSeconds(pid: number): number {
 
 export function parentPid(pid: number): number {
   return Number(statFields(pid)[1]);
-}
-
-/** Resident memory of a process, in MB. */
-export function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
-  return Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024;
 }
 
 export function median(values: readonly number[]): number {

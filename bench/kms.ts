@@ -165,7 +165,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
     firstFrameMaxMs: Math.round(Math.max(...firstFrames)),
     signaledMedianMs: Math.round(median(phases.map((p) => p.signaled))),
     connectedMedianMs: Math.round(median(phases.map((p) => p.connected))),
-    memoryPerSessionMb: Math.round(((loaded.heapMb + loaded.externalMb - idle.heapMb - idle.externalMb) / sessionCount) * 100) / 100,
+    memoryPerSessionMb: Math.round(((loaded.liveMb - idle.liveMb) / sessionCount) * 100) / 100,
     rssMb: Math.round(loaded.rssMb),
     slowestSession,
   };
