@@ -9,7 +9,7 @@ import { esbuildTargets } from './esbuild-targets';
  * - Browser bundle: fallbacks for the Node core modules they require (url, util, events, stream, buffer), `domain`
  *   switched off (kurento-client's TransactionsManager has a fallback), `ws` switched off (kurento-jsonrpc's unused
  *   reconnecting client requires it; our reconnect-ws uses the browser WebSocket), a `process` / `Buffer` global, and
- *   our CommonJS reconnect-ws kept out of the Babel rule.
+ *   our CommonJS reconnect-ws kept out of the site's JS rule.
  * - Server (SSR) bundle: both packages resolve to `false`; labs render client-only and import them lazily, so pages
  *   without a lab carry none of this code.
  * - Both bundles, when minified: esbuild minifies the JavaScript instead of Terser (the same terser-webpack-plugin,
@@ -34,8 +34,9 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
         ignoreWarnings: [{ module: /kurento-client[\\/]lib[\\/]register\.js$/, message: /Critical dependency/ }],
         resolve: {
           // node_modules/reconnect-ws is npm's symlink to packages/reconnect-ws (the `overrides` target). Resolved
-          // through the link, the file stays under node_modules, so the site's Babel rule leaves it alone: Babel would
-          // otherwise add ESM helper imports to that CommonJS file and webpack would refuse its `module.exports`.
+          // through the link, the file stays under node_modules, so the site's JS rule leaves it alone, as it leaves
+          // every dependency. (With Babel as that rule's compiler, before esbuild, compiling it added ESM helper imports
+          // to the CommonJS file and webpack refused its `module.exports`.)
           symlinks: false,
           // theme-mermaid imports the optional ELK layouts behind a flag webpack does not see as constant; the site
           // uses no ELK layout.
