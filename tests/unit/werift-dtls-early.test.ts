@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DtlsClient, RTCDtlsTransport, RTCPeerConnection, type RTCDataChannel } from 'werift';
 import { installEarlyDtls, memoizeConnect } from '../../server/kms/media/werift-dtls-early';
+import { installNoDefaultStun } from '../../server/kms/media/werift-no-default-stun';
 
 test('a memoized connect starts one handshake, however often it is called', async () => {
   let calls = 0;
@@ -34,8 +35,11 @@ test('two werift peers with the early start connect, the client handshaking once
     if (this.dtls instanceof DtlsClient) begunAtStart.push(starts.length);
     return started;
   };
-  const offerer = new RTCPeerConnection();
-  const answerer = new RTCPeerConnection();
+  // No ICE servers, and none of werift's fallback to Google's (as for the KMS and the test peers): offline, asking it
+  // can hold gathering for 5 s.
+  installNoDefaultStun();
+  const offerer = new RTCPeerConnection({ iceServers: [] });
+  const answerer = new RTCPeerConnection({ iceServers: [] });
   try {
     offerer.onIceCandidate.subscribe((candidate) => void answerer.addIceCandidate(candidate));
     answerer.onIceCandidate.subscribe((candidate) => void offerer.addIceCandidate(candidate));
