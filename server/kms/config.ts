@@ -32,6 +32,31 @@ export interface KmsConfig {
   maxPort: number;
   /** TLS for wss:// (workshop mode). */
   tls?: { cert: string; key: string };
+  /**
+   * Who can reach this KMS: `loopback` (only this machine; the default when `host` is a loopback address) or
+   * `network` (a workshop on the LAN, a KMS of a pool). With `network`, clients from other machines need an allowed
+   * Origin or the access token, their pages see only their own objects, and players refuse http(s) sources on
+   * loopback, link-local and private addresses (unless allowPrivateSources). Media sockets follow: loopback only, or
+   * every interface.
+   */
+  reach?: 'loopback' | 'network';
+  /** Lets clients from other machines in without a browser Origin (`?token=` in the URL, or `Authorization: Bearer`). */
+  accessToken?: string;
+  /** Players may read http(s) sources on loopback, link-local and private addresses even when reach is `network`. */
+  allowPrivateSources?: boolean;
+  /** http(s) origins players may always read, whatever their address (the site's own origins, for its sample media). */
+  trustedSources?: string[];
+  /** The default turnURL at the moment an endpoint is created (time-limited credentials); wins over `turnUrl`. */
+  turnUrlProvider?: () => string | undefined;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return /^127\./.test(host) || host === '::1' || host === 'localhost' || host === '[::1]';
+}
+
+/** The reach of a configuration: as given, or from the listening address. */
+export function reachOf(config: Pick<KmsConfig, 'host' | 'reach'>): 'loopback' | 'network' {
+  return config.reach ?? (isLoopbackHost(config.host) ? 'loopback' : 'network');
 }
 
 export function defaultKmsConfig(root = process.cwd()): KmsConfig {

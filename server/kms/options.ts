@@ -10,11 +10,17 @@ export const KMS_OPTIONS_HELP = [
   'Embedded KMS options (each also read from the environment variable in brackets):',
   '  --kms-host ADDRESS        listen address (default 127.0.0.1; --host alone)  [KMS_HOST]',
   '  --kms-port N              WebSocket port (default 8888; --port alone)       [KMS_PORT]',
-  '  --allow-origin ORIGIN     allow browsers from ORIGIN (repeatable, * = any)  [KMS_ALLOWED_ORIGINS, comma list]',
-  '                            (npm run kms default: http://127.0.0.1:3000 and http://localhost:3000)',
+  '  --allow-origin ORIGIN     allow browsers from ORIGIN (repeatable, * = any,   [KMS_ALLOWED_ORIGINS, comma list]',
+  '                            http://host:* = any port; npm run kms default: pages of this machine,',
+  '                            http(s)://127.0.0.1:*, localhost:* and [::1]:*)',
+  '  --token TOKEN             access token for clients from other machines      [KMS_TOKEN]',
+  '                            (made at start and printed when the KMS listens beyond loopback)',
+  '  --allow-private-sources   players may fetch http(s) from loopback and private addresses',
+  '                            even when the KMS is reachable from the network   [KMS_ALLOW_PRIVATE_SOURCES=1]',
   '  --max-frame BYTES         largest accepted WebSocket frame (default 1 MiB)',
   '  --gc-period SECONDS       session garbage collector period (default 240)',
-  '  --media-dir PATH          folder for file:// URIs (default var/media)       [KMS_MEDIA_DIR]',
+  '  --media-dir PATH          folder for file:// URIs (npm start: var/media;     [KMS_MEDIA_DIR]',
+  '                            npm run kms: /tmp/kurento-labs, where the labs record on any KMS but the site\'s own)',
   '  --stun-address IP         STUN server address (IP only, like KMS)           [KMS_STUN_IP]',
   '  --stun-port N             STUN server port (default 3478)                   [KMS_STUN_PORT]',
   '  --turn-url URL            user:password@ip:port?transport=udp|tcp           [KMS_TURN_URL]',
@@ -25,13 +31,29 @@ export const KMS_OPTIONS_HELP = [
   '  --log-level LEVEL         debug, info, warn, error (default info)           [KMS_LOG]',
 ].join('\n');
 
-/** Browser origins the standalone KMS accepts when no --allow-origin is given: this site on its default port. */
-export const STANDALONE_ORIGINS = ['http://127.0.0.1:3000', 'http://localhost:3000'] as const;
+/**
+ * Browser origins the standalone KMS accepts when no --allow-origin is given: pages served by this machine on any port
+ * (this site from `npm start` on any --port, `labs:check`'s own site, a tutorial on a local static server). No page
+ * from elsewhere can carry these origins.
+ */
+export const STANDALONE_ORIGINS = [
+  'http://127.0.0.1:*',
+  'http://localhost:*',
+  'http://[::1]:*',
+  'https://127.0.0.1:*',
+  'https://localhost:*',
+  'https://[::1]:*',
+] as const;
+
+/** Where `npm run kms` reads and writes files unless told otherwise: the folder the labs use on any KMS but the site's own. */
+export const STANDALONE_MEDIA_DIR = '/tmp/kurento-labs';
 
 export const kmsArgOptions = {
   'kms-host': { type: 'string' },
   'kms-port': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
+  token: { type: 'string' },
+  'allow-private-sources': { type: 'boolean' },
   'max-frame': { type: 'string' },
   'gc-period': { type: 'string' },
   'media-dir': { type: 'string' },
@@ -70,6 +92,16 @@ export function kmsConfigFrom(args: KmsArgs, env: NodeJS.ProcessEnv, root: strin
   if (port !== undefined) config.port = port;
   const origins = (args['allow-origin'] as string[] | undefined) ?? env.KMS_ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
   if (origins) config.allowedOrigins = origins;
+  const token = pick('token', 'KMS_TOKEN');
+  if (token !== undefined) {
+    if (!/^[A-Za-z0-9._~-]{16,}$/.test(token)) throw new Error('--token must be at least 16 characters of letters, digits, ".", "_", "~" or "-"');
+    config.accessToken = token;
+  }
+  const privateSources = args['allow-private-sources'] === true ? '1' : env.KMS_ALLOW_PRIVATE_SOURCES;
+  if (privateSources !== undefined && privateSources !== '') {
+    if (!/^(0|1|true|false)$/.test(privateSources)) throw new Error(`KMS_ALLOW_PRIVATE_SOURCES must be 0 or 1, not "${privateSources}"`);
+    config.allowPrivateSources = privateSources === '1' || privateSources === 'true';
+  }
   const maxFrame = integer('--max-frame', pick('max-frame'), 1024, 64 * 1024 * 1024);
   if (maxFrame !== undefined) config.maxFrameBytes = maxFrame;
   const gc = integer('--gc-period', pick('gc-period'), 1, 86400);
@@ -123,7 +155,11 @@ export function parseKmsCli(argv: string[], env: NodeJS.ProcessEnv, root: string
   // Standing alone, the KMS takes plain --host / --port as well.
   const { host, port, help, ...rest } = values;
   const { logLevel, ...config } = kmsConfigFrom({ ...rest, 'kms-host': rest['kms-host'] ?? host, 'kms-port': rest['kms-port'] ?? port }, env, root);
-  // Standing alone it still lets in the pages of this site as `npm start` and `npm run dev` serve them by default.
+  // Standing alone it still lets in the pages of this machine: this site as `npm start`, `npm run dev` and labs:check
+  // serve it, on whatever port.
   config.allowedOrigins ??= [...STANDALONE_ORIGINS];
+  if (!rest['media-dir'] && !env.KMS_MEDIA_DIR) {
+    config.mediaDirectory = STANDALONE_MEDIA_DIR;
+  }
   return { config, logLevel, help: help === true };
 }

@@ -2,16 +2,20 @@
  * The embedded KMS-compatible server: KMD object model + Kurento protocol over WebSocket. `npm run kms` runs it alone;
  * server/main.ts runs it inside `npm start`; the tests start one per suite.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Service, ServiceHealth, ServiceUrl } from '../service';
-import { defaultKmsConfig, type KmsConfig } from './config';
+import { defaultKmsConfig, reachOf, type KmsConfig } from './config';
+import { hostAddresses } from './media/webrtc-session';
 import { createLogger, type Logger } from './logger';
 import { KmdRegistry } from './objects/kmd';
 import { ObjectRegistry } from './objects/registry';
+import { prepareMediaDirectory } from './objects/uri';
+import { SERVER_MANAGER_ID } from './objects/ServerManager';
 import { ProtocolDispatcher } from './protocol/dispatcher';
-import { SessionStore } from './protocol/sessions';
+import { SessionStore, type Session } from './protocol/sessions';
 import { KmsTransport } from './protocol/transport';
 
 let sharedKmd: KmdRegistry | undefined;
@@ -27,7 +31,11 @@ export class KmsServer implements Service {
   private started = false;
 
   constructor(config: Partial<KmsConfig> = {}, log?: Logger) {
-    this.config = { ...defaultKmsConfig(), ...config };
+    const merged = { ...defaultKmsConfig(), ...config };
+    const reach = reachOf(merged);
+    // Reachable from the network: clients from other machines without an allowed Origin need a token; make one.
+    const accessToken = merged.accessToken ?? (reach === 'network' ? randomBytes(18).toString('base64url') : undefined);
+    this.config = { ...merged, reach, ...(accessToken ? { accessToken } : {}) };
     this.log = log ?? createLogger('kms');
     sharedKmd ??= KmdRegistry.fromNodeModules();
     this.sessions = new SessionStore({
@@ -47,6 +55,7 @@ export class KmsServer implements Service {
         allowedOrigins: this.config.allowedOrigins,
         maxFrameBytes: this.config.maxFrameBytes,
         tls: this.config.tls,
+        ...(this.config.accessToken ? { accessToken: this.config.accessToken } : {}),
       },
       this.dispatcher,
       this.sessions,
@@ -54,7 +63,9 @@ export class KmsServer implements Service {
     );
     this.registry.onRelease((id) => this.sessions.forgetObject(id));
     this.registry.onEvent((source, event, data) => {
-      const sessions = this.sessions.all().filter((session) => session.isSubscribed(source.id, event) && session.connection?.open);
+      const sessions = this.sessions
+        .all()
+        .filter((session) => session.isSubscribed(source.id, event) && session.connection?.open && (!session.scoped || visibleTo(session, source.id, data)));
       if (sessions.length === 0) return;
       const text = JSON.stringify({
         jsonrpc: '2.0',
@@ -63,6 +74,12 @@ export class KmsServer implements Service {
       });
       for (const session of sessions) session.connection?.sendEvent(text);
     });
+  }
+
+  /** Addresses the media sockets listen on and their candidates carry (unless an endpoint sets networkInterfaces). */
+  get mediaAddresses(): { addresses: string[]; bind: string | undefined } {
+    const { addresses, bind } = hostAddresses(this.config.networkInterfaces, os.networkInterfaces(), this.config.reach);
+    return { addresses: this.config.externalIPv4 ? [this.config.externalIPv4, ...addresses] : addresses, bind };
   }
 
   /** Lets another HTTP(S) server (the site in workshop mode) hand WebSocket upgrades for /kurento to this KMS. */
@@ -83,11 +100,22 @@ export class KmsServer implements Service {
 
   async start(): Promise<void> {
     if (this.started) return;
-    mkdirSync(this.config.mediaDirectory, { recursive: true });
+    prepareMediaDirectory(this.config.mediaDirectory);
     await this.transport.start();
     this.sessions.start();
     this.started = true;
     this.log.info(`embedded KMS listening on ${this.url} (${this.config.host === '127.0.0.1' ? 'loopback only' : `bound to ${this.config.host}`})`);
+    const media = hostAddresses(this.config.networkInterfaces, os.networkInterfaces(), this.config.reach);
+    this.log.info(
+      `media: UDP sockets bound to ${media.bind ?? 'every interface (0.0.0.0)'}; host candidates carry ${media.addresses.join(', ')}` +
+        `${this.config.externalIPv4 ? ` (announced as ${this.config.externalIPv4})` : ''}` +
+        `${this.config.minPort && this.config.maxPort ? `, ports ${this.config.minPort}-${this.config.maxPort}` : ''}`,
+    );
+    if (this.config.reach === 'network') {
+      this.log.info(
+        `reachable from the network: pages from other machines need an allowed Origin and see only their own objects; other clients need the access token (${this.config.path}?token=…); http(s) player sources on private addresses are ${this.config.allowPrivateSources ? 'allowed' : 'refused'}`,
+      );
+    }
   }
 
   async stop(): Promise<void> {
@@ -107,4 +135,14 @@ export class KmsServer implements Service {
   urls(): ServiceUrl[] {
     return [{ label: 'Embedded KMS', url: this.url }];
   }
+}
+
+/**
+ * Whether an event may reach a scoped session: the ServerManager's ObjectCreated / ObjectDestroyed only for objects
+ * of that session (its own `create` running, or an object it holds); events of its own objects always.
+ */
+function visibleTo(session: Session, source: string, data: Record<string, unknown>): boolean {
+  if (source !== SERVER_MANAGER_ID) return true;
+  const id = typeof data.object === 'string' ? data.object : typeof data.objectId === 'string' ? data.objectId : undefined;
+  return id !== undefined && (session.creating || session.refs.has(id));
 }

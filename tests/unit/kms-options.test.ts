@@ -1,11 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type os from 'node:os';
-import { STANDALONE_ORIGINS, parseKmsCli } from '../../server/kms/options';
+import { STANDALONE_MEDIA_DIR, STANDALONE_ORIGINS, parseKmsCli } from '../../server/kms/options';
+import { originListed } from '../../server/kms/protocol/transport';
 import { hostAddresses } from '../../server/kms/media/webrtc-session';
 
-test('npm run kms: the site origins by default, --allow-origin replaces them, env comma list too', () => {
+test('npm run kms: pages of this machine on any port by default, --allow-origin replaces them, env comma list too', () => {
   assert.deepEqual(parseKmsCli([], {}, '/r').config.allowedOrigins, [...STANDALONE_ORIGINS]);
+  for (const origin of ['http://127.0.0.1:3000', 'http://127.0.0.1:41234', 'http://localhost:3001', 'https://[::1]:8443']) {
+    assert.ok(originListed(origin, STANDALONE_ORIGINS), origin);
+  }
+  for (const origin of ['http://127.0.0.1.evil.example:3000', 'http://localhost.evil.example', 'http://127.0.0.1:3000x', 'http://192.168.1.5:3000', 'null']) {
+    assert.equal(originListed(origin, STANDALONE_ORIGINS), false, origin);
+  }
   assert.deepEqual(parseKmsCli(['--allow-origin', 'https://lab.example'], {}, '/r').config.allowedOrigins, ['https://lab.example']);
   assert.deepEqual(parseKmsCli([], { KMS_ALLOWED_ORIGINS: 'http://a:1, http://b:2' }, '/r').config.allowedOrigins, ['http://a:1', 'http://b:2']);
 });
@@ -27,10 +34,21 @@ const machine = {
   tun0: [info('fd00::9', 'IPv6')],
 };
 
-test('networkInterfaces: names become their IPv4 addresses; loopback only when lo is named or nothing matched', () => {
-  assert.deepEqual(hostAddresses(undefined, machine), { filter: undefined, loopback: true, unknown: [] });
-  assert.deepEqual(hostAddresses('eth0', machine), { filter: ['192.0.2.2'], loopback: false, unknown: [] });
-  assert.deepEqual(hostAddresses(' eth0 , wlan0', machine), { filter: ['192.0.2.2', '10.1.2.3'], loopback: false, unknown: [] });
-  assert.deepEqual(hostAddresses('eth0 lo', machine), { filter: ['192.0.2.2'], loopback: true, unknown: [] });
-  assert.deepEqual(hostAddresses('eth9,tun0', machine), { filter: undefined, loopback: true, unknown: ['eth9', 'tun0'] });
+test('npm run kms: media in /tmp/kurento-labs unless --media-dir or KMS_MEDIA_DIR say otherwise; token and private sources', () => {
+  assert.equal(parseKmsCli([], {}, '/r').config.mediaDirectory, STANDALONE_MEDIA_DIR);
+  assert.equal(parseKmsCli(['--media-dir', 'm'], {}, '/r').config.mediaDirectory, '/r/m');
+  assert.equal(parseKmsCli([], { KMS_MEDIA_DIR: '/srv/media' }, '/r').config.mediaDirectory, '/srv/media');
+  assert.equal(parseKmsCli(['--token', 'a-token-of-twenty-chars'], {}, '/r').config.accessToken, 'a-token-of-twenty-chars');
+  assert.throws(() => parseKmsCli(['--token', 'short'], {}, '/r'), /--token must be at least 16 characters/);
+  assert.equal(parseKmsCli(['--allow-private-sources'], {}, '/r').config.allowPrivateSources, true);
+  assert.equal(parseKmsCli([], { KMS_ALLOW_PRIVATE_SOURCES: '0' }, '/r').config.allowPrivateSources, false);
+});
+
+test('media addresses: loopback alone (bound) for a loopback KMS; every interface plus loopback for a network one; networkInterfaces names them', () => {
+  assert.deepEqual(hostAddresses(undefined, machine, 'loopback'), { addresses: ['127.0.0.1'], bind: '127.0.0.1', unknown: [] });
+  assert.deepEqual(hostAddresses(undefined, machine, 'network'), { addresses: ['192.0.2.2', '10.1.2.3', '127.0.0.1'], bind: undefined, unknown: [] });
+  assert.deepEqual(hostAddresses('eth0', machine, 'loopback'), { addresses: ['192.0.2.2'], bind: '192.0.2.2', unknown: [] });
+  assert.deepEqual(hostAddresses(' eth0 , wlan0', machine), { addresses: ['192.0.2.2', '10.1.2.3'], bind: undefined, unknown: [] });
+  assert.deepEqual(hostAddresses('eth0 lo', machine), { addresses: ['192.0.2.2', '127.0.0.1'], bind: undefined, unknown: [] });
+  assert.deepEqual(hostAddresses('eth9,tun0', machine, 'loopback'), { addresses: ['127.0.0.1'], bind: '127.0.0.1', unknown: ['eth9', 'tun0'] });
 });

@@ -81,8 +81,8 @@ export interface IceSettings {
   iceTcp?: boolean;
   minPort?: number;
   maxPort?: number;
-  /** Extra host addresses (loopback is left out by werift unless listed). */
-  additionalHostAddresses?: string[];
+  /** Who can reach this KMS: a loopback-only KMS gathers (and binds) loopback only. */
+  reach?: 'loopback' | 'network';
 }
 
 export interface WebRtcSessionOptions {
@@ -95,28 +95,36 @@ export interface WebRtcSessionOptions {
 }
 
 /**
- * What KMS' networkInterfaces setting (comma-separated interface names, as in WebRtcEndpoint.conf.ini) means for
- * gathering: the IPv4 addresses of those interfaces only, loopback included only when `lo` is named. Unset: every
- * interface, plus loopback so that a browser on the same machine always has a host pair.
+ * Where the endpoint's media sockets listen, and the host candidates they announce. KMS' networkInterfaces setting
+ * (comma-separated interface names, as in WebRtcEndpoint.conf.ini) names the interfaces: their IPv4 addresses, loopback
+ * only when `lo` is named. Unset, it follows who can reach this KMS: loopback only (the default) gathers and binds
+ * 127.0.0.1 alone, so nothing on the network reaches a media port; a KMS reachable from the network (a workshop, a
+ * KMS of a pool) gathers every IPv4 interface plus loopback (for a browser on the same machine). One address is bound
+ * exactly; several share one wildcard socket per candidate (werift binds all of an agent's sockets alike).
  */
 export function hostAddresses(
   setting: string | undefined,
   interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>,
-): { filter: string[] | undefined; loopback: boolean; unknown: string[] } {
+  reach: 'loopback' | 'network' = 'network',
+): { addresses: string[]; bind: string | undefined; unknown: string[] } {
   const names = (setting ?? '').split(/[\s,]+/).filter(Boolean);
-  if (names.length === 0) return { filter: undefined, loopback: true, unknown: [] };
-  const filter: string[] = [];
   const unknown: string[] = [];
-  let loopback = false;
+  let addresses: string[] = [];
   for (const name of names) {
     const ipv4 = (interfaces[name] ?? []).filter((info) => info.family === 'IPv4');
     if (ipv4.length === 0) unknown.push(name);
-    for (const info of ipv4) {
-      if (info.internal) loopback = true;
-      else filter.push(info.address);
+    for (const info of ipv4) addresses.push(info.address);
+  }
+  if (addresses.length === 0) {
+    if (reach === 'loopback') {
+      addresses = ['127.0.0.1'];
+    } else {
+      const external = Object.values(interfaces).flatMap((infos) => (infos ?? []).filter((info) => info.family === 'IPv4' && !info.internal).map((info) => info.address));
+      addresses = [...external, '127.0.0.1'];
     }
   }
-  return { filter: filter.length > 0 ? filter : undefined, loopback: loopback || filter.length === 0, unknown };
+  addresses = [...new Set(addresses)];
+  return { addresses, bind: addresses.length === 1 ? addresses[0] : undefined, unknown };
 }
 
 /** Video codecs the server negotiates, in its own preference when it makes the offer. */
@@ -438,19 +446,19 @@ export class WebRtcSession {
   private createPeerConnection(codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): RTCPeerConnection {
     const ice = this.options.ice();
     const { iceServers, turnTransport } = iceServerConfig(ice);
-    const hosts = hostAddresses(ice.networkInterfaces, os.networkInterfaces());
+    const hosts = hostAddresses(ice.networkInterfaces, os.networkInterfaces(), ice.reach);
     if (hosts.unknown.length > 0) this.events.failure(`networkInterfaces names no IPv4 interface of this machine: ${hosts.unknown.join(', ')}`);
     const pc = new RTCPeerConnection({
       codecs,
       iceServers,
-      iceAdditionalHostAddresses: ice.additionalHostAddresses ?? (hosts.loopback ? ['127.0.0.1'] : []),
+      // werift's own host-address discovery (every non-loopback interface) is off (iceUseIpv4 only feeds it): the
+      // candidates are exactly these addresses, and with one address every socket is bound to it (udp4).
+      iceAdditionalHostAddresses: hosts.addresses,
       icePortRange: ice.minPort && ice.maxPort && ice.maxPort > ice.minPort ? [ice.minPort, ice.maxPort] : undefined,
-      iceUseIpv4: true,
+      iceUseIpv4: false,
       iceUseIpv6: false,
       iceUseTcp: ice.iceTcp ?? false,
-      // werift keeps the host addresses listed among these values; keys other than udp4/udp6 only filter (udp4 would also
-      // bind every socket to one address).
-      iceInterfaceAddresses: hosts.filter ? Object.fromEntries(hosts.filter.map((address, index) => [`if${index}`, address])) : undefined,
+      iceInterfaceAddresses: hosts.bind ? { udp4: hosts.bind } : undefined,
       turnTransport,
       bundlePolicy: 'max-bundle',
       headerExtensions: { audio: [], video: [] },

@@ -1,10 +1,12 @@
 import { KmsError } from '../errors';
+import { reachOf } from '../config';
 import { PlaybackJob } from '../media/ffmpeg/playback';
-import { probe, type ProbeResult } from '../media/ffmpeg/worker';
+import { probe, type OpenedFile, type ProbeResult } from '../media/ffmpeg/worker';
+import { GuardedHttpSource, describeHttpFailure } from '../media/http-source';
 import { StreamRewriter } from '../media/rewriter';
 import type { ObjectContext, PropertyAccess } from './MediaObject';
 import type { MediaPipeline } from './MediaPipeline';
-import { resolveMediaUri, type MediaUri } from './uri';
+import { openForReading, resolveMediaUri, type MediaUri } from './uri';
 import { UriEndpoint } from './UriEndpoint';
 
 export interface PlayerEndpointParams {
@@ -24,6 +26,8 @@ export class PlayerEndpoint extends UriEndpoint {
   private job: PlaybackJob | undefined;
   private position = 0;
   private info: Promise<ProbeResult> | undefined;
+  /** The guarded fetcher of an http(s) source (made on first use). */
+  private http: GuardedHttpSource | undefined;
   /** One continuous stream per media type across pause, seek and restart, as a player's output pad is. */
   private readonly rewriters = {
     VIDEO: new StreamRewriter(randomSsrc(), 96, 3000),
@@ -42,12 +46,38 @@ export class PlayerEndpoint extends UriEndpoint {
     };
   }
 
-  private get input(): string {
-    return this.source.kind === 'file' ? this.source.path : this.source.url;
+  /** The file as ffmpeg gets it: opened, and checked by its real path, each time a process starts. */
+  private get file(): OpenedFile | undefined {
+    const source = this.source;
+    if (source.kind !== 'file') return undefined;
+    return { label: this.uri, open: () => openForReading(this.uri, source.path, this.context.config.mediaDirectory) };
+  }
+
+  private async httpSource(): Promise<GuardedHttpSource> {
+    if (this.source.kind !== 'http') throw new Error('not an http source');
+    if (!this.http) {
+      const config = this.context.config;
+      this.http = new GuardedHttpSource(this.source.url, {
+        denyPrivate: reachOf(config) === 'network' && config.allowPrivateSources !== true,
+        trustedOrigins: config.trustedSources ?? [],
+      });
+    }
+    await this.http.open();
+    return this.http;
   }
 
   private probe(): Promise<ProbeResult> {
-    this.info ??= probe(this.input);
+    this.info ??= (async () => {
+      const file = this.file;
+      if (file) return probe(file);
+      const http = await this.httpSource();
+      try {
+        return await probe(http.localUrl);
+      } catch {
+        // ffprobe's text would be about our loopback proxy; say what happened to the source instead.
+        throw new Error(describeHttpFailure(this.uri, http.lastFailure ?? { kind: 'unreachable' }));
+      }
+    })();
     this.info.catch(() => {
       this.info = undefined;
     });
@@ -90,7 +120,8 @@ export class PlayerEndpoint extends UriEndpoint {
     try {
       info = await this.probe();
     } catch (error) {
-      this.raiseError('RESOURCE_ERROR_OPEN', `Cannot open ${this.uri}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, 0);
+      const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      this.raiseError('RESOURCE_ERROR_OPEN', this.source.kind === 'http' ? message : `Cannot open ${this.uri}: ${message}`, 0);
       return;
     }
     if (!info.video && !info.audio) {
@@ -102,8 +133,20 @@ export class PlayerEndpoint extends UriEndpoint {
   }
 
   private async startJob(info: ProbeResult): Promise<void> {
+    const file = this.file;
+    const http = file ? undefined : await this.httpSource();
     const job = new PlaybackJob(
-      { input: this.input, http: this.source.kind === 'http', startMs: this.position, probe: info },
+      {
+        input: file ? { file } : { url: http?.localUrl ?? '' },
+        startMs: this.position,
+        probe: info,
+        describeFailure: http
+          ? () =>
+              http.lastFailure
+                ? { type: 'RESOURCE_ERROR_OPEN', description: describeHttpFailure(this.uri, http.lastFailure) }
+                : { type: 'STREAM_ERROR_DECODE', description: `Error playing ${this.uri}: the media could not be decoded` }
+          : undefined,
+      },
       {
         media: (kind, packet, codec) => {
           const rewritten = this.rewriters[kind].rewrite(packet);
@@ -156,6 +199,8 @@ export class PlayerEndpoint extends UriEndpoint {
   protected override async dispose(): Promise<void> {
     await this.job?.stop();
     this.job = undefined;
+    await this.http?.close();
+    this.http = undefined;
     await super.dispose();
   }
 }

@@ -3,7 +3,7 @@ import type { RtpCodec, RtpKind } from '../media/graph';
 import { RecordingJob, type Container } from '../media/ffmpeg/recording';
 import type { ObjectContext } from './MediaObject';
 import type { MediaPipeline } from './MediaPipeline';
-import { ensureParentFolder, resolveMediaUri } from './uri';
+import { openForWriting, resolveMediaUri } from './uri';
 import { UriEndpoint } from './UriEndpoint';
 
 /** The media profiles this server records, with their container and media types. */
@@ -76,7 +76,6 @@ export class RecorderEndpoint extends UriEndpoint {
       return;
     }
     await this.stopping;
-    ensureParentFolder(this.file);
     this.setState('START');
     this.raise('Recording');
     this.starting = this.startJob();
@@ -105,7 +104,9 @@ export class RecorderEndpoint extends UriEndpoint {
       return;
     }
     const job = new RecordingJob(
-      { file: this.file, container: this.profile.container, ...(video ? { video } : {}), ...(audio ? { audio } : {}) },
+      {
+        file: { label: this.uri, open: () => openForWriting(this.uri, this.file, this.context.config.mediaDirectory) },
+        container: this.profile.container, ...(video ? { video } : {}), ...(audio ? { audio } : {}) },
       {
         keyframeNeeded: () => this.node.requestUpstreamKeyframe('VIDEO'),
         failure: (type, description) => {

@@ -1,5 +1,5 @@
 import { KmsError } from '../errors';
-import { parseTurnUrl } from '../config';
+import { parseTurnUrl, reachOf } from '../config';
 import type { MediaKind, MediaLink, MediaUnit, RtpKind, RtpUnit } from '../media/graph';
 import { WebRtcSession, sameCodec, type DtlsState, type IceCandidateInit, type IceComponentState } from '../media/webrtc-session';
 import type { StatsEntry } from './MediaElement';
@@ -57,7 +57,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
     this.ice = {
       stunServerAddress: config.stunServerAddress ?? '',
       stunServerPort: config.stunServerPort,
-      turnUrl: config.turnUrl ?? '',
+      turnUrl: config.turnUrlProvider?.() ?? config.turnUrl ?? '',
       externalIPv4: config.externalIPv4 ?? '',
       externalIPv6: '',
       networkInterfaces: config.networkInterfaces ?? '',
@@ -77,6 +77,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
           externalIPv4: this.ice.externalIPv4 || undefined,
           networkInterfaces: this.ice.networkInterfaces || undefined,
           iceTcp: this.ice.iceTcp,
+          reach: reachOf(config),
           minPort: config.minPort,
           maxPort: config.maxPort,
         }),

@@ -107,8 +107,9 @@ export class ObjectRegistry implements ObjectResolver {
   private unregister(object: MediaObject): void {
     if (this.objects.get(object.id) !== object) return;
     this.objects.delete(object.id);
-    for (const listener of this.releaseListeners) listener(object.id);
+    // ObjectDestroyed first: sessions still hold the object then, so each one that may see it is told.
     this.serverManager.notifyDestroyed(object.id);
+    for (const listener of this.releaseListeners) listener(object.id);
   }
 
   /** `create`: resolves the (possibly `kurento.`-qualified) type, validates constructor params, builds the object. */

@@ -16,11 +16,11 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from './jsonrpc';
-import type { EventSink, Session, SessionStore } from './sessions';
+import type { ConnectionScope, EventSink, Session, SessionStore } from './sessions';
 
 /** What one request runs against: the connection it came on, and the session bound to it. */
 export interface RequestContext {
-  connection: EventSink;
+  connection: EventSink & ConnectionScope;
   boundSession: () => Session | undefined;
   bind: (session: Session) => void;
 }
@@ -65,8 +65,9 @@ export class ProtocolDispatcher {
     }
     const claimed = request.params?.sessionId;
     // Duplicate requests (same session and id within 20 s) get the first answer again (ServerMethods.cpp cache).
+    const serial = context.connection.serial;
     const cacheSession = cache && typeof claimed === 'string' && request.id !== undefined ? this.sessions.get(claimed) : undefined;
-    const cachedResponse = cacheSession?.cached(request.id);
+    const cachedResponse = cacheSession?.cached(serial, request.id);
     if (cachedResponse) return cachedResponse;
     let response: JsonRpcResponse;
     try {
@@ -76,7 +77,7 @@ export class ProtocolDispatcher {
       response = failure(id, toKmsError(error, request.method));
     }
     const session = cache && typeof claimed === 'string' ? this.sessions.get(claimed) : undefined;
-    if (session && request.id !== undefined) session.remember(request.id, response);
+    if (session && request.id !== undefined) session.remember(serial, request.id, response);
     return response;
   }
 
@@ -84,15 +85,37 @@ export class ProtocolDispatcher {
 
   private session(params: Record<string, unknown>, context: RequestContext): Session {
     const session = this.sessions.getOrCreate(optionalString(params, 'sessionId'));
+    if (context.connection.scoped) session.scoped = true;
     context.bind(session);
     return session;
   }
 
   private object(session: Session, id: string) {
     if (NEWREF.test(id)) throw new KmsError('MEDIA_OBJECT_NOT_FOUND_TRANSACTION_NO_COMMIT', `Object '${id}' not found: 'newref:' ids only exist inside a transaction`);
+    this.ensureVisible(session, [id]);
     const object = this.registry.get(id);
     session.refs.add(object.id);
     return object;
+  }
+
+  /**
+   * A scoped session (a page from another machine) may name only objects it created or was given: any other id is
+   * answered as if it did not exist, so neither another attendee's objects nor their existence can be reached.
+   */
+  private ensureVisible(session: Session, ids: readonly string[]): void {
+    if (!session.scoped) return;
+    for (const id of ids) {
+      if (id === SERVER_MANAGER_ID || session.refs.has(id)) continue;
+      throw kmsErrors.objectNotFound(id);
+    }
+  }
+
+  /** Strings in request parameters that name existing objects (a sink, a hub, a pipeline). */
+  private referencedIds(value: unknown): string[] {
+    if (typeof value === 'string') return this.registry.resolve(value) ? [value] : [];
+    if (Array.isArray(value)) return value.flatMap((item) => this.referencedIds(item));
+    if (typeof value === 'object' && value !== null) return Object.values(value).flatMap((item) => this.referencedIds(item));
+    return [];
   }
 
   private async ping(request: JsonRpcRequest, context: RequestContext): Promise<Record<string, unknown>> {
@@ -105,7 +128,14 @@ export class ProtocolDispatcher {
     const params = requireParams(request);
     const type = requireString(params, 'type');
     const session = this.session(params, context);
-    const object = this.registry.create(type, params.constructorParams);
+    this.ensureVisible(session, this.referencedIds(params.constructorParams));
+    session.creating = true;
+    let object;
+    try {
+      object = this.registry.create(type, params.constructorParams);
+    } finally {
+      session.creating = false;
+    }
     session.refs.add(object.id);
     return { value: object.id, sessionId: session.id };
   }
@@ -129,7 +159,9 @@ export class ProtocolDispatcher {
     const operation = requireString(params, 'operation');
     const session = this.session(params, context);
     const object = this.object(session, objectId);
-    const value = await this.registry.invoke(object, operation, params.operationParams);
+    this.ensureVisible(session, this.referencedIds(params.operationParams));
+    let value = await this.registry.invoke(object, operation, params.operationParams);
+    if (session.scoped && object.id === SERVER_MANAGER_ID) value = scopedManagerValue(operation, value, session);
     // Objects returned by getChildren/getPipelines/… become usable by this session too.
     for (const id of collectIds(value)) if (this.registry.resolve(id)) session.refs.add(id);
     return { sessionId: session.id, value: value ?? null };
@@ -159,8 +191,8 @@ export class ProtocolDispatcher {
     const params = requireParams(request);
     const objectId = requireString(params, 'object');
     const session = this.session(params, context);
-    // KMS swallows errors here: unknown or already released ids succeed.
-    await this.registry.release(objectId).catch(() => undefined);
+    // KMS swallows errors here: unknown or already released ids succeed. A scoped session releases only its own.
+    if (!session.scoped || session.refs.has(objectId)) await this.registry.release(objectId).catch(() => undefined);
     return { sessionId: session.id };
   }
 
@@ -226,6 +258,8 @@ export class ProtocolDispatcher {
     if (add) {
       this.object(session, objectId);
     } else {
+      // A scoped session cannot unref (and so release) what it does not hold.
+      if (!session.refs.has(objectId)) this.ensureVisible(session, [objectId]);
       session.refs.delete(objectId);
       // MediaSet::unref: an object no session references any more is released at once.
       if (this.sessions.holders(objectId).length === 0 && this.registry.resolve(objectId)) await this.registry.release(objectId).catch(() => undefined);
@@ -271,6 +305,16 @@ function injectRefs(value: unknown, responses: JsonRpcResponse[]): unknown {
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, injectRefs(item, responses)]));
   }
+  return value;
+}
+
+/**
+ * What the ServerManager tells a scoped session: its own session id and pipelines, not everybody's (KMS lists every
+ * session and pipeline to every client; an attendee of a workshop must not learn the others' ids).
+ */
+function scopedManagerValue(operation: string, value: unknown, session: Session): unknown {
+  if (operation === 'getSessions') return [session.id];
+  if (operation === 'getPipelines' && Array.isArray(value)) return value.filter((id) => typeof id === 'string' && session.refs.has(id));
   return value;
 }
 

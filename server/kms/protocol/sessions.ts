@@ -13,6 +13,13 @@ export interface EventSink {
   sendEvent(text: string): void;
 }
 
+/** What one connection may see: a scoped one (a page on another machine) sees only its session's own objects. */
+export interface ConnectionScope {
+  /** A number unique to the connection, for its duplicate-request cache. */
+  readonly serial: number;
+  readonly scoped: boolean;
+}
+
 export interface Subscription {
   id: string;
   objectId: string;
@@ -27,6 +34,13 @@ export class Session {
   private readonly cache = new Map<string, { response: JsonRpcResponse; expires: number }>();
   connection: EventSink | undefined;
   lastActivity = Date.now();
+  /**
+   * Made or used by a page from another machine (admitted by its Origin, not by the access token): it sees and drives
+   * only the objects it created or was given, never other sessions' ids.
+   */
+  scoped = false;
+  /** True while this session's own `create` runs: the ObjectCreated it causes belongs to it. */
+  creating = false;
 
   constructor(readonly id: string) {}
 
@@ -41,8 +55,12 @@ export class Session {
     return false;
   }
 
-  cached(requestId: unknown): JsonRpcResponse | undefined {
-    const key = JSON.stringify(requestId);
+  /**
+   * The answer to an earlier request with this id on the same connection. KMS keys its cache by session and id only;
+   * here a request of another connection never gets (or pre-answers) this one's answers.
+   */
+  cached(connection: number, requestId: unknown): JsonRpcResponse | undefined {
+    const key = `${connection}|${JSON.stringify(requestId)}`;
     const entry = this.cache.get(key);
     if (!entry) return undefined;
     if (entry.expires < Date.now()) {
@@ -52,10 +70,10 @@ export class Session {
     return entry.response;
   }
 
-  remember(requestId: unknown, response: JsonRpcResponse): void {
+  remember(connection: number, requestId: unknown, response: JsonRpcResponse): void {
     const now = Date.now();
     for (const [key, entry] of this.cache) if (entry.expires < now) this.cache.delete(key);
-    this.cache.set(JSON.stringify(requestId), { response, expires: now + REQUEST_CACHE_MS });
+    this.cache.set(`${connection}|${JSON.stringify(requestId)}`, { response, expires: now + REQUEST_CACHE_MS });
   }
 
   /** Drops subscriptions to an object that no longer exists. */

@@ -2,6 +2,7 @@
  * The WebSocket side of the embedded KMS: one HTTP(S) server, WebSocket upgrades on the configured path only,
  * Origin checks, a frame size limit, and one Connection per socket that runs its requests in order.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -16,17 +17,57 @@ export interface TransportOptions {
   host: string;
   port: number;
   path: string;
+  /** Browser origins let in; `*` lets any in, and `http://127.0.0.1:*` any port of that origin. */
   allowedOrigins: string[];
   maxFrameBytes: number;
   tls?: { cert: string; key: string };
+  /** Lets clients from other machines in without an allowed Origin (trainers' scripts, labs:check). */
+  accessToken?: string;
+}
+
+/** Who a connection is, as far as the server can tell: this decides what it may see. */
+export type Admission =
+  | { ok: true; by: 'local' | 'origin' | 'token'; scoped: boolean }
+  | { ok: false; status: 401 | 403; reason: string };
+
+/** A loopback address as Node reports a peer's: 127.x.x.x, ::1, or IPv4-mapped 127.x.x.x. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return /^(::ffff:)?127\./.test(address) || address === '::1';
+}
+
+/** Whether `origin` is in the allow-list: exact entries, `*`, and `scheme://host:*` for any port of that host. */
+export function originListed(origin: string, allowed: readonly string[]): boolean {
+  for (const entry of allowed) {
+    if (entry === '*' || entry === origin) return true;
+    if (entry.endsWith(':*') && origin.startsWith(entry.slice(0, -1)) && /^\d{1,5}$/.test(origin.slice(entry.length - 1))) return true;
+  }
+  return false;
+}
+
+/** The token a client presents: `?token=` in the URL, or an `Authorization: Bearer` header. */
+export function presentedToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header === 'string' && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
+  const query = (req.url ?? '').split('?')[1];
+  return query === undefined ? undefined : (new URLSearchParams(query).get('token') ?? undefined);
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The WebSocket close code and reason KMS uses for a wrong path (websocketpp protocol_error). */
 export const INVALID_PATH_CLOSE = { code: 1002, reason: 'Invalid path' } as const;
 
+let nextConnectionSerial = 1;
+
 class Connection implements EventSink {
   private queue: Promise<void> = Promise.resolve();
   private session: Session | undefined;
+  readonly serial = nextConnectionSerial++;
 
   constructor(
     private readonly socket: WebSocket,
@@ -34,6 +75,7 @@ class Connection implements EventSink {
     private readonly sessions: SessionStore,
     private readonly log: Logger,
     readonly remote: string,
+    readonly scoped: boolean,
   ) {
     socket.on('message', (data: RawData) => this.enqueue(data));
     socket.on('close', () => this.sessions.unbind(this));
@@ -115,11 +157,8 @@ export class KmsTransport {
     return typeof address === 'object' && address ? { host: address.address, port: address.port } : { host: this.options.host, port: this.options.port };
   }
 
-  private originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    // Node clients (kurento-client in an application server) send no Origin; browsers always do.
-    if (origin === undefined) return true;
-    if (this.options.allowedOrigins.includes('*') || this.options.allowedOrigins.includes(origin)) return true;
+  private originAllowed(origin: string, req: IncomingMessage): boolean {
+    if (originListed(origin, this.options.allowedOrigins)) return true;
     // Some non-browser clients (the Java kurento-client) send the server's own address as Origin. No web page can have
     // that origin — the KMS port serves no pages. Only literal addresses count, so a DNS-rebinding page (whose Origin
     // and Host both carry the attacker's name) stays refused.
@@ -128,6 +167,32 @@ export class KmsTransport {
     return literal && (origin === `http://${host}` || origin === `https://${host}`);
   }
 
+  /**
+   * Who may open a connection:
+   * - the access token (`?token=…` or `Authorization: Bearer …`) lets anyone in, with the view of the whole server;
+   * - a client on this machine without an Origin (kurento-client in Node: application servers, tests, benches);
+   * - a browser page whose Origin is allowed. From another machine such a page is scoped: it sees and drives only what
+   *   its own session created. An Origin header is easy to forge outside a browser, so it grants no more than what
+   *   any attendee's page may do;
+   * - nothing else: a client from another machine without an Origin needs the token.
+   */
+  admit(req: IncomingMessage): Admission {
+    const token = presentedToken(req);
+    const expected = this.options.accessToken;
+    if (token !== undefined && token !== '') {
+      if (expected && sameSecret(token, expected)) return { ok: true, by: 'token', scoped: false };
+      return { ok: false, status: 401, reason: 'wrong access token' };
+    }
+    const local = isLoopbackAddress(req.socket.remoteAddress);
+    const origin = req.headers.origin;
+    if (origin === undefined) {
+      // Node clients (kurento-client in an application server) send no Origin; browsers always do.
+      if (local) return { ok: true, by: 'local', scoped: false };
+      return { ok: false, status: 401, reason: 'clients from other machines need the access token (?token=… in the URL) or an allowed browser Origin' };
+    }
+    if (!this.originAllowed(origin, req)) return { ok: false, status: 403, reason: `Origin ${origin} is not allowed` };
+    return { ok: true, by: 'origin', scoped: !local };
+  }
 
   /**
    * Takes a WebSocket upgrade: Origin check, then the handshake; a wrong path is closed with 1002 "Invalid path".
@@ -135,9 +200,11 @@ export class KmsTransport {
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
-    if (!this.originAllowed(req)) {
-      this.log.warn(`refused a WebSocket from ${remote}: Origin ${req.headers.origin ?? ''} is not allowed`);
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nOrigin not allowed\n');
+    const admission = this.admit(req);
+    if (!admission.ok) {
+      this.log.warn(`refused a WebSocket from ${remote}: ${admission.reason}`);
+      const status = admission.status === 401 ? '401 Unauthorized' : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${admission.reason}\n`);
       return;
     }
     const pathname = (req.url ?? '/').split('?')[0]?.replace(/^\/+/, '') ?? '';
@@ -148,9 +215,9 @@ export class KmsTransport {
         ws.close(INVALID_PATH_CLOSE.code, INVALID_PATH_CLOSE.reason);
         return;
       }
-      const connection = new Connection(ws, this.dispatcher, this.sessions, this.log, remote);
+      const connection = new Connection(ws, this.dispatcher, this.sessions, this.log, remote, admission.scoped);
       this.connections.add(connection);
-      this.log.debug(`client connected from ${remote}`);
+      this.log.debug(`client connected from ${remote} (${admission.by}${admission.scoped ? ', scoped to its own objects' : ''})`);
       ws.on('close', (code) => {
         this.connections.delete(connection);
         this.log.debug(`client ${remote} disconnected (code ${code})`);
@@ -159,9 +226,19 @@ export class KmsTransport {
   }
 
   async start(): Promise<void> {
-    const onRequest = (_req: IncomingMessage, res: ServerResponse): void => {
-      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
-      res.end(`Kurento Labs embedded KMS: connect a Kurento client (WebSocket) to /${this.options.path}\n`);
+    // A plain GET answers what a browser cannot learn from a refused WebSocket: whether its page's Origin would be let
+    // in. The labs ask it (CORS allows any page to read it) to tell "refused this page" from "nothing listens".
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      const origin = req.headers.origin;
+      res.writeHead(426, { 'Content-Type': 'application/json; charset=utf-8', Upgrade: 'websocket', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
+      res.end(
+        `${JSON.stringify({
+          server: 'kurento-labs-embedded-kms',
+          message: `connect a Kurento client (WebSocket) to /${this.options.path}`,
+          path: `/${this.options.path}`,
+          ...(origin ? { origin, originAllowed: this.originAllowed(origin, req) } : {}),
+        })}\n`,
+      );
     };
     const server = this.options.tls ? createHttpsServer(this.options.tls, onRequest) : createHttpServer(onRequest);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));

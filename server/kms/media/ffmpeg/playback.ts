@@ -3,9 +3,10 @@
  * loopback: VP8 or H.264 video as stored when possible (no re-encoding), anything else re-encoded to VP8; Opus
  * audio as stored, anything else re-encoded to Opus. The end of the input is the end of the stream.
  */
+import { closeSync } from 'node:fs';
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind } from '../graph';
-import { FfmpegWorker, RtpIn, type ProbeResult, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
+import { CHILD_FD_PATH, FfmpegWorker, RtpIn, type OpenedFile, type ProbeResult, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
 export interface PlaybackEvents {
   media(kind: RtpKind, packet: RtpPacket, codec: RtpCodec): void;
@@ -15,10 +16,12 @@ export interface PlaybackEvents {
 }
 
 export interface PlaybackOptions {
-  input: string;
-  http: boolean;
+  /** A file (opened, checked, when ffmpeg starts) or the loopback URL of a guarded http(s) source. */
+  input: { file: OpenedFile } | { url: string };
   startMs: number;
   probe: ProbeResult;
+  /** Describes a failed run for the Error event; gets ffmpeg's last line (return undefined to use it as is). */
+  describeFailure?: (lastLine: string) => { type: string; description: string } | undefined;
 }
 
 const VP8: RtpCodec = { name: 'VP8', clockRate: 90000 };
@@ -44,10 +47,22 @@ export class PlaybackJob {
   }
 
   async start(): Promise<void> {
-    const { probe, input, http, startMs } = this.options;
+    const { probe, input, startMs } = this.options;
     const args: string[] = ['-re', '-ss', (startMs / 1000).toFixed(3)];
-    if (http) args.push('-protocol_whitelist', 'http,https,tcp,tls');
-    args.push('-i', input);
+    let fd: number | undefined;
+    if ('url' in input) {
+      // The guarded source's own loopback proxy: ffmpeg makes no other connection.
+      args.push('-protocol_whitelist', 'http,tcp', '-i', input.url);
+    } else {
+      try {
+        fd = input.file.open();
+      } catch (error) {
+        this.stopped = true;
+        this.events.failure('RESOURCE_ERROR_OPEN', `Cannot open ${input.file.label}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      args.push('-i', CHILD_FD_PATH);
+    }
     this.clockKind = probe.video ? 'VIDEO' : 'AUDIO';
     if (probe.video) {
       const copy = probe.video.codec === 'vp8' || probe.video.codec === 'h264';
@@ -81,8 +96,11 @@ export class PlaybackJob {
         `rtp://127.0.0.1:${port}?pkt_size=1200`,
       );
     }
-    if (this.stopped) return;
-    const worker = new FfmpegWorker(`play ${input}`, args);
+    if (this.stopped) {
+      if (fd !== undefined) closeSync(fd);
+      return;
+    }
+    const worker = new FfmpegWorker(`play ${this.label}`, args, fd);
     this.worker = worker;
     worker.start();
     void worker.exited.then((exit) => this.onExit(exit));
@@ -110,8 +128,18 @@ export class PlaybackJob {
       return;
     }
     const last = exit.stderr.trim().split('\n').at(-1) ?? `ffmpeg exited with ${exit.code}`;
+    const described = this.options.describeFailure?.(last);
+    if (described) {
+      this.events.failure(described.type, described.description);
+      return;
+    }
     const type = /No such file|404|403|Connection refused|Invalid data|Permission denied/i.test(exit.stderr) ? 'RESOURCE_ERROR_OPEN' : 'STREAM_ERROR_DECODE';
-    this.events.failure(type, `Error playing ${this.options.input}: ${last}`);
+    this.events.failure(type, `Error playing ${this.label}: ${last}`);
+  }
+
+  private get label(): string {
+    const { input } = this.options;
+    return 'file' in input ? input.file.label : 'the http(s) source';
   }
 
   private close(): void {

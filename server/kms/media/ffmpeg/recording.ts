@@ -6,12 +6,13 @@
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind } from '../graph';
 import { StreamRewriter, isKeyframeStart } from '../rewriter';
-import { FfmpegWorker, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type SdpStream, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
+import { CHILD_FD_PATH, FfmpegWorker, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type OpenedFile, type SdpStream, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
 export type Container = 'webm' | 'mp4';
 
 export interface RecordingOptions {
-  file: string;
+  /** The file to write, opened (and checked) when ffmpeg starts. */
+  file: OpenedFile;
   container: Container;
   /** Codecs of the streams to record; a kind left undefined is not recorded. */
   video?: RtpCodec;
@@ -132,8 +133,16 @@ export class RecordingJob {
       this.transcoding.AUDIO = chosen.transcoding;
       args.push('-map', '0:a:0', ...chosen.args);
     }
-    args.push('-f', container, ...(container === 'mp4' ? ['-movflags', '+faststart'] : []), '-y', file);
-    const worker = new FfmpegWorker(`record ${file}`, args);
+    let fd: number;
+    try {
+      fd = file.open();
+    } catch (error) {
+      this.finished = true;
+      this.events.failure('RESOURCE_ERROR_OPEN', `Could not open ${file.label} for writing: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    args.push('-f', container, ...(container === 'mp4' ? ['-movflags', '+faststart'] : []), '-y', CHILD_FD_PATH);
+    const worker = new FfmpegWorker(`record ${file.label}`, args, fd);
     this.worker = worker;
     worker.start();
     void worker.exited.then((exit) => this.onExit(exit));
@@ -154,7 +163,7 @@ export class RecordingJob {
     if (exit.requested || this.finished) return;
     this.finished = true;
     const lines = exit.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
-    this.events.failure(classifyFailure(exit.stderr), `Error recording to ${this.options.file}: ${lines || `ffmpeg exited with ${exit.code}`}`);
+    this.events.failure(classifyFailure(exit.stderr), `Error recording to ${this.options.file.label}: ${lines || `ffmpeg exited with ${exit.code}`}`);
   }
 
   /** One packet of `kind` from the recorder's input. */

@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
+import { closeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,21 @@ export const FFPROBE = process.env.KMS_FFPROBE ?? 'ffprobe';
  * 800x600/15 out, user CPU of ffmpeg): cpu-used 8 took 7.0 s, 16 took 5.3 s.
  */
 export const VP8_REALTIME_ARGS: readonly string[] = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '16', '-threads', '1'];
+
+/**
+ * A file ffmpeg reads or writes through a descriptor the caller opened (and checked: see objects/uri.ts). The child
+ * gets it as fd 3 and opens /proc/self/fd/3, which stays seekable (MP4 needs that) and is the very file that was
+ * checked, whatever happens to its path afterwards.
+ */
+export interface OpenedFile {
+  /** For logs and error texts (the URI). */
+  label: string;
+  /** Opens the file and returns its descriptor; throws when it may not be opened. Called once per process started. */
+  open: () => number;
+}
+
+/** The descriptor-backed path a child process sees for its fd 3. */
+export const CHILD_FD_PATH = '/proc/self/fd/3';
 
 export interface WorkerExit {
   code: number | null;
@@ -45,7 +61,8 @@ export class FfmpegWorker {
   readonly exited: Promise<WorkerExit>;
   private resolveExit!: (exit: WorkerExit) => void;
 
-  constructor(readonly label: string, private readonly args: readonly string[]) {
+  /** `fd`: a descriptor the child gets as its fd 3 (the parent's copy is closed once the child has started). */
+  constructor(readonly label: string, private readonly args: readonly string[], private readonly fd?: number) {
     this.exited = new Promise((resolve) => {
       this.resolveExit = resolve;
     });
@@ -65,8 +82,11 @@ export class FfmpegWorker {
 
   start(): void {
     if (this.child) return;
-    const child = spawn(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...this.args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...this.args], {
+      stdio: this.fd === undefined ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'ignore', 'pipe', this.fd],
+    });
     this.child = child;
+    if (this.fd !== undefined) closeSync(this.fd);
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
@@ -250,13 +270,17 @@ export interface ProbeResult {
   audio?: { codec: string; sampleRate: number; channels: number };
 }
 
-/** ffprobe, for the player's getVideoInfo and for checking recordings. */
-export async function probe(input: string): Promise<ProbeResult> {
-  const child = spawn(FFPROBE, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', input], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** ffprobe, for the player's getVideoInfo and for checking recordings: a path or URL, or an opened file. */
+export async function probe(input: string | OpenedFile): Promise<ProbeResult> {
+  const fd = typeof input === 'string' ? undefined : input.open();
+  const child = spawn(FFPROBE, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', fd === undefined ? (input as string) : CHILD_FD_PATH], {
+    stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', fd],
+  });
+  if (fd !== undefined) closeSync(fd);
   let out = '';
   let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(err.trim() || `ffprobe exited with ${code}`);
   const json = JSON.parse(out) as {
