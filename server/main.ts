@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM. `npm run dev` runs the same services with Docusaurus' live-reload dev server instead of the build.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KmsServer } from './kms/server';
@@ -14,6 +15,28 @@ import { AppServers } from './apps';
 import { SiteService } from './site/site-service';
 import { CoturnService, parseTurnEnv, type CoturnStatus, type TurnForLabs } from './turn/coturn';
 import { lanAddresses, loadTls } from './site/tls';
+import { isLoopbackHost } from './kms/config';
+
+/**
+ * Where the TURN relay may send: the embedded KMS's media addresses (in a workshop, its LAN addresses only: relaying
+ * into this machine's loopback is what must not happen), or the host of KMS_URL when the labs use another KMS.
+ */
+function relayTargets(kms: KmsServer | undefined, externalKms: string | undefined, reach: 'loopback' | 'network'): string[] {
+  if (kms) {
+    const addresses = kms.mediaAddresses.addresses;
+    return reach === 'network' ? addresses.filter((address) => !/^127\./.test(address)) : addresses;
+  }
+  if (externalKms) {
+    try {
+      const host = new URL(externalKms).hostname;
+      if (isIP(host) === 4) return [host];
+      if (host === 'localhost') return ['127.0.0.1'];
+    } catch {
+      // not a URL: nothing to relay to
+    }
+  }
+  return [];
+}
 
 const root = path.resolve(__dirname, '..');
 
@@ -25,6 +48,7 @@ function usage(): string {
     '  --https          workshop mode: https for the site and wss for the KMS (same origin, path /kurento);',
     '                   a self-signed certificate for localhost and the LAN addresses is made on first start',
     '  --cert FILE --key FILE   use this certificate instead (PEM)',
+    '  --allow-host NAME        a host name (not an address) attendees may open the site by (repeatable)',
     '  --help           this text',
     '',
     KMS_OPTIONS_HELP,
@@ -82,6 +106,7 @@ async function main(): Promise<void> {
       https: { type: 'boolean', default: false },
       cert: { type: 'string' },
       key: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
       ...kmsArgOptions,
     },
@@ -106,42 +131,55 @@ async function main(): Promise<void> {
   const siteOrigins = siteHosts.map((host) => `${scheme}://${host}:${port}`);
 
   const services: Service[] = [];
-
-  // TURN: TURN_URL names another server; otherwise Debian's coturn runs on this machine when it is installed (its
-  // absence is reported to the labs, and nothing else depends on it).
-  let turn: TurnForLabs | null = null;
-  let turnStatus: CoturnStatus;
-  const turnEnv = process.env.TURN_URL?.trim();
-  if (turnEnv) {
-    turn = parseTurnEnv(turnEnv) ?? null;
-    if (!turn) throw new Error('TURN_URL must look like user:password@ip:port?transport=udp|tcp');
-    turnStatus = { available: true };
-  } else {
-    // Attendees of a workshop reach the relay on the LAN address, not on loopback.
-    const coturn = new CoturnService({ host: anyHost && lan[0] ? lan[0] : '127.0.0.1', minPort: 49160, maxPort: 49999, log: (line) => console.log(`[coturn] ${line}`) });
-    await coturn.start();
-    services.push(coturn);
-    turn = coturn.forLabs();
-    turnStatus = coturn.status();
-  }
+  // Beyond loopback (a workshop on the LAN), the embedded KMS's rules for other machines apply (scoped pages, the
+  // access token, no http sources on private addresses) and its media sockets face the network.
+  const reach = isLoopbackHost(values.host) ? 'loopback' : 'network';
 
   const externalKms = process.env.KMS_URL?.trim();
   let kms: KmsServer | undefined;
+  let coturn: CoturnService | undefined;
+  const turnEnv = process.env.TURN_URL?.trim();
+  const fixedTurn = turnEnv ? parseTurnEnv(turnEnv) : undefined;
+  if (turnEnv && !fixedTurn) throw new Error('TURN_URL must look like user:password@ip:port?transport=udp|tcp');
+
   if (!externalKms) {
     const { logLevel, ...kmsConfig } = kmsConfigFrom(values, process.env, root);
     kms = new KmsServer(
       {
         ...kmsConfig,
-        // --turn-url / KMS_TURN_URL win; otherwise the embedded KMS relays through the TURN server of the labs.
-        turnUrl: kmsConfig.turnUrl ?? (turn?.kmsTurnUrl || undefined),
+        reach,
+        // --turn-url / KMS_TURN_URL win; otherwise the embedded KMS relays through the TURN server of the labs, with a
+        // credential minted for each endpoint.
+        ...(kmsConfig.turnUrl ? {} : fixedTurn ? { turnUrl: fixedTurn.kmsTurnUrl } : { turnUrlProvider: () => coturn?.forLabs()?.kmsTurnUrl || undefined }),
         allowedOrigins: [...siteOrigins, ...(kmsConfig.allowedOrigins ?? [])],
+        // The player lab plays this site's sample clip: its own origins stay readable whatever their address.
+        trustedSources: siteOrigins,
       },
       createLogger('kms', parseLogLevel(logLevel, 'info')),
     );
-    services.push(kms);
   } else {
     log(`KMS_URL is set: the labs use ${externalKms} and the embedded KMS is not started`);
   }
+
+  // TURN: TURN_URL names another server; otherwise Debian's coturn runs on this machine when it is installed (its
+  // absence is reported to the labs, and nothing else depends on it). It relays only to the KMS's media addresses.
+  if (!fixedTurn) {
+    const embedded = kms;
+    coturn = new CoturnService({
+      // Attendees of a workshop reach the relay on the LAN address, not on loopback.
+      host: anyHost && lan[0] ? lan[0] : '127.0.0.1',
+      minPort: 49160,
+      maxPort: 49999,
+      peers: () => relayTargets(embedded, externalKms, reach),
+      log: (line) => console.log(`[coturn] ${line}`),
+    });
+    await coturn.start();
+    services.push(coturn);
+  }
+  if (kms) services.push(kms);
+
+  const liveTurn = (): { turn: TurnForLabs | null; turnStatus: CoturnStatus } =>
+    fixedTurn ? { turn: fixedTurn, turnStatus: { available: true } } : { turn: coturn?.forLabs() ?? null, turnStatus: coturn?.status() ?? { available: false } };
 
   // In workshop mode the KMS is reached through the site's own https origin (wss://host:port/kurento): attendees
   // accept one certificate, and the KMS Origin allow-list names exactly that origin.
@@ -151,8 +189,6 @@ async function main(): Promise<void> {
     embeddedKms: kms ? (tls ? { port, path: kms.config.path, secure: true } : { port: kms.config.port, path: kms.config.path, secure: false }) : null,
     // Where the embedded KMS reads and writes files (recordings), and where the site lets browsers download them.
     media: kms ? { directory: kms.config.mediaDirectory, downloadBase: '/kms-media/' } : null,
-    turn,
-    turnStatus,
   };
 
   // The three-tier application servers (Java tutorials' structure, in TypeScript) on the site's port.
@@ -170,8 +206,10 @@ async function main(): Promise<void> {
       log,
       ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
       ...(anyHost && lan[0] ? { publicHost: lan[0] } : {}),
+      allowedHosts: (values['allow-host'] ?? []).map((name) => name.toLowerCase()),
     });
-    site.setRuntimeConfig(runtime);
+    // Computed per request: the TURN state is the live one, and each page load gets its own time-limited credential.
+    site.setRuntimeConfig(() => ({ ...runtime, ...liveTurn() }));
     if (kms) site.addFolder('/kms-media/', kms.config.mediaDirectory);
     for (const appPath of apps.paths) site.addUpgradeRoute(appPath, (req, socket, head) => void apps.handleUpgrade(req, socket, head));
     if (kms && tls) {
@@ -191,6 +229,11 @@ async function main(): Promise<void> {
     console.log('\nWorkshop mode (https):');
     console.log(`  Attendees open        ${open.join('  or  ') || `https://<this machine's address>:${port}/`}`);
     console.log(`  KMS for the labs      wss://<same host>:${port}/kurento (same origin as the site)`);
+    if (kms?.config.accessToken) {
+      console.log(`  Workshop token        ${kms.config.accessToken}`);
+      console.log(`    for trainers' scripts and labs:check: wss://<same host>:${port}/kurento?token=${kms.config.accessToken}`);
+      console.log('    (attendees need none: their pages come from this site; pages of other machines see only their own objects)');
+    }
     if (tls.origin !== 'given') {
       console.log(`  Certificate           ${tls.certPath} (self-signed, ${tls.origin === 'created' ? 'made now' : 'made on a previous start'})`);
       console.log('  To trust it: open the URL, choose "Advanced" → "Proceed" once per browser, or import the .crt file');

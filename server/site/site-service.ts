@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Service, ServiceHealth, ServiceUrl } from '../service';
 import { buildSite, buildState } from './build';
@@ -16,6 +17,8 @@ export interface SiteServiceOptions {
   tls?: { cert: string; key: string };
   /** The address people open, when it differs from host:port (0.0.0.0 binds, a LAN address is what attendees use). */
   publicHost?: string;
+  /** Host names (not addresses) this site may be opened by, e.g. a workshop machine's mDNS name. */
+  allowedHosts?: string[];
   log: (line: string) => void;
 }
 
@@ -28,9 +31,15 @@ export class SiteService implements Service {
   private server: Server | undefined;
   private readonly upgrades = new Map<string, UpgradeHandler>();
   private readonly folders = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>();
-  private runtimeConfig: Record<string, unknown> = {};
+  private runtimeConfig: () => Record<string, unknown> = () => ({});
 
   constructor(private readonly options: SiteServiceOptions) {}
+
+  /** The port the site listens on (the configured one, or the one given for port 0). */
+  get port(): number {
+    const address = this.server?.address();
+    return typeof address === 'object' && address ? address.port : this.options.port;
+  }
 
   get origin(): string {
     const scheme = this.options.tls ? 'https' : 'http';
@@ -38,9 +47,29 @@ export class SiteService implements Service {
     return `${scheme}://${host}:${this.options.port}`;
   }
 
-  /** Values the labs read at run time (KMS URL, ICE servers, TURN, application servers). */
-  setRuntimeConfig(config: Record<string, unknown>): void {
-    this.runtimeConfig = { ...this.runtimeConfig, ...config };
+  /**
+   * Values the labs read at run time (KMS URL, ICE servers, TURN, application servers): computed for each request, so
+   * what a page learns is the live state (a TURN server that went away and came back, fresh TURN credentials).
+   */
+  setRuntimeConfig(config: Record<string, unknown> | (() => Record<string, unknown>)): void {
+    this.runtimeConfig = typeof config === 'function' ? config : () => config;
+  }
+
+  /**
+   * Whether a request's Host is one this site is served as: a literal address, localhost, or a name given with
+   * --allow-host. A page of another site that rebinds its own name to this machine (DNS rebinding) sends its own
+   * name, so it cannot read the run-time values (which carry TURN credentials).
+   */
+  hostAllowed(hostHeader: string | undefined): boolean {
+    if (!hostHeader) return false;
+    let hostname: string;
+    try {
+      hostname = new URL(`http://${hostHeader}`).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      return false;
+    }
+    if (hostname === 'localhost' || isIP(hostname) !== 0) return true;
+    return (this.options.allowedHosts ?? []).includes(hostname.toLowerCase());
   }
 
   /** Serves the files of `directory` (read-only, confined to it) under the URL prefix `prefix` (e.g. /kms-media/). */
@@ -69,8 +98,12 @@ export class SiteService implements Service {
     const handle = (req: IncomingMessage, res: ServerResponse): void => {
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (pathname === '/labs-runtime.json') {
+        if (!this.hostAllowed(req.headers.host)) {
+          res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Open this site by its address (or start it with --allow-host NAME)\n');
+          return;
+        }
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-        res.end(JSON.stringify(this.runtimeConfig));
+        res.end(JSON.stringify(this.runtimeConfig()));
         return;
       }
       const folder = [...this.folders].find(([prefix]) => pathname.startsWith(prefix));

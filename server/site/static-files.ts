@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import path from 'node:path';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -30,9 +31,42 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
+function inside(root: string, file: string): boolean {
+  return file === root || file.startsWith(root + path.sep);
+}
+
+/**
+ * Opens a file that must be inside `root` by its real path: symbolic links (of the file or of a folder above it) are
+ * resolved first, and where the open really landed is checked again, so a link cannot serve a file from elsewhere.
+ */
+export async function openConfined(root: string, file: string): Promise<FileHandle | undefined> {
+  let realRoot: string;
+  let real: string;
+  try {
+    realRoot = await realpath(root);
+    real = await realpath(file);
+  } catch {
+    return undefined;
+  }
+  if (!inside(realRoot, real)) return undefined;
+  let handle: FileHandle;
+  try {
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => real);
+  if (!inside(realRoot, opened) || !(await handle.stat()).isFile()) {
+    await handle.close();
+    return undefined;
+  }
+  return handle;
+}
+
 /**
  * Maps a URL path onto a file of a Docusaurus build made with `trailingSlash: false`: `/docs/intro` is
- * `docs/intro.html`, `/` and `/zh-Hans/` are `index.html` files, assets are themselves. Paths never leave `root`.
+ * `docs/intro.html`, `/` and `/zh-Hans/` are `index.html` files, assets are themselves. Paths never leave `root`
+ * (the caller opens the result with openConfined, which also checks real paths).
  */
 export async function resolveBuildFile(root: string, urlPath: string): Promise<string | undefined> {
   let decoded: string;
@@ -82,6 +116,11 @@ export function createStaticHandler(
         return;
       }
     }
+    const handle = await openConfined(absoluteRoot, file);
+    if (!handle) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
     const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const immutable = /\/assets\//.test(file);
     res.writeHead(status, {
@@ -90,9 +129,11 @@ export function createStaticHandler(
       'X-Content-Type-Options': 'nosniff',
     });
     if (req.method === 'HEAD') {
+      await handle.close();
       res.end();
       return;
     }
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    // pipeline() destroys the file stream (closing the handle) when the client goes away before the end.
+    pipeline(createReadStream('', { fd: handle }), res, () => undefined);
   };
 }

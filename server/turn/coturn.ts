@@ -4,16 +4,22 @@
  * fail: when coturn is not installed, or does not come up, it records why (`status()`), the labs explain it, and
  * everything else runs as before.
  *
- * What it owns: var/turn/turnserver.conf (written on every start), var/turn/credentials.json (the long-term
- * credential, made once and kept, so a browser tab that still holds it keeps working after a restart),
- * var/turn/turnserver.log, var/turn/turnserver.pid, and the `turnserver` child process.
+ * What it owns: var/turn/turnserver.conf (written on every start), var/turn/secret.json (the shared secret of coturn's
+ * TURN REST mechanism, made once and kept, so credentials minted before a restart stay valid), var/turn/turnserver.log,
+ * var/turn/turnserver.pid, and the `turnserver` child process, which it restarts (with back-off) when it exits.
+ *
+ * What the relay may reach: only the addresses the labs need, the KMS's media addresses (and the relay's own, for
+ * relay-to-relay pairs). coturn's peer rules deny every other IPv4 and IPv6 peer, loopback and private ranges included,
+ * and TCP relays (RFC 6062) are refused: no lab needs them. Credentials are not a password in a public file: every
+ * read of /labs-runtime.json mints a username `<expiry>:kurento-labs` and its HMAC-SHA1 password (coturn's
+ * use-auth-secret), valid for a few hours.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { accessSync, constants, statSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, isIP } from 'node:net';
 import path from 'node:path';
 import { parseTurnUrl } from '../kms/config';
 import type { Service, ServiceHealth, ServiceUrl } from '../service';
@@ -27,6 +33,8 @@ export interface TurnForLabs {
   /** KMS form (WebRtcEndpoint.conf.ini turnURL): `user:password@127.0.0.1:3478?transport=udp`. */
   kmsTurnUrl: string;
   transport: 'udp' | 'tcp' | 'tls';
+  /** When the credential stops working (ms since the epoch), for time-limited credentials. */
+  expiresAt?: number;
 }
 
 export interface CoturnStatus {
@@ -45,8 +53,17 @@ export interface CoturnOptions {
   maxPort?: number;
   /** Where the configuration, credentials, log and pid file live (default var/turn under the repository root). */
   stateDir?: string;
-  /** The user of the long-term credential (default `kurento-labs`). */
+  /** The name in minted usernames (`<expiry>:<user>`, default `kurento-labs`). */
   user?: string;
+  /**
+   * The peers the relay may send to: the KMS's media addresses (IPv4). The relay's own address is always added (a
+   * relay candidate of the browser may pair with a relay candidate of KMS). Default: `host` only.
+   */
+  peers?: () => readonly string[];
+  /** How long a minted credential works, in seconds (default 4 hours). */
+  credentialTtlSeconds?: number;
+  /** Waits before each restart after coturn exited on its own, in ms (default 1, 2, 5, 10, then 30 s). */
+  restartDelaysMs?: readonly number[];
   /** The realm (default `kurento-labs`). */
   realm?: string;
   /** PATH to look for `turnserver` in (default process.env.PATH); tests set it to check the "not installed" path. */
@@ -58,6 +75,10 @@ export interface CoturnOptions {
 
 export const COTURN_NOT_INSTALLED = 'coturn is not installed: sudo apt-get install coturn';
 const DEFAULT_ROOT = path.resolve(__dirname, '..', '..');
+export const DEFAULT_CREDENTIAL_TTL_SECONDS = 4 * 3600;
+const DEFAULT_RESTART_DELAYS_MS = [1000, 2000, 5000, 10000, 30000];
+/** A coturn that ran this long before it exited starts its back-off from the first delay again. */
+const STABLE_RUN_MS = 60000;
 const PORT_ATTEMPTS = 20;
 const STOP_TIMEOUT_MS = 3000;
 
@@ -197,13 +218,26 @@ export interface CoturnConfigInput {
   minPort: number;
   maxPort: number;
   realm: string;
-  user: string;
-  password: string;
+  /** The shared secret of coturn's TURN REST mechanism (use-auth-secret). */
+  secret: string;
   stateDir: string;
+  /** The only peers the relay may send to (IPv4 addresses): the KMS's media addresses and the relay's own. */
+  peers: readonly string[];
+}
+
+export function isLoopbackIPv4(address: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/** The peers of a configuration: IPv4 literals only, the relay address included, each once. */
+export function relayPeers(host: string, peers: readonly string[]): string[] {
+  return [...new Set([...peers, host])].filter((address) => isIP(address) === 4);
 }
 
 /** The turnserver.conf the service runs coturn with. */
 export function coturnConfigText(input: CoturnConfigInput): string {
+  const peers = relayPeers(input.host, input.peers);
+  const loopback = peers.some(isLoopbackIPv4);
   return [
     '# Written by Kurento Labs (server/turn/coturn.ts) on every start; edits are overwritten.',
     `listening-ip=${input.host}`,
@@ -212,13 +246,26 @@ export function coturnConfigText(input: CoturnConfigInput): string {
     `min-port=${input.minPort}`,
     `max-port=${input.maxPort}`,
     'fingerprint',
-    'lt-cred-mech',
+    '# Time-limited credentials (TURN REST): the username is <expiry>:<name>, the password HMAC-SHA1(secret, username)',
+    '# in base64. The site mints them for each page; nothing permanent is published.',
+    'use-auth-secret',
+    `static-auth-secret=${input.secret}`,
     `realm=${input.realm}`,
-    `user=${input.user}:${input.password}`,
-    '# The labs run the browser, KMS and coturn on one machine, so the relay must reach loopback peers (candidates on',
-    '# 127.0.0.1). A production coturn must NOT use allow-loopback-peers: it would let any TURN user reach the services',
-    "# that listen on the TURN server's own loopback interface.",
-    'allow-loopback-peers',
+    '# The relay may reach the KMS, and nothing else: every IPv4 and IPv6 peer is denied, then the KMS media addresses',
+    '# (and the relay address itself, for relay-to-relay pairs) are allowed. allowed-peer-ip wins over denied-peer-ip.',
+    'denied-peer-ip=0.0.0.0-255.255.255.255',
+    'denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    ...peers.map((peer) => `allowed-peer-ip=${peer}`),
+    ...(loopback
+      ? [
+          '# The KMS media address is on loopback (browser, KMS and coturn on one machine). coturn refuses loopback peers',
+          '# unless told otherwise; the rules above still limit the relay to that one address. A production coturn must',
+          "# NOT use allow-loopback-peers without such rules: any TURN user could reach the TURN server's loopback services.",
+          'allow-loopback-peers',
+        ]
+      : []),
+    '# No lab relays over TCP to a peer (RFC 6062); browsers reach coturn itself over UDP or TCP either way.',
+    'no-tcp-relay',
     '# The embedded KMS (werift) closes its UDP allocations without a Refresh of lifetime 0, so coturn would keep each one',
     '# for the 600 s the client asked for, and the few relay ports above would run out: allocations live 60 s at most',
     '# (clients refresh them every 50 s while they are in use).',
@@ -237,24 +284,27 @@ export function coturnConfigText(input: CoturnConfigInput): string {
   ].join('\n');
 }
 
-interface Credentials {
-  user: string;
-  password: string;
+/**
+ * A TURN REST credential (draft-uberti-behave-turn-rest, as coturn's use-auth-secret checks it): the username carries
+ * its expiry in seconds since the epoch, the password is the base64 HMAC-SHA1 of the username under the shared secret.
+ */
+export function restCredential(secret: string, user: string, ttlSeconds: number, nowMs = Date.now()): { username: string; credential: string; expiresAt: number } {
+  const expiry = Math.floor(nowMs / 1000) + Math.max(1, Math.floor(ttlSeconds));
+  const username = `${expiry}:${user}`;
+  return { username, credential: createHmac('sha1', secret).update(username).digest('base64'), expiresAt: expiry * 1000 };
 }
 
-async function loadCredentials(file: string, user: string): Promise<Credentials> {
+async function loadSecret(file: string): Promise<string> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Credentials>;
-    if (parsed.user === user && typeof parsed.password === 'string' && /^[A-Za-z0-9_-]{8,}$/.test(parsed.password)) {
-      return { user, password: parsed.password };
-    }
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { secret?: unknown };
+    if (typeof parsed.secret === 'string' && /^[A-Za-z0-9_-]{32,}$/.test(parsed.secret)) return parsed.secret;
   } catch {
-    // first start, or an unreadable file: make new credentials
+    // first start, or an unreadable file: make a new secret
   }
-  // base64url: letters, digits, '-' and '_' only, so neither ':' nor '@' ends up inside KMS' turnURL.
-  const credentials = { user, password: randomBytes(18).toString('base64url') };
-  await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-  return credentials;
+  // base64url: letters, digits, '-' and '_' only, nothing coturn's configuration parser would read differently.
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, `${JSON.stringify({ secret }, null, 2)}\n`, { mode: 0o600 });
+  return secret;
 }
 
 // The service ---------------------------------------------------------------------------------------------------------
@@ -270,15 +320,25 @@ export class CoturnService implements Service {
   private readonly realm: string;
   private readonly searchPath: string | undefined;
   private readonly startTimeoutMs: number;
+  private readonly peers: () => readonly string[];
+  private readonly ttlSeconds: number;
+  private readonly restartDelays: readonly number[];
   private readonly log: (line: string) => void;
   private child: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
   private state: CoturnStatus = { available: false, reason: 'coturn has not been started' };
-  private credentials: Credentials | undefined;
+  private secret: string | undefined;
+  private binary: string | undefined;
   private listeningPort: number | undefined;
   private stopping = false;
   /** start() already ran (whatever came of it): calling it again before stop() changes nothing. */
   private attempted = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** Restarts since coturn last ran for STABLE_RUN_MS: picks the next back-off delay. */
+  private restartAttempt = 0;
+  private runningSince = 0;
+  /** How many times the service restarted coturn after it exited (for the log and the tests). */
+  restarts = 0;
 
   constructor(options: CoturnOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
@@ -290,6 +350,9 @@ export class CoturnService implements Service {
     this.realm = options.realm ?? 'kurento-labs';
     this.searchPath = options.searchPath;
     this.startTimeoutMs = options.startTimeoutMs ?? 8000;
+    this.peers = options.peers ?? (() => [this.host]);
+    this.ttlSeconds = options.credentialTtlSeconds ?? DEFAULT_CREDENTIAL_TTL_SECONDS;
+    this.restartDelays = options.restartDelaysMs?.length ? options.restartDelaysMs : DEFAULT_RESTART_DELAYS_MS;
     this.log = options.log ?? ((line) => console.log(`[coturn] ${line}`));
   }
 
@@ -306,14 +369,24 @@ export class CoturnService implements Service {
     return this.listeningPort;
   }
 
+  /** The pid of the running turnserver, if any. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** The live state: what the site reports about TURN at the moment it is asked. */
   status(): CoturnStatus {
     return { ...this.state };
   }
 
-  /** The TURN server for the labs and the embedded KMS (UDP), or null when coturn is not running. */
-  forLabs(): TurnForLabs | null {
-    if (!this.state.available || !this.credentials || this.listeningPort === undefined) return null;
-    return turnForLabs({ user: this.credentials.user, password: this.credentials.password, address: this.host, port: this.listeningPort, transport: 'udp' });
+  /**
+   * The TURN server for the labs and the embedded KMS (UDP), with a freshly minted credential that works for
+   * `credentialTtlSeconds`; null when coturn is not running right now.
+   */
+  forLabs(nowMs = Date.now()): TurnForLabs | null {
+    if (!this.state.available || this.secret === undefined || this.listeningPort === undefined) return null;
+    const { username, credential, expiresAt } = restCredential(this.secret, this.user, this.ttlSeconds, nowMs);
+    return { ...turnForLabs({ user: username, password: credential, address: this.host, port: this.listeningPort, transport: 'udp' }), expiresAt };
   }
 
   private unavailable(reason: string): void {
@@ -329,32 +402,37 @@ export class CoturnService implements Service {
     if (this.attempted) return;
     this.attempted = true;
     this.stopping = false;
+    this.restartAttempt = 0;
     const binary = findExecutable('turnserver', this.searchPath ?? process.env.PATH);
     if (!binary) {
       this.unavailable(COTURN_NOT_INSTALLED);
       return;
     }
+    this.binary = binary;
     try {
       await mkdir(this.stateDir, { recursive: true });
       await this.stopLeftover();
-      this.credentials = await loadCredentials(path.join(this.stateDir, 'credentials.json'), this.user);
-      const port = await findFreeTurnPort(this.host, this.preferredPort);
-      if (port === undefined) {
-        this.unavailable(`no free port for coturn on ${this.host} from ${this.preferredPort} to ${this.preferredPort + PORT_ATTEMPTS - 1}`);
-        return;
-      }
-      if (port !== this.preferredPort) this.log(`port ${this.preferredPort} is taken on ${this.host}; coturn uses ${port}`);
-      this.listeningPort = port;
-      await writeFile(
-        this.configFile,
-        coturnConfigText({ host: this.host, port, minPort: this.minPort, maxPort: this.maxPort, realm: this.realm, stateDir: this.stateDir, ...this.credentials }),
-        { mode: 0o600 },
-      );
-      await this.spawnAndWait(binary, port);
+      this.secret = await loadSecret(path.join(this.stateDir, 'secret.json'));
+      await this.launch(binary);
     } catch (error) {
       await this.killChild();
       this.unavailable(`coturn did not start: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** Picks the port (the one it had, after a restart), writes the configuration, spawns coturn and waits for STUN. */
+  private async launch(binary: string): Promise<void> {
+    const port = await findFreeTurnPort(this.host, this.listeningPort ?? this.preferredPort);
+    if (port === undefined) throw new Error(`no free port on ${this.host} from ${this.preferredPort} to ${this.preferredPort + PORT_ATTEMPTS - 1}`);
+    if (port !== (this.listeningPort ?? this.preferredPort)) this.log(`port ${this.listeningPort ?? this.preferredPort} is taken on ${this.host}; coturn uses ${port}`);
+    this.listeningPort = port;
+    const peers = relayPeers(this.host, this.peers());
+    await writeFile(
+      this.configFile,
+      coturnConfigText({ host: this.host, port, minPort: this.minPort, maxPort: this.maxPort, realm: this.realm, stateDir: this.stateDir, secret: this.secret ?? '', peers }),
+      { mode: 0o600 },
+    );
+    await this.spawnAndWait(binary, port, peers);
   }
 
   /**
@@ -383,7 +461,7 @@ export class CoturnService implements Service {
     }
   }
 
-  private async spawnAndWait(binary: string, port: number): Promise<void> {
+  private async spawnAndWait(binary: string, port: number, peers: readonly string[]): Promise<void> {
     // A fresh log for each run: what it shows is about this coturn only.
     await writeFile(this.logFile, '');
     const child = spawn(binary, ['-c', this.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -403,6 +481,7 @@ export class CoturnService implements Service {
       if (this.child === child) this.child = undefined;
       if (!this.stopping && this.state.available) {
         this.unavailable(`coturn exited (${signal ?? `code ${code}`}); see ${this.logFile}`);
+        this.scheduleRestart();
       }
     });
     const deadline = Date.now() + this.startTimeoutMs;
@@ -423,7 +502,35 @@ export class CoturnService implements Service {
       }
     }
     this.state = { available: true };
-    this.log(`coturn ${binary} answers on ${this.host}:${port} (udp and tcp), relay ports ${this.minPort}-${this.maxPort}`);
+    this.runningSince = Date.now();
+    this.log(`coturn ${binary} answers on ${this.host}:${port} (udp and tcp), relay ports ${this.minPort}-${this.maxPort}, relaying only to ${peers.join(', ')}`);
+  }
+
+  /** coturn exited on its own: start it again after the next back-off delay (reset once it ran long enough). */
+  private scheduleRestart(): void {
+    if (this.stopping || this.restartTimer || !this.binary) return;
+    if (this.runningSince > 0 && Date.now() - this.runningSince >= STABLE_RUN_MS) this.restartAttempt = 0;
+    const delay = this.restartDelays[Math.min(this.restartAttempt, this.restartDelays.length - 1)] ?? 1000;
+    this.restartAttempt += 1;
+    this.log(`restarting coturn in ${delay} ms (attempt ${this.restartAttempt})`);
+    const binary = this.binary;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      void this.launch(binary).then(
+        () => {
+          this.restarts += 1;
+        },
+        async (error: unknown) => {
+          await this.killChild();
+          if (this.stopping) return;
+          this.unavailable(`coturn did not restart: ${error instanceof Error ? error.message : String(error)}`);
+          this.runningSince = 0;
+          this.scheduleRestart();
+        },
+      );
+    }, delay);
+    this.restartTimer.unref();
   }
 
   private async killChild(): Promise<void> {
@@ -451,6 +558,8 @@ export class CoturnService implements Service {
   async stop(): Promise<void> {
     this.stopping = true;
     this.attempted = false;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     await this.killChild();
     if (this.state.available) this.state = { available: false, reason: 'coturn was stopped' };
   }
@@ -466,8 +575,7 @@ export class CoturnService implements Service {
   }
 
   urls(): ServiceUrl[] {
-    const turn = this.forLabs();
-    if (!turn) return [];
-    return [{ label: 'TURN (coturn)', url: `turn:${this.host}:${this.listeningPort} (udp, tcp; user ${turn.username})` }];
+    if (!this.state.available || this.listeningPort === undefined) return [];
+    return [{ label: 'TURN (coturn)', url: `turn:${this.host}:${this.listeningPort} (udp, tcp; time-limited credentials per page)` }];
   }
 }

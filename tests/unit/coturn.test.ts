@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, createTurnClient } from 'werift';
 import {
   COTURN_NOT_INSTALLED,
   CoturnService,
@@ -21,6 +21,7 @@ import {
   findExecutable,
   parseStunBindingResponse,
   parseTurnEnv,
+  restCredential,
   stunBinding,
   stunBindingRequest,
   type TurnForLabs,
@@ -31,6 +32,8 @@ import { call } from '../../labs/framework/kurento';
 import { startKms } from '../helpers/kms';
 import { RtpSource, isVp8KeyframeStart } from '../helpers/rtp-source';
 import { waitFor } from '../helpers/werift-peer';
+import { allocate, listener, relayTo } from '../helpers/turn-probe';
+import { NEEDS_LAN, lanAddress } from '../helpers/network';
 import { candidateRows, parseCandidate } from '../../src/components/lab/candidates';
 import {
   DEFAULT_COTURN_FORM,
@@ -83,7 +86,7 @@ describe('CoturnService', () => {
     await service.stop();
   });
 
-  test('starts the real coturn, answers STUN, regenerates its configuration, keeps its credentials, stops', needsCoturn, async () => {
+  test('starts the real coturn, answers STUN, regenerates its configuration, keeps its secret, stops', needsCoturn, async () => {
     const stateDir = path.join(dir, 'real');
     const service = new CoturnService({ stateDir, port: 3610, log: () => undefined });
     const started = Date.now();
@@ -97,7 +100,11 @@ describe('CoturnService', () => {
     assert.equal(turn.urls, `turn:127.0.0.1:${port}?transport=udp`);
     assert.equal(turn.transport, 'udp');
     assert.equal(turn.kmsTurnUrl, `${turn.username}:${turn.credential}@127.0.0.1:${port}?transport=udp`);
-    assert.match(turn.credential, /^[A-Za-z0-9_-]{16,}$/, 'no ":" or "@" that would break turnURL');
+    assert.match(turn.username, /^\d{10}:kurento-labs$/, 'a TURN REST username: <expiry>:<name>');
+    const expiry = Number(turn.username.split(':')[0]) * 1000;
+    assert.ok(expiry > Date.now() + 3 * 3600_000 && expiry <= Date.now() + 4 * 3600_000 + 1000, 'valid for four hours');
+    assert.equal(turn.expiresAt, expiry);
+    assert.match(turn.credential, /^[A-Za-z0-9+/]{27}=$/, 'base64 HMAC-SHA1: no ":" or "@" that would break turnURL');
     const mapped = await stunBinding('127.0.0.1', port, 1000);
     assert.equal(mapped.address, '127.0.0.1', 'XOR-MAPPED-ADDRESS decoded');
     assert.ok(mapped.port > 0);
@@ -112,10 +119,12 @@ describe('CoturnService', () => {
       'min-port=49160',
       'max-port=49199',
       'fingerprint',
-      'lt-cred-mech',
+      'use-auth-secret',
       'realm=kurento-labs',
-      `user=${turn.username}:${turn.credential}`,
+      'denied-peer-ip=0.0.0.0-255.255.255.255',
+      'allowed-peer-ip=127.0.0.1',
       'allow-loopback-peers',
+      'no-tcp-relay',
       'no-cli',
       'no-tls',
       'no-dtls',
@@ -126,6 +135,7 @@ describe('CoturnService', () => {
     ]) {
       assert.ok(config.split('\n').includes(line), `turnserver.conf has ${line}`);
     }
+    assert.doesNotMatch(config, /^(user=|lt-cred-mech)/m, 'no permanent user in the configuration');
     const pid = Number((await readFile(path.join(stateDir, 'turnserver.pid'), 'utf8')).trim());
     assert.ok(pid > 0);
 
@@ -134,15 +144,17 @@ describe('CoturnService', () => {
     assert.throws(() => process.kill(pid, 0), 'the turnserver process is gone after stop()');
     await assert.rejects(stunBinding('127.0.0.1', port, 300), 'nothing answers STUN after stop()');
 
-    // A hand-edited (or deleted) configuration is written again on the next start; the credentials survive.
+    // A hand-edited (or deleted) configuration is written again on the next start; the secret survives, so a
+    // credential minted before the restart still works.
     await writeFile(service.configFile, 'listening-port=1\n');
     const again = new CoturnService({ stateDir, port: 3610, log: () => undefined });
     await again.start();
     assert.equal(again.status().available, true);
-    assert.equal(again.forLabs()?.credential, turn.credential, 'credentials.json keeps the password across restarts');
     assert.match(await readFile(again.configFile, 'utf8'), new RegExp(`^listening-port=${again.port}$`, 'm'));
-    const credentials = JSON.parse(await readFile(path.join(stateDir, 'credentials.json'), 'utf8')) as { user: string; password: string };
-    assert.equal(credentials.password, turn.credential);
+    const { secret } = JSON.parse(await readFile(path.join(stateDir, 'secret.json'), 'utf8')) as { secret: string };
+    assert.match(await readFile(again.configFile, 'utf8'), new RegExp(`^static-auth-secret=${secret}$`, 'm'));
+    const allocation = await createTurnClient({ address: ['127.0.0.1', again.port ?? 0], username: turn.username, password: turn.credential });
+    await allocation.close();
     await again.stop();
     await again.stop(); // idempotent
     console.log(`  coturn answered STUN ${startMs} ms after start()`);
@@ -182,6 +194,108 @@ describe('CoturnService', () => {
       await service.stop();
       blocker.close();
     }
+  });
+});
+
+describe('what a TURN user can reach', needsCoturn, () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'kurento-labs-turn-reach-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('on one machine: the relay reaches the KMS media address and no other loopback listener; no TCP relays', async () => {
+    const service = new CoturnService({ stateDir: path.join(dir, 'local'), port: 3540, peers: () => ['127.0.0.1'], log: () => undefined });
+    await service.start();
+    const kmsMedia = await listener('127.0.0.1');
+    const otherLoopback = await listener('127.0.0.2');
+    try {
+      const turn = service.forLabs();
+      assert.ok(turn);
+      const server: [string, number] = ['127.0.0.1', service.port ?? 0];
+      assert.equal(await relayTo(server, turn.username, turn.credential, ['127.0.0.1', kmsMedia.port]), 'sent');
+      assert.notEqual(await relayTo(server, turn.username, turn.credential, ['127.0.0.2', otherLoopback.port]), 'sent', 'another loopback address is refused');
+      await waitFor(() => kmsMedia.received() === 1, 2000, 'the datagram at the KMS address');
+      assert.equal(otherLoopback.received(), 0);
+      assert.equal(await allocate(server, turn.username, turn.credential, 'udp'), 'success');
+      assert.equal(await allocate(server, turn.username, turn.credential, 'tcp'), 442, 'TCP relays (RFC 6062) are refused: 442 Unsupported Transport Protocol');
+    } finally {
+      kmsMedia.close();
+      otherLoopback.close();
+      await service.stop();
+    }
+  });
+
+  test('in a workshop: the relay on the LAN address reaches the KMS there and nothing on loopback', { skip: NEEDS_LAN }, async () => {
+    const lan = lanAddress() ?? '';
+    // As npm start -- --host 0.0.0.0 sets it up: coturn on the LAN address, relaying to the KMS's LAN media address.
+    const service = new CoturnService({ stateDir: path.join(dir, 'lan'), host: lan, port: 3545, peers: () => [lan], log: () => undefined });
+    await service.start();
+    const kmsMedia = await listener(lan);
+    const loopbackService = await listener('127.0.0.1');
+    try {
+      const config = await readFile(service.configFile, 'utf8');
+      assert.doesNotMatch(config, /^allow-loopback-peers$/m, 'loopback peers stay refused');
+      const turn = service.forLabs();
+      assert.ok(turn);
+      const server: [string, number] = [lan, service.port ?? 0];
+      assert.notEqual(await relayTo(server, turn.username, turn.credential, ['127.0.0.1', loopbackService.port]), 'sent', "no relay into this machine's loopback");
+      assert.equal(await relayTo(server, turn.username, turn.credential, [lan, kmsMedia.port]), 'sent');
+      await waitFor(() => kmsMedia.received() === 1, 2000, 'the datagram at the KMS address');
+      assert.equal(loopbackService.received(), 0);
+      assert.equal(await allocate(server, turn.username, turn.credential, 'tcp'), 442);
+    } finally {
+      kmsMedia.close();
+      loopbackService.close();
+      await service.stop();
+    }
+  });
+
+  test('credentials are minted, time-limited and bound to the secret', async () => {
+    const service = new CoturnService({ stateDir: path.join(dir, 'rest'), port: 3555, credentialTtlSeconds: 2, log: () => undefined });
+    await service.start();
+    try {
+      const server: [string, number] = ['127.0.0.1', service.port ?? 0];
+      const fresh = service.forLabs();
+      const other = service.forLabs(Date.now() + 1000);
+      assert.ok(fresh && other);
+      assert.notEqual(fresh.username, other.username, 'each call mints its own');
+      assert.equal(await allocate(server, fresh.username, fresh.credential, 'udp'), 'success');
+      const { secret } = JSON.parse(await readFile(path.join(service.stateDir, 'secret.json'), 'utf8')) as { secret: string };
+      const expired = restCredential(secret, 'kurento-labs', 1, Date.now() - 10_000);
+      assert.equal(await allocate(server, expired.username, expired.credential, 'udp'), 401, 'an expired credential is refused');
+      const forged = restCredential('another secret', 'kurento-labs', 3600);
+      assert.equal(await allocate(server, forged.username, forged.credential, 'udp'), 401, 'a credential of another secret is refused');
+      assert.equal(await allocate(server, 'kurento-labs', fresh.credential, 'udp'), 401, 'a plain user name is refused');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  test('coturn is restarted when it exits, and its status is the live one', async () => {
+    const lines: string[] = [];
+    const service = new CoturnService({ stateDir: path.join(dir, 'supervised'), port: 3565, restartDelaysMs: [200, 400], log: (line) => lines.push(line) });
+    await service.start();
+    try {
+      const pid = service.pid;
+      assert.ok(pid);
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => !service.status().available, 3000, 'the status says coturn is gone');
+      assert.match(service.status().reason ?? '', /coturn exited \(SIGKILL\)/);
+      assert.equal(service.forLabs(), null, 'no credentials for a TURN server that is down');
+      await waitFor(() => service.status().available, 10000, 'coturn restarted');
+      assert.notEqual(service.pid, pid);
+      assert.equal(service.restarts, 1);
+      const turn = service.forLabs();
+      assert.ok(turn);
+      assert.equal(await allocate(['127.0.0.1', service.port ?? 0], turn.username, turn.credential, 'udp'), 'success');
+      assert.match(lines.join('\n'), /restarting coturn in 200 ms/);
+    } finally {
+      await service.stop();
+    }
+    assert.equal(service.status().available, false);
   });
 });
 
@@ -233,9 +347,20 @@ describe('STUN and TURN_URL', () => {
     assert.equal(parseTurnEnv('alice:pw@10.0.0.5:99999'), undefined);
   });
 
-  test('the configuration text explains allow-loopback-peers', () => {
-    const text = coturnConfigText({ host: '127.0.0.1', port: 3478, minPort: 49160, maxPort: 49199, realm: 'kurento-labs', user: 'u', password: 'p', stateDir: '/x' });
-    assert.match(text, /production coturn must NOT use allow-loopback-peers/);
+  test('the configuration relays only to the given peers; loopback only when a peer is on loopback', () => {
+    const base = { port: 3478, minPort: 49160, maxPort: 49199, realm: 'kurento-labs', secret: 's', stateDir: '/x' };
+    const local = coturnConfigText({ ...base, host: '127.0.0.1', peers: ['127.0.0.1'] });
+    assert.match(local, /NOT use allow-loopback-peers without such rules/);
+    assert.deepEqual(local.split('\n').filter((line) => /peer/.test(line) && !line.startsWith('#')), [
+      'denied-peer-ip=0.0.0.0-255.255.255.255',
+      'denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+      'allowed-peer-ip=127.0.0.1',
+      'allow-loopback-peers',
+      'no-multicast-peers',
+    ]);
+    const lan = coturnConfigText({ ...base, host: '192.168.1.10', peers: ['192.168.1.10', '10.0.0.2', 'not-an-ip'] });
+    assert.deepEqual(lan.split('\n').filter((line) => /^allowed-peer-ip|^allow-loopback/.test(line)), ['allowed-peer-ip=192.168.1.10', 'allowed-peer-ip=10.0.0.2']);
+    assert.match(lan, /^no-tcp-relay$/m);
   });
 });
 
