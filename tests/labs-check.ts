@@ -3,10 +3,10 @@
  * in headless Debian chromium against that KMS and prints a table (lab, result, time, first failing step and why).
  * It opens the site's preflight page, the same one a trainer can use with one click.
  *
- * Which site: --site; else a running `npm start` on http://127.0.0.1:3000 (its embedded KMS accepts only its own
- * origins, and its application servers and coturn serve the three-tier and TURN labs); else it starts the same
- * services itself (`server/main.ts` with KMS_URL=<--kms>: the site, the application servers using that KMS, coturn
- * when installed) on a free port, and stops them at the end.
+ * Which site: --site; else a running `npm start` on http://127.0.0.1:3000 (its application servers and coturn serve
+ * the three-tier and TURN labs); else (or with --own-site) it starts the same services itself (`server/main.ts` with
+ * KMS_URL=<--kms>: the site, the application servers using that KMS, coturn when installed) on a free port, and stops
+ * them at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -61,13 +61,14 @@ async function main(): Promise<void> {
       kms: { type: 'string' },
       ice: { type: 'string' },
       site: { type: 'string' },
+      'own-site': { type: 'boolean', default: false },
       locale: { type: 'string', default: 'en' },
       timeout: { type: 'string', default: '300' },
     },
     strict: true,
   });
   if (!values.kms) {
-    console.error("usage: npm run labs:check -- --kms ws://host:8888/kurento [--ice '<json>'] [--site URL]");
+    console.error("usage: npm run labs:check -- --kms ws://host:8888/kurento [--ice '<json>'] [--site URL | --own-site]");
     process.exit(2);
   }
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   }
   let services: ChildProcess | undefined;
   let origin = values.site;
-  if (!origin && (await answers(NPM_START_ORIGIN))) {
+  if (!origin && !values['own-site'] && (await answers(NPM_START_ORIGIN))) {
     origin = NPM_START_ORIGIN;
     console.log(`Using the site of npm start at ${origin}.`);
   }

@@ -37,6 +37,30 @@ export const explain = {
       technical,
     };
   },
+  kmsOriginRefused(url: string, origin: string): Explanation {
+    return {
+      code: 'kms-origin-refused',
+      title: fill({ en: 'The KMS at {url} answered, but it refuses pages from {origin}.', 'zh-Hans': '{url} 上的 KMS 有应答，但它拒绝来自 {origin} 的页面。' }, { url, origin }),
+      fix: fill(
+        {
+          en: 'The embedded KMS only lets in browser pages whose origin it was told about. Start it with `npm run kms -- --allow-origin {origin}` (repeat the option for more origins), or open this site from an origin it already allows.',
+          'zh-Hans': '内置 KMS 只接受它已知来源（origin）的浏览器页面。请用 `npm run kms -- --allow-origin {origin}` 启动它（多个来源可重复该选项），或者从它已允许的来源打开本站。',
+        },
+        { origin },
+      ),
+    };
+  },
+  kmsRefused(url: string, technical?: string): Explanation {
+    return {
+      code: 'kms-refused',
+      title: fill({ en: 'Something answers at {url}, but it refused the WebSocket.', 'zh-Hans': '{url} 有服务应答，但它拒绝了 WebSocket 连接。' }, { url }),
+      fix: {
+        en: 'A server listens there but did not accept this page: a KMS that checks the page origin or needs an access token, a proxy in between, or a web server that is not KMS. Check the URL (host, port, the path /kurento) and that server\'s log for why it refused.',
+        'zh-Hans': '那里有服务器在监听，但没有接受这个页面：可能是检查页面来源或需要访问令牌的 KMS、中间的代理，或者并非 KMS 的 Web 服务器。请检查地址（主机、端口、路径 /kurento），并查看该服务器的日志了解拒绝原因。',
+      },
+      technical,
+    };
+  },
   kmsWrongPath(url: string): Explanation {
     return {
       code: 'kms-wrong-path',

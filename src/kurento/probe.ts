@@ -15,7 +15,7 @@ export interface KmsInfo {
   modules: KmsModuleInfo[];
 }
 
-export type ProbeFailure = 'mixed-content' | 'invalid-url' | 'unreachable' | 'wrong-path' | 'not-a-kms' | 'timeout';
+export type ProbeFailure = 'mixed-content' | 'invalid-url' | 'unreachable' | 'origin-refused' | 'refused' | 'wrong-path' | 'not-a-kms' | 'timeout';
 
 export type ProbeResult =
   | { ok: true; pingMs: number; info?: KmsInfo }
@@ -27,6 +27,43 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** The page's protocol, to detect mixed content (defaults to window.location.protocol). */
   pageProtocol?: string;
+}
+
+/** The http(s) URL of a ws(s) URL: where a plain GET reaches the same server. */
+export function httpUrlOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return undefined;
+    parsed.protocol = parsed.protocol === 'wss:' ? 'https:' : 'http:';
+    parsed.search = '';
+    return parsed.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A browser never learns why a WebSocket failed to open. After such a failure, this asks the same address over plain
+ * HTTP: the embedded KMS answers (readable by any page) whether this page's Origin is allowed; any other answer means
+ * something listens but refused the socket; no answer at all means nothing listens.
+ */
+export async function whyRefused(url: string, timeoutMs = 2000): Promise<{ failure: 'origin-refused' | 'refused' | 'unreachable'; detail?: string }> {
+  const http = httpUrlOf(url);
+  if (!http) return { failure: 'unreachable' };
+  try {
+    const response = await fetch(http, { mode: 'cors', cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+    const body = (await response.json().catch(() => undefined)) as { server?: unknown; originAllowed?: unknown; origin?: unknown } | undefined;
+    if (body?.server === 'kurento-labs-embedded-kms' && body.originAllowed === false) return { failure: 'origin-refused', detail: String(body.origin ?? '') };
+    return { failure: 'refused', detail: `HTTP ${response.status}` };
+  } catch {
+    // A CORS refusal and a network error look the same here; an opaque request tells them apart.
+  }
+  try {
+    await fetch(http, { mode: 'no-cors', cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+    return { failure: 'refused' };
+  } catch {
+    return { failure: 'unreachable' };
+  }
 }
 
 export function probeKms(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
@@ -66,12 +103,17 @@ export function probeKms(url: string, options: ProbeOptions = {}): Promise<Probe
       pingSentAt = performance.now();
       send('probe-ping', 'ping', { interval: 5000 });
     };
+    // The browser hides why a socket did not open: ask the address over plain HTTP (whyRefused).
+    const notOpened = (detail: string): void => {
+      if (settled) return;
+      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+      void whyRefused(url, Math.max(500, timeoutMs - 500)).then((why) => finish({ ok: false, failure: why.failure, detail: why.detail ?? detail }));
+    };
     socket.onerror = () => {
-      // The browser hides the reason; the close event that follows tells whether the socket ever opened.
-      if (!opened) finish({ ok: false, failure: 'unreachable' });
+      if (!opened) notOpened('the WebSocket did not open');
     };
     socket.onclose = (event) => {
-      if (!opened) finish({ ok: false, failure: 'unreachable', detail: `close code ${event.code}` });
+      if (!opened) notOpened(`close code ${event.code}`);
       else if (event.code === 1002 || /invalid path/i.test(event.reason)) finish({ ok: false, failure: 'wrong-path', detail: event.reason });
       else finish({ ok: false, failure: 'not-a-kms', detail: `closed with code ${event.code} ${event.reason}` });
     };

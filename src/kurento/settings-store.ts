@@ -21,12 +21,21 @@ export interface RuntimeConfig extends StoredSettings {
 }
 
 let runtimePromise: Promise<RuntimeConfig | null> | undefined;
+let runtimeFetchedAt = 0;
+/** How long one answer is reused: the TURN state and its time-limited credentials are the server's live ones. */
+const RUNTIME_MAX_AGE_MS = 60_000;
 
-/** `npm start` serves /labs-runtime.json; the dev server and static hosting do not (null then). */
-export function loadRuntimeConfig(): Promise<RuntimeConfig | null> {
-  runtimePromise ??= fetch('/labs-runtime.json', { cache: 'no-store' })
-    .then((response) => (response.ok ? (response.json() as Promise<RuntimeConfig>) : null))
-    .catch(() => null);
+/**
+ * `npm start` serves /labs-runtime.json (computed for each request: the live TURN state, fresh time-limited TURN
+ * credentials); the dev server and static hosting do not (null then). `maxAgeMs: 0` asks again now.
+ */
+export function loadRuntimeConfig({ maxAgeMs = RUNTIME_MAX_AGE_MS }: { maxAgeMs?: number } = {}): Promise<RuntimeConfig | null> {
+  if (!runtimePromise || Date.now() - runtimeFetchedAt > maxAgeMs) {
+    runtimeFetchedAt = Date.now();
+    runtimePromise = fetch('/labs-runtime.json', { cache: 'no-store' })
+      .then((response) => (response.ok ? (response.json() as Promise<RuntimeConfig>) : null))
+      .catch(() => null);
+  }
   return runtimePromise;
 }
 

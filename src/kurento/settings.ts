@@ -45,6 +45,11 @@ export interface ResolvedSettings {
   kmsUrlSource: SettingSource;
   iceServers: IceServer[];
   iceServersSource: SettingSource;
+  /**
+   * The KMS URL is the embedded KMS that `npm start` runs beside this site (its media folder is then known and served
+   * under /kms-media/); false for any other KMS, even when the site runs one.
+   */
+  usesEmbeddedKms: boolean;
   /** Inputs that were skipped because they are invalid (the settings panel explains each one). */
   warnings: SettingsWarning[];
 }
@@ -183,7 +188,16 @@ export function resolveSettings(inputs: SettingsInputs): ResolvedSettings {
     warnings.push({ source, problem: parsed.problem });
   }
 
-  return { kmsUrl, kmsUrlSource, iceServers, iceServersSource, warnings };
+  const usesEmbeddedKms = inputs.embedded != null && sameUrl(kmsUrl, defaultKmsUrl(inputs.location, inputs.embedded));
+  return { kmsUrl, kmsUrlSource, iceServers, iceServersSource, usesEmbeddedKms, warnings };
+}
+
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).toString() === new URL(b).toString();
+  } catch {
+    return false;
+  }
 }
 
 /** A TURN server as both sides need it: the browser's RTCIceServer, and KMS' turnURL (`user:password@ip:port?transport=…`). */

@@ -51,3 +51,17 @@ test('ICE servers precedence and validation', () => {
   assert.deepEqual(parseIceServers('[{"urls":"http://x"}]'), { ok: false, problem: { code: 'ice-urls', index: 1 } });
   assert.deepEqual(checkKmsUrl('  ws://h:1/kurento '), { ok: true, url: 'ws://h:1/kurento' });
 });
+
+test("the labs know when they use the site's own embedded KMS (its media folder) and when another one", async () => {
+  const { recordingsUri } = await import('../../labs/framework/types');
+  const embedded = { port: 8888, path: 'kurento' };
+  const local = { protocol: 'http:', hostname: '127.0.0.1' };
+  assert.equal(resolveSettings({ location: local, embedded }).usesEmbeddedKms, true);
+  assert.equal(resolveSettings({ location: local, embedded, search: '?kms=ws://127.0.0.1:8888/kurento' }).usesEmbeddedKms, true, 'named explicitly');
+  assert.equal(resolveSettings({ location: local, embedded, search: '?kms=ws://127.0.0.1:8899/kurento' }).usesEmbeddedKms, false, 'npm run kms beside it');
+  assert.equal(resolveSettings({ location: local, embedded, stored: { kmsUrl: 'ws://10.0.0.9:8888/kurento' } }).usesEmbeddedKms, false);
+  assert.equal(resolveSettings({ location: local }).usesEmbeddedKms, false, 'a site without an embedded KMS (KMS_URL, static hosting)');
+  // Recordings go to the embedded KMS's media folder only when the labs use it; elsewhere to /tmp/kurento-labs.
+  assert.equal(recordingsUri({ directory: '/srv/labs/var/media' }), 'file:///srv/labs/var/media/recordings');
+  assert.equal(recordingsUri(undefined), 'file:///tmp/kurento-labs');
+});

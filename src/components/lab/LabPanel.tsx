@@ -10,7 +10,8 @@ import { explainError, type Explanation } from '@site/labs/framework/explain';
 import { recordingsUri, type AnyLab, type CodeSettings, type LabParams, type LabStep, type Locale } from '@site/labs/framework/types';
 import { loadKurento } from '@site/src/kurento/load';
 import { recordProgress, useProgress } from '@site/src/kurento/progress';
-import { useLabSettings } from '@site/src/kurento/settings-store';
+import { loadRuntimeConfig, useLabSettings } from '@site/src/kurento/settings-store';
+import { resolveTurn } from '@site/src/kurento/settings';
 import { BrowserLabContext } from './browser-context';
 import CandidateTable from './CandidateTable';
 import ErrorBox from './ErrorBox';
@@ -167,6 +168,8 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
       setBusy(false);
       return;
     }
+    // The TURN state and credentials as the server has them now (a page may have been open for hours).
+    const live = (await loadRuntimeConfig({ maxAgeMs: 0 })) ?? runtime;
     const recorder = new RunRecorder();
     const abort = new AbortController();
     const context = new BrowserLabContext({
@@ -174,9 +177,9 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
       settings: {
         kmsUrl: resolved.kmsUrl,
         iceServers: resolved.iceServers,
-        turn,
-        turnStatus: runtime?.turnStatus ?? undefined,
-        media: runtime?.media ?? undefined,
+        turn: resolveTurn(resolved, live?.turn),
+        turnStatus: live?.turnStatus ?? undefined,
+        media: resolved.usesEmbeddedKms ? (runtime?.media ?? undefined) : undefined,
         siteOrigin: window.location.origin,
       },
       params,
@@ -232,7 +235,7 @@ export default function LabPanel({ lab }: { lab: AnyLab }): ReactNode {
     kmsUrl: resolved.kmsUrl,
     iceServers: resolved.iceServers,
     params,
-    recordingsUri: recordingsUri(runtime?.media ?? undefined),
+    recordingsUri: recordingsUri(resolved.usesEmbeddedKms ? (runtime?.media ?? undefined) : undefined),
     siteOrigin: typeof window === 'undefined' ? '' : window.location.origin,
     turn,
   };

@@ -72,7 +72,7 @@ export default function Preflight(): ReactNode {
         iceServers: resolved.iceServers,
         turn,
         turnStatus: runtime?.turnStatus ?? undefined,
-        media: runtime?.media ?? undefined,
+        media: resolved.usesEmbeddedKms ? (runtime?.media ?? undefined) : undefined,
         siteOrigin: window.location.origin,
       },
         params: defaultParams(lab),

@@ -1,8 +1,8 @@
 import { useId, useState, type ReactNode } from 'react';
 import Translate, { translate } from '@docusaurus/Translate';
-import { explain } from '@site/labs/framework/explain';
+import { explain, type Explanation } from '@site/labs/framework/explain';
 import type { Locale } from '@site/labs/framework/types';
-import { probeKms, type ProbeResult } from '@site/src/kurento/probe';
+import { probeKms, type ProbeFailure, type ProbeResult } from '@site/src/kurento/probe';
 import { checkKmsUrl, parseIceServers, type SettingSource, type SettingsWarning } from '@site/src/kurento/settings';
 import { useLabSettings } from '@site/src/kurento/settings-store';
 import ErrorBox from './ErrorBox';
@@ -79,20 +79,31 @@ function ProbeOutcome({ result, url, locale }: { result: ProbeResult; url: strin
       </div>
     );
   }
-  const explanation =
-    result.failure === 'mixed-content'
-      ? explain.mixedContent(url)
-      : result.failure === 'wrong-path'
-        ? explain.kmsWrongPath(url)
-        : result.failure === 'not-a-kms'
-          ? explain.notAKms(url, result.detail)
-          : explain.kmsUnreachable(url, result.detail);
+  const explanation = probeExplanation(url, result.failure, result.detail);
   return (
     <div className={styles.errorBox} data-testid="probe-result" data-ok="false" data-code={explanation.code}>
       <p className={styles.errorTitle}>{explanation.title[locale]}</p>
       <p>{explanation.fix[locale]}</p>
     </div>
   );
+}
+
+/** The plain-words explanation of a failed connection test. */
+function probeExplanation(url: string, failure: ProbeFailure, detail: string | undefined): Explanation {
+  switch (failure) {
+    case 'mixed-content':
+      return explain.mixedContent(url);
+    case 'origin-refused':
+      return explain.kmsOriginRefused(url, detail || window.location.origin);
+    case 'refused':
+      return explain.kmsRefused(url, detail);
+    case 'wrong-path':
+      return explain.kmsWrongPath(url);
+    case 'not-a-kms':
+      return explain.notAKms(url, detail);
+    default:
+      return explain.kmsUnreachable(url, detail);
+  }
 }
 
 /**

@@ -146,6 +146,10 @@ export class BrowserLabContext implements LabContext {
       switch (probe.failure) {
         case 'mixed-content':
           throw new LabError(explain.mixedContent(url));
+        case 'origin-refused':
+          throw new LabError(explain.kmsOriginRefused(url, probe.detail || window.location.origin));
+        case 'refused':
+          throw new LabError(explain.kmsRefused(url, probe.detail));
         case 'wrong-path':
           throw new LabError(explain.kmsWrongPath(url));
         case 'not-a-kms':

@@ -1,0 +1,82 @@
+/**
+ * The labs against the project's own standalone KMS (`npm run kms`), as a trainer would use it: with its default
+ * options, the trainer preflight (`npm run labs:check`, which starts a site of its own) passes every lab; and a KMS
+ * that refuses this page's Origin is told apart from a KMS that is not there, with the option that fixes it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { LABS } from '../../labs';
+import { chapterOf } from './lab-helpers';
+import { E2E_SITE_PORT } from './ports';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `npm run kms -- …args` (the same script), resolved once it prints where clients connect. */
+async function standaloneKms(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'kms', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await expect.poll(() => output, { timeout: 20_000 }).toContain('Kurento clients can connect to');
+  return { child, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+test('a KMS that refuses this page is told apart from one that is not there, with the option to start it with', async ({ page }) => {
+  const port = await freePort();
+  const { child } = await standaloneKms(['--port', String(port), '--allow-origin', 'http://trainer.example:3000']);
+  try {
+    await page.goto(`${chapterOf('connection-check')}?kms=ws://127.0.0.1:${port}/kurento`);
+    const lab = page.getByTestId('lab-connection-check');
+    await lab.getByTestId('lab-run').click();
+    const error = lab.getByTestId('lab-error');
+    await expect(error).toHaveAttribute('data-code', 'kms-origin-refused', { timeout: 5_000 });
+    await expect(error).toContainText(`--allow-origin http://127.0.0.1:${E2E_SITE_PORT}`);
+  } finally {
+    await stop(child);
+  }
+  // The same address with nothing listening any more.
+  await page.goto(`${chapterOf('connection-check')}?kms=ws://127.0.0.1:${port}/kurento`);
+  const lab = page.getByTestId('lab-connection-check');
+  await lab.getByTestId('lab-run').click();
+  await expect(lab.getByTestId('lab-error')).toHaveAttribute('data-code', 'kms-unreachable', { timeout: 5_000 });
+});
+
+test('labs:check against `npm run kms` with its default options: every lab passes', async () => {
+  test.setTimeout(300_000);
+  const port = await freePort();
+  const kms = await standaloneKms(['--port', String(port)]);
+  try {
+    const check = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests', 'labs-check.ts'), '--kms', `ws://127.0.0.1:${port}/kurento`, '--own-site'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    check.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    check.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = (await once(check, 'exit')) as [number | null];
+    console.log(output.split('\n').slice(-25).join('\n'));
+    expect(output).toContain(`all ${LABS.length} labs pass`);
+    expect(code).toBe(0);
+    expect(kms.output()).not.toMatch(/refused a WebSocket/);
+  } finally {
+    await stop(kms.child);
+  }
+});
