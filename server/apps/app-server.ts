@@ -184,7 +184,8 @@ export abstract class AppServer<S extends BrowserSession> {
       const parsed = parseMessage(frame);
       id = parsed.id;
       this.log.info(`${session.label} ← ${shorten(parsed.message)}`);
-      selected = this.routes[id];
+      // Own keys only: an id such as '__proto__' or 'toString' is as unknown as any other.
+      selected = Object.hasOwn(this.routes, id) ? this.routes[id] : undefined;
       if (!selected) throw new ProtocolError(`unknown message id '${id}' (this server takes ${Object.keys(this.routes).join(', ')})`);
       await selected.run(session, parsed.message);
     } catch (error) {

@@ -195,6 +195,11 @@ test('every app answers malformed messages with an error and keeps going', async
     await expectError(browser, errorId, /no "id"/);
     browser.send({ id: 'launchRockets' });
     await expectError(browser, errorId, /unknown message id 'launchRockets'/);
+    // Ids are looked up among the server's own messages, not through the object prototype.
+    for (const id of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      browser.send({ id });
+      await expectError(browser, errorId, new RegExp(`^unknown message id '${id}' \\(this server takes `));
+    }
     browser.sendRaw(Buffer.from('{"id":"stop"}'), true);
     await expectError(browser, errorId, /binary/);
     await browser.close();
