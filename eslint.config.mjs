@@ -4,6 +4,26 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+/**
+ * An ESLint block that forbids imports of the folders `forbidden` in the files `files` (relative paths and the
+ * @site/… alias alike).
+ * @param {string} files @param {string[]} forbidden @param {string} message
+ * @returns {import('typescript-eslint').ConfigWithExtends[]}
+ */
+function layer(files, forbidden, message) {
+  return [
+    {
+      files: [`${files.replace(/\/\*\*$/, '')}/**/*.{ts,tsx,js,mjs}`],
+      rules: {
+        'no-restricted-imports': [
+          /** @type {const} */ ('error'),
+          { patterns: [{ group: forbidden.flatMap((folder) => [`**/${folder}/*`, `**/${folder}/**`, `@site/${folder}/*`, `@site/${folder}/**`, `../${folder}`, `../../${folder}`]), message }] },
+        ],
+      },
+    },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: ['build/**', '.docusaurus/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'var/**'],
@@ -20,6 +40,31 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
+    },
+  },
+  // Layers: imports point down only. docs → src → labs → core → (kurento-client) → network; server/apps and bench →
+  // core; server/kms/protocol → objects → media. A wrong import fails `npm run lint` with the rule it breaks.
+  ...layer('core/**', ['src', 'labs', 'server', 'bench', 'tests', 'examples'], 'core is the UI-free bottom layer: it imports no other part of the project'),
+  ...layer('labs/**', ['src', 'server', 'bench', 'tests', 'docs'], 'labs are UI-free: they import core (and each other), never the site, the server or the tests'),
+  ...layer('src/**', ['server', 'bench', 'tests'], 'the site imports labs and core, never the server, the benches or the tests'),
+  ...layer('server/**', ['src', 'labs', 'bench', 'tests'], 'the server imports core, never the site, the labs, the benches or the tests'),
+  ...layer('bench/**', ['src', 'labs'], 'the benches import core and the server, never the site or the labs'),
+  {
+    files: ['server/kms/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/media/*', '**/media/**'], message: 'the protocol layer knows nothing of media (protocol → objects → media)' }] }],
+    },
+  },
+  {
+    files: ['server/kms/objects/**/*.ts', 'server/kms/media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/protocol/*', '**/protocol/**'], message: 'objects and media never parse JSON-RPC (protocol → objects → media)' }] }],
+    },
+  },
+  {
+    files: ['server/kms/media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/objects/*', '**/objects/**', '**/protocol/**'], message: 'the media layer is the bottom of the KMS: it imports neither objects nor protocol' }] }],
     },
   },
   {

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import kurentoClient, { type Composite, type HubPort, type KurentoClient, type MediaPipeline, type RecorderEndpoint } from 'kurento-client';
-import { call, create } from '../labs/framework/kurento';
+import { call, create } from '../core/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
 import { cpuSeconds, parentPid, startKmsProcess, stopKmsProcess, type KmsProcess } from './kms-process';

@@ -6,7 +6,7 @@
  * overloaded receiver side shows up as loss.
  */
 import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
-import { call, create } from '../labs/framework/kurento';
+import { call, create } from '../core/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
 import { cpuSeconds, liveMemory, round, startKmsProcess, stopKmsProcess } from './kms-process';

@@ -8,7 +8,7 @@
  * (V8 heap and Buffers) after a full garbage collection, read in the KMS through the V8 inspector.
  */
 import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
-import { call } from '../labs/framework/kurento';
+import { call } from '../core/kurento';
 import { RtpClip, type ClipPlayer } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
 import { cpuSeconds, liveMemory, median, startKmsProcess, stopKmsProcess, type KmsProcess } from './kms-process';

@@ -9,7 +9,7 @@
  */
 import type { DispatcherOneToMany, HubPort, KurentoClient, MediaObject, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import { localize, type CheckResult, type EventFilter, type ExpectedEvent, type LabContext, type LabDefinition, type LabEvent, type Localized, type WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

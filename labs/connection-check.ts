@@ -3,7 +3,7 @@
  * installation chapter, and what a trainer runs first against the workshop's KMS.
  */
 import type { KurentoClient, MediaPipeline, ServerManager } from 'kurento-client';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import type { LabDefinition } from './framework/types';
 
 interface State {

@@ -4,7 +4,7 @@
  */
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { WEBRTC_ICE_EXPECTATIONS } from './framework/expectations';
-import { call, create, required } from './framework/kurento';
+import { call, create, required } from '../core/kurento';
 import type { LabDefinition, WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

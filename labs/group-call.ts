@@ -8,7 +8,7 @@
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { AMBER, BLUE, ENDPOINT_EVENTS, GREEN, RED, colourCheck, eventSince, framesOf, release, type TestColour } from './broadcasting';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import { localize, type CheckResult, type LabContext, type LabDefinition, type WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

@@ -5,7 +5,7 @@
  */
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { browserCandidate, call, create, js, kmsCandidate, required } from './framework/kurento';
+import { browserCandidate, call, create, js, kmsCandidate, required } from '../core/kurento';
 import type { LabDefinition, WebRtcPeer } from './framework/types';
 
 interface State {

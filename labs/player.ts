@@ -3,7 +3,7 @@
  * and EndOfStream.
  */
 import type { KurentoClient, MediaPipeline, PlayerEndpoint, WebRtcEndpoint } from 'kurento-client';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import type { LabDefinition } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

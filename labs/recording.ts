@@ -4,7 +4,7 @@
  * what most recording problems come from; the lab shows both.
  */
 import type { KurentoClient, MediaPipeline, MediaType, PlayerEndpoint, RecorderEndpoint, WebRtcEndpoint } from 'kurento-client';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import { recordingsUri, type LabDefinition, type WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

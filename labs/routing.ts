@@ -7,7 +7,7 @@
 import type { Dispatcher, DispatcherOneToMany, HubPort, KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { BLUE, ENDPOINT_EVENTS, GREEN, RED, colourCheck, idOf, type TestColour } from './broadcasting';
 import { flowExpectations } from './framework/expectations';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import type { CheckResult, LabContext, LabDefinition, WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

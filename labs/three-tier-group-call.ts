@@ -5,7 +5,7 @@
  * WebRtcEndpoint per sender, all in the room's pipeline.
  */
 import { LabError } from './framework/explain';
-import { js } from './framework/kurento';
+import { js } from '../core/kurento';
 import type { AppSocket, LabContext, LabDefinition, LabParamSpec, WebRtcPeer } from './framework/types';
 import {
   addRelayedCandidate,

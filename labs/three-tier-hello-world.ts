@@ -5,7 +5,7 @@
  * lab records in the KMS lane.
  */
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { js, required } from './framework/kurento';
+import { js, required } from '../core/kurento';
 import type { AppSocket, LabDefinition, WebRtcPeer } from './framework/types';
 import { WEBRTC_ENDPOINT_EVENTS } from './framework/webrtc';
 import { addRelayedCandidate, appMessage, appUrl, browserConnected, browserTrack, expectReply, generateOffer, processAnswer, sdpAnswerOf, sendCandidates } from './three-tier-signaling';

@@ -3,7 +3,7 @@
  * in this page) talk to the application server at /one2many (server/apps/one2many-call.ts, after CallHandler.java).
  * The presenter's WebRtcEndpoint is connected straight to each viewer's WebRtcEndpoint.
  */
-import { js } from './framework/kurento';
+import { js } from '../core/kurento';
 import type { AppSocket, LabContext, LabDefinition, LabParamSpec, WebRtcPeer } from './framework/types';
 import {
   addRelayedCandidate,

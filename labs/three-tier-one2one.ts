@@ -4,7 +4,7 @@
  * (server/apps/one2one-call.ts, after CallHandler.java), one calls the other, the other accepts; the server builds
  * one pipeline with two cross-connected WebRtcEndpoints.
  */
-import { js, required } from './framework/kurento';
+import { js, required } from '../core/kurento';
 import type { AppSocket, LabContext, LabDefinition, WebRtcPeer } from './framework/types';
 import {
   addRelayedCandidate,

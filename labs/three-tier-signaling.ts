@@ -5,7 +5,7 @@
  * the KMS events the server forwards in the KMS lane, and build the expected events of the three lanes.
  */
 import { LabError, explain, type Explanation } from './framework/explain';
-import { kmsCandidate } from './framework/kurento';
+import { kmsCandidate } from '../core/kurento';
 import type { AppSocket, ExpectedEvent, LabContext, LabParams, LabParamSpec, Localized, WebRtcPeer } from './framework/types';
 
 export type AppMessage = Record<string, unknown>;

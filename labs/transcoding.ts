@@ -8,7 +8,7 @@
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { ENDPOINT_EVENTS } from './broadcasting';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import type { CheckResult, LabContext, LabDefinition, WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

@@ -6,11 +6,11 @@
  * relay candidate, hence no relayed media, exists then.
  */
 import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
-import type { TurnSettings } from '../src/kurento/settings';
-import { turnFromIceServer } from '../src/kurento/settings';
+import type { TurnSettings } from '../core/settings';
+import { turnFromIceServer } from '../core/settings';
 import { LabError, explain } from './framework/explain';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from './framework/kurento';
+import { call, create, js, required } from '../core/kurento';
 import type { CodeSettings, ExpectedEvent, LabContext, LabDefinition, LabEvent, LabParams, WebRtcPeer } from './framework/types';
 import { negotiate } from './framework/webrtc';
 

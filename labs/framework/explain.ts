@@ -2,7 +2,7 @@
  * Failures a learner can cause, explained in plain words with the fix, in both languages. Each explanation has a
  * stable code, so the UI and the preflight table can tell them apart.
  */
-import type { Localized } from './types';
+import { fill, type Localized } from '../../core/localized';
 
 export interface Explanation {
   code: string;
@@ -20,10 +20,6 @@ export class LabError extends Error {
   }
 }
 
-const fill = (text: Localized, values: Record<string, string | number>): Localized => ({
-  en: text.en.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`)),
-  'zh-Hans': text['zh-Hans'].replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`)),
-});
 
 export const explain = {
   kmsUnreachable(url: string, technical?: string): Explanation {

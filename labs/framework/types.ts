@@ -5,12 +5,12 @@
  */
 import type { KurentoClient, MediaObject } from 'kurento-client';
 import type { WebRtcPeer as KurentoUtilsPeer } from 'kurento-utils';
-import type { KurentoClientFactory, KurentoUtils } from '../../src/kurento/load';
-import type { IceServer, TurnSettings } from '../../src/kurento/settings';
+import type { KurentoClientFactory, KurentoUtils } from '../../core/modules';
+import type { IceServer, TurnSettings } from '../../core/settings';
 
-export type Locale = 'en' | 'zh-Hans';
-/** Text a learner reads, in both languages. Identifiers (event and class names) stay untranslated inside it. */
-export type Localized = Readonly<Record<Locale, string>>;
+import type { Locale, Localized } from '../../core/localized';
+
+export type { Locale, Localized };
 
 /** Where an event comes from: KMS (through kurento-client), the browser's WebRTC peer, or an application server. */
 export type Lane = 'kms' | 'browser' | 'app';
@@ -278,6 +278,4 @@ export interface AppSocket {
   close(): void;
 }
 
-export function localize(text: Localized, locale: Locale): string {
-  return text[locale];
-}
+export { localize } from '../../core/localized';

@@ -3,7 +3,7 @@
  * candidates both ways, processOffer / processAnswer, gatherCandidates.
  */
 import type { WebRtcEndpoint } from 'kurento-client';
-import { browserCandidate, call, kmsCandidate } from './kurento';
+import { browserCandidate, call, kmsCandidate } from '../../core/kurento';
 import type { LabContext, WebRtcPeer } from './types';
 
 /** Wires candidates both ways between a kurento-utils peer and a WebRtcEndpoint. */
@@ -29,21 +29,4 @@ export async function negotiate(context: LabContext, peer: WebRtcPeer, endpoint:
   await call<void>((done) => endpoint.gatherCandidates((error: unknown) => done(error, undefined)));
 }
 
-/** Every event of the WebRtcEndpoint class hierarchy, by the class that defines it (KMD 7.3). */
-export const WEBRTC_ENDPOINT_EVENTS: Readonly<Record<string, readonly string[]>> = {
-  MediaObject: ['Error'],
-  MediaElement: ['ElementConnected', 'ElementDisconnected', 'MediaFlowInStateChanged', 'MediaFlowOutStateChanged', 'MediaTranscodingStateChanged'],
-  SessionEndpoint: ['MediaSessionStarted', 'MediaSessionTerminated'],
-  BaseRtpEndpoint: ['ConnectionStateChanged', 'MediaStateChanged'],
-  WebRtcEndpoint: [
-    'IceCandidateFound',
-    'IceGatheringDone',
-    'IceComponentStateChanged',
-    'NewCandidatePairSelected',
-    'DtlsConnectionStateChange',
-    'DataChannelOpened',
-    'DataChannelClosed',
-  ],
-};
-
-export const ALL_WEBRTC_ENDPOINT_EVENTS: readonly string[] = Object.values(WEBRTC_ENDPOINT_EVENTS).flat();
+export { WEBRTC_ENDPOINT_EVENTS, ALL_WEBRTC_ENDPOINT_EVENTS } from '../../core/events';

@@ -16,7 +16,7 @@
  */
 import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import type { WebSocket } from 'ws';
-import { ALL_WEBRTC_ENDPOINT_EVENTS } from '../../labs/framework/webrtc';
+import { ALL_WEBRTC_ENDPOINT_EVENTS } from '../../core/events';
 import { AppServer, BrowserSession, route, type AppServerOptions, type Route } from './app-server';
 import {
   CandidateQueue,

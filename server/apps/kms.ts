@@ -4,7 +4,7 @@
  * form swallows errors (a failed call logs console.trace and resolves undefined); the callback form reports them.
  */
 import kurentoClient, { type KurentoClient, type MediaElement, type MediaObject, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
-import { call } from '../../labs/framework/kurento';
+import { call } from '../../core/kurento';
 import type { Logger } from '../kms/logger';
 import { KmsTraffic, type TrafficOwner } from './kms-traffic';
 import { ProtocolError, candidate as candidateField, describeError, type CandidateMessage, type Json } from './protocol';

@@ -1,13 +1,6 @@
-import type kurentoClientModule from 'kurento-client';
-import type * as kurentoUtilsModule from 'kurento-utils';
+import type { KurentoClientFactory, KurentoModules, KurentoUtils } from '@site/core/modules';
 
-export type KurentoClientFactory = typeof kurentoClientModule;
-export type KurentoUtils = typeof kurentoUtilsModule;
-
-export interface KurentoModules {
-  kurentoClient: KurentoClientFactory;
-  kurentoUtils: KurentoUtils;
-}
+export type { KurentoClientFactory, KurentoModules, KurentoUtils };
 
 let loading: Promise<KurentoModules> | undefined;
 

@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
-import { resolveSettings, resolveTurn, type EmbeddedKms, type ResolvedSettings, type StoredSettings, type TurnSettings } from './settings';
+import { resolveSettings, resolveTurn, type EmbeddedKms, type ResolvedSettings, type StoredSettings, type TurnSettings } from '@site/core/settings';
 
 const STORAGE_KEY = 'kurento-labs:settings';
 const CHANGE_EVENT = 'kurento-labs:settings-changed';

@@ -12,7 +12,7 @@ import kurentoClient, { type KurentoClient, type MediaPipeline, type PassThrough
 import type { KmsServer } from '../../server/kms/server';
 import { RawClient, startKms } from '../helpers/kms';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
-import { call, create } from '../../labs/framework/kurento';
+import { call, create } from '../../core/kurento';
 
 let kms: KmsServer;
 before(async () => {

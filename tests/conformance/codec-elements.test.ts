@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import kurentoClient, { type Composite, type GStreamerFilter, type HubPort, type KurentoClient, type MediaObject, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
 import { RtpPacket } from 'werift';
-import { call, create } from '../../labs/framework/kurento';
+import { call, create } from '../../core/kurento';
 import { RtpOut, freeRtpPort } from '../../server/kms/media/ffmpeg/worker';
 import { FULL_MIX, gridOf, mixFilterGraph, type MixPlan } from '../../server/kms/objects/Composite';
 import type { KmsServer } from '../../server/kms/server';

@@ -13,7 +13,7 @@ import kurentoClient, {
   type MediaPipeline,
   type WebRtcEndpoint,
 } from 'kurento-client';
-import { call, create } from '../../labs/framework/kurento';
+import { call, create } from '../../core/kurento';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';

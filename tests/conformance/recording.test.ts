@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import kurentoClient, { type KurentoClient, type MediaPipeline, type PlayerEndpoint, type RecorderEndpoint, type WebRtcEndpoint } from 'kurento-client';
-import { call, create } from '../../labs/framework/kurento';
+import { call, create } from '../../core/kurento';
 import { probe } from '../../server/kms/media/ffmpeg/worker';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
 import type { KmsServer } from '../../server/kms/server';
-import { call } from '../../labs/framework/kurento';
+import { call } from '../../core/kurento';
 import { RawClient, startKms, type RpcMessage } from '../helpers/kms';
 import { WeriftPeer, waitFor } from '../helpers/werift-peer';
 

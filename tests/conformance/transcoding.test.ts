@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
-import { call, create } from '../../labs/framework/kurento';
+import { call, create } from '../../core/kurento';
 import { isKeyframeStart } from '../../server/kms/media/rewriter';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';

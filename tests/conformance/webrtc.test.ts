@@ -11,7 +11,7 @@ import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
 import { WeriftPeer, waitFor } from '../helpers/werift-peer';
-import { call } from '../../labs/framework/kurento';
+import { call } from '../../core/kurento';
 import { SequenceMatcher } from '../../labs/framework/sequence';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from '../../labs/framework/expectations';
 import type { LabEvent } from '../../labs/framework/types';

@@ -6,7 +6,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import kurentoClient, { type KurentoClient, type ServerManager } from 'kurento-client';
 import { LAB_CHAPTERS } from '../../labs/chapters';
-import { call } from '../../labs/framework/kurento';
+import { call } from '../../core/kurento';
 import { E2E_KMS_PORT } from './ports';
 
 export const KMS_URL = `ws://127.0.0.1:${E2E_KMS_PORT}/kurento`;

@@ -4,7 +4,7 @@
  */
 import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDataChannel, type RTCIceCandidate, type RtpPacket } from 'werift';
-import { call, create } from '../../labs/framework/kurento';
+import { call, create } from '../../core/kurento';
 import { isVp8KeyframeStart, vp8KeyframeSize, type MediaFeed } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
 import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';

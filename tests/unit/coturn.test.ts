@@ -28,7 +28,7 @@ import {
 } from '../../server/turn/coturn';
 import type { KmsServer } from '../../server/kms/server';
 import { iceServerConfig, signaledMatch } from '../../server/kms/media/webrtc-session';
-import { call } from '../../labs/framework/kurento';
+import { call } from '../../core/kurento';
 import { startKms } from '../helpers/kms';
 import { RtpSource, isVp8KeyframeStart } from '../helpers/rtp-source';
 import { waitFor } from '../helpers/werift-peer';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkKmsUrl, defaultKmsUrl, parseIceServers, resolveSettings } from '../../src/kurento/settings';
+import { checkKmsUrl, defaultKmsUrl, parseIceServers, resolveSettings } from '../../core/settings';
 
 const http = { protocol: 'http:', hostname: '10.0.0.7' };
 

@@ -11,7 +11,7 @@ import { recordingsUri, type AnyLab, type CodeSettings, type LabParams, type Lab
 import { loadKurento } from '@site/src/kurento/load';
 import { recordProgress, useProgress } from '@site/src/kurento/progress';
 import { loadRuntimeConfig, useLabSettings } from '@site/src/kurento/settings-store';
-import { resolveTurn } from '@site/src/kurento/settings';
+import { resolveTurn } from '@site/core/settings';
 import { BrowserLabContext } from './browser-context';
 import CandidateTable from './CandidateTable';
 import ErrorBox from './ErrorBox';

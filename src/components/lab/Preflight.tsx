@@ -100,7 +100,7 @@ export default function Preflight(): ReactNode {
     }
     setRunning(false);
     setFinished(true);
-  }, [locale, resolved.iceServers, resolved.kmsUrl, turn, runtime]);
+  }, [locale, resolved.iceServers, resolved.kmsUrl, resolved.usesEmbeddedKms, turn, runtime]);
 
   // `?autorun=1`: start as soon as the settings are known (used by `npm run labs:check`).
   useEffect(() => {

@@ -3,7 +3,7 @@ import Translate, { translate } from '@docusaurus/Translate';
 import { explain, type Explanation } from '@site/labs/framework/explain';
 import type { Locale } from '@site/labs/framework/types';
 import { probeKms, type ProbeFailure, type ProbeResult } from '@site/src/kurento/probe';
-import { checkKmsUrl, parseIceServers, type SettingSource, type SettingsWarning } from '@site/src/kurento/settings';
+import { checkKmsUrl, parseIceServers, type SettingSource, type SettingsWarning } from '@site/core/settings';
 import { useLabSettings } from '@site/src/kurento/settings-store';
 import ErrorBox from './ErrorBox';
 import styles from './lab.module.css';

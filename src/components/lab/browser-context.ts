@@ -5,7 +5,7 @@
  */
 import type { KurentoClient, MediaObject } from 'kurento-client';
 import { explain, LabError } from '@site/labs/framework/explain';
-import { call } from '@site/labs/framework/kurento';
+import { call } from '@site/core/kurento';
 import { appKmsChannel, type RunRecorder } from '@site/labs/framework/recorder';
 import {
   eventMatches,

@@ -188,7 +188,7 @@ export function resolveSettings(inputs: SettingsInputs): ResolvedSettings {
     warnings.push({ source, problem: parsed.problem });
   }
 
-  const usesEmbeddedKms = inputs.embedded != null && sameUrl(kmsUrl, defaultKmsUrl(inputs.location, inputs.embedded));
+  const usesEmbeddedKms = inputs.embedded !== null && inputs.embedded !== undefined && sameUrl(kmsUrl, defaultKmsUrl(inputs.location, inputs.embedded));
   return { kmsUrl, kmsUrlSource, iceServers, iceServersSource, usesEmbeddedKms, warnings };
 }
 
