@@ -5,7 +5,7 @@ import type { SidebarsConfig } from '@docusaurus/plugin-content-docs';
 /** The guide in reading order. A chapter is listed once its page exists (a test checks that every page is listed). */
 const GUIDE: ReadonlyArray<{ label: string; items: readonly string[] }> = [
   { label: 'Getting started', items: ['intro', 'before-you-start'] },
-  { label: 'Installing and configuring', items: ['installing-kms', 'configuring-kms', 'coturn'] },
+  { label: 'Installing and configuring', items: ['installing-kms', 'configuring-kms', 'coturn', 'workshop'] },
   { label: 'Writing applications', items: ['first-app-javascript', 'three-tier', 'endpoint-events'] },
   { label: 'What KMS is for', items: ['broadcasting', 'group-call', 'routing', 'recording', 'playback', 'transcoding', 'mixing'] },
   { label: 'Reference', items: ['troubleshooting', 'glossary'] },

@@ -192,9 +192,11 @@ export function resolveSettings(inputs: SettingsInputs): ResolvedSettings {
   return { kmsUrl, kmsUrlSource, iceServers, iceServersSource, usesEmbeddedKms, warnings };
 }
 
+/** The same KMS: scheme, host, port and path (a query such as ?token=… does not make it another server). */
 function sameUrl(a: string, b: string): boolean {
   try {
-    return new URL(a).toString() === new URL(b).toString();
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.protocol === y.protocol && x.host === y.host && x.pathname === y.pathname;
   } catch {
     return false;
   }

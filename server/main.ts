@@ -168,6 +168,9 @@ async function main(): Promise<void> {
     coturn = new CoturnService({
       // Attendees of a workshop reach the relay on the LAN address, not on loopback.
       host: anyHost && lan[0] ? lan[0] : '127.0.0.1',
+      // One coturn per site: another `npm start` (labs:check's own site, the end-to-end tests) on another port keeps
+      // its own configuration, secret and pid file, and never stops this one's turnserver as a leftover.
+      stateDir: path.join(root, 'var', port === 3000 ? 'turn' : `turn-${port}`),
       minPort: 49160,
       maxPort: 49999,
       peers: () => relayTargets(embedded, externalKms, reach),
@@ -229,9 +232,11 @@ async function main(): Promise<void> {
     console.log('\nWorkshop mode (https):');
     console.log(`  Attendees open        ${open.join('  or  ') || `https://<this machine's address>:${port}/`}`);
     console.log(`  KMS for the labs      wss://<same host>:${port}/kurento (same origin as the site)`);
+    const lanSite = anyHost && lan[0] ? `https://${lan[0]}:${port}` : `https://${values.host}:${port}`;
+    console.log(`  Trainer preflight     npm run labs:check -- --site ${lanSite}   (or open ${lanSite}/preflight)`);
     if (kms?.config.accessToken) {
       console.log(`  Workshop token        ${kms.config.accessToken}`);
-      console.log(`    for trainers' scripts and labs:check: wss://<same host>:${port}/kurento?token=${kms.config.accessToken}`);
+      console.log(`    for trainers' scripts (kurento-client in Node): wss://<same host>:${port}/kurento?token=${kms.config.accessToken}`);
       console.log('    (attendees need none: their pages come from this site; pages of other machines see only their own objects)');
     }
     if (tls.origin !== 'given') {

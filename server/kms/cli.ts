@@ -14,6 +14,10 @@ async function main(): Promise<void> {
   const server = new KmsServer(config, createLogger('kms', parseLogLevel(logLevel, 'info')));
   await server.start();
   console.log(`Kurento clients can connect to ${server.url}`);
+  if (server.config.reach === 'network' && server.config.accessToken) {
+    console.log(`Clients on other machines without a browser page of an allowed origin need the access token:`);
+    console.log(`  ws://<this machine's address>:${server.port}/${server.config.path}?token=${server.config.accessToken}`);
+  }
   const stop = (): void => void server.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -17,6 +17,7 @@ const SEARCH_TERMS: Readonly<Record<string, { en: string; 'zh-Hans': string }>> 
   'installing-kms': { en: 'CloudFormation', 'zh-Hans': '免安装' },
   'configuring-kms': { en: 'pemCertificateRSA', 'zh-Hans': '外网' },
   coturn: { en: 'turndb', 'zh-Hans': '密钥' },
+  workshop: { en: 'rebinding', 'zh-Hans': '访问令牌' },
   'first-app-javascript': { en: 'isSecureContext', 'zh-Hans': '两个角色' },
   'three-tier': { en: 'jvmArguments', 'zh-Hans': '信令阶段' },
   'endpoint-events': { en: 'KmsIRtpConnection', 'zh-Hans': '继承关系' },

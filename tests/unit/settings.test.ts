@@ -65,3 +65,10 @@ test("the labs know when they use the site's own embedded KMS (its media folder)
   assert.equal(recordingsUri({ directory: '/srv/labs/var/media' }), 'file:///srv/labs/var/media/recordings');
   assert.equal(recordingsUri(undefined), 'file:///tmp/kurento-labs');
 });
+
+test('a token in the KMS URL does not make the embedded KMS another server', () => {
+  const embedded = { port: 3000, path: 'kurento', secure: true };
+  const lan = { protocol: 'https:', hostname: '192.0.2.2' };
+  assert.equal(resolveSettings({ location: lan, embedded, search: '?kms=wss://192.0.2.2:3000/kurento?token=abc' }).usesEmbeddedKms, true);
+  assert.equal(resolveSettings({ location: lan, embedded, search: '?kms=wss://192.0.2.2:3001/kurento' }).usesEmbeddedKms, false);
+});
