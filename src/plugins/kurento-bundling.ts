@@ -22,6 +22,7 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
     name: 'kurento-labs-bundling',
     configureWebpack(config, isServer, { currentBundler }): Configuration {
       minifyWithEsbuild(config, isServer);
+      rawSources(config);
       if (isServer) {
         return {
           resolve: {
@@ -60,6 +61,22 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
       };
     },
   };
+}
+
+/**
+ * `import text from './file.js?raw'`: the file's text, as it is on disk (a lab's program, the page runtime, an example
+ * shown in a chapter). The rules that compile JavaScript skip such imports, so what a learner reads is byte for byte
+ * the file that the tests run.
+ */
+function rawSources(config: Configuration): void {
+  const rules = config.module?.rules;
+  if (!config.module || !Array.isArray(rules)) return;
+  for (const rule of rules) {
+    if (!rule || typeof rule !== 'object' || !(rule.test instanceof RegExp)) continue;
+    if (!rule.test.test('program.js') && !rule.test.test('program.ts') && !rule.test.test('program.html')) continue;
+    rule.resourceQuery = { not: [/raw/] };
+  }
+  rules.unshift({ resourceQuery: /raw/, type: 'asset/source' });
 }
 
 /**

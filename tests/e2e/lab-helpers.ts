@@ -53,7 +53,26 @@ export async function runLab(page: Page, id: string, { params = {}, prefix = '',
     throw new Error(`lab ${id} ${JSON.stringify(params)} did not complete after ${seconds.toFixed(1)} s: ${error}\n${steps.join('\n')}`);
   }
   test.info().annotations.push({ type: 'run time', description: `${id} ${JSON.stringify(params)}: ${seconds.toFixed(1)} s` });
+  await expectShownIsRun(lab, id);
   return { lab, seconds };
+}
+
+/**
+ * What the panel shows for each section of the program (settings, declarations, every step) is, character for
+ * character, what the lab's page ran: the code blocks carry their text in data-source, the page records what it ran.
+ */
+export async function expectShownIsRun(lab: Locator, scope: string): Promise<void> {
+  const shown = await lab.locator('[data-source]').evaluateAll((blocks) =>
+    blocks.map((block) => ({ section: block.getAttribute('data-testid')?.slice('code-'.length) ?? '', code: block.getAttribute('data-source') ?? '', text: block.textContent ?? '' })),
+  );
+  const ran = await lab.page().evaluate((key) => [...(window.__kurentoLabsExecuted?.[key] ?? new Map<string, string>()).entries()], scope);
+  const ranBySection = new Map(ran);
+  expect(shown.length, 'every section is shown').toBeGreaterThan(2);
+  for (const { section, code, text } of shown) {
+    expect(ranBySection.get(section), `section ${section} ran exactly the code shown`).toBe(code);
+    // The highlighted block renders the same text (Prism adds no characters; copy buttons have no text content).
+    expect(text.trimEnd(), `section ${section} displays its code`).toBe(code.trimEnd());
+  }
 }
 
 /** The head line of a passed step: status, title and the detail its check measured. */
