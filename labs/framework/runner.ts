@@ -9,7 +9,7 @@ import { ERROR_CODES_LINK, explain, explainError, type Explanation } from './exp
 import { DECLARATIONS, SETTINGS } from './program';
 import type { RunRecorder } from './recorder';
 import { SequenceMatcher } from './sequence';
-import type { AnyLab, LabStep, LabView, Localized, ProgramError } from './types';
+import type { AnyLab, CheckResult, LabStep, LabView, Localized, ProgramError } from './types';
 
 export type StepStatus = 'pending' | 'running' | 'checking' | 'passed' | 'failed' | 'skipped';
 /** `partial`: some steps ran (one was run alone), the others have not yet. */
@@ -39,6 +39,20 @@ export interface RunOptions {
   /** The code of a section: the learner's edit, or the program's own. */
   code: (section: string) => string;
   signal: AbortSignal;
+  /**
+   * An exercise: the steps run with their `sets` only (the learner's change may rightly skip what a step's own check
+   * proves), errors the program reports are data for the judge rather than the end of the run, and `judge` decides
+   * (retried until `judgeTimeout`) instead of the expected events.
+   */
+  judge?: (view: LabView) => CheckResult | Promise<CheckResult>;
+  judgeTimeout?: number;
+}
+
+/** The last verdict of an exercise's judge. */
+export interface Verdict {
+  ok: boolean;
+  detail?: string;
+  hint?: Localized;
 }
 
 const DEFAULT_STEP_TIMEOUT = 15000;
@@ -82,6 +96,8 @@ export class LabRun {
   readonly steps: StepState[];
   readonly matcher: SequenceMatcher;
   error: Explanation | undefined;
+  /** An exercise's verdict, once judged. */
+  verdict: Verdict | undefined;
   startedAt: number | undefined;
   finishedAt: number | undefined;
   /** Sections that ran in this page, in order (settings and declarations included). */
@@ -154,6 +170,7 @@ export class LabRun {
     this.watch();
     this.status = 'running';
     this.error = undefined;
+    this.verdict = undefined;
     if (again) {
       const target = this.steps[last];
       if (target) target.status = 'pending';
@@ -177,7 +194,8 @@ export class LabRun {
         this.throwIfStopped(options.signal);
         await this.runOne(step, options);
       }
-      if (settle) await this.settle(options.signal);
+      if (settle && options.judge) await this.judge(options.judge, options.judgeTimeout ?? DEFAULT_STEP_TIMEOUT, options.signal);
+      else if (settle) await this.settle(options.signal);
       this.feed();
       const allPassed = this.steps.every((step) => step.status === 'passed');
       this.status = allPassed && (settle || this.matcher.complete) ? 'complete' : 'partial';
@@ -223,16 +241,20 @@ export class LabRun {
     if (thrown) throw new StepFailure(explainProgramError(this.lab, thrown));
     state.status = 'checking';
     this.changed();
+    const exercise = options.judge !== undefined;
     const timeout = step.timeout ?? DEFAULT_STEP_TIMEOUT;
     const deadline = Date.now() + timeout;
     for (;;) {
       this.throwIfStopped(options.signal);
-      const failure = this.host.errors().slice(errorsBefore)[0];
+      const newErrors = this.host.errors().slice(errorsBefore);
+      const failure = newErrors.find((error) => !exercise || error.kind !== 'reported');
       if (failure) throw new StepFailure(explainProgramError(this.lab, { ...failure, section: failure.section ?? step.id }));
       this.feed();
-      const missing = this.missing(step);
+      // In an exercise, a step whose code caught an error and reported it is over: the judge weighs the error.
+      if (exercise && newErrors.length > 0) break;
+      const missing = this.missing(step, exercise);
       let checkDone = true;
-      if (missing.length === 0 && step.check) {
+      if (missing.length === 0 && step.check && !exercise) {
         const result = await step.check(this.host);
         state.detail = result.detail;
         checkDone = result.ok;
@@ -247,19 +269,44 @@ export class LabRun {
     this.changed();
   }
 
-  /** What a step still waits for: its variables, then its expected events. */
-  private missing(step: LabStep): Localized[] {
+  /** What a step still waits for: its variables, then (outside exercises) its expected events. */
+  private missing(step: LabStep, exercise = false): Localized[] {
     const missing: Localized[] = [];
     for (const name of step.sets ?? []) {
       if (this.host.read(name) === undefined) {
         missing.push({ en: `${name} is still undefined (the callback that sets it has not run)`, 'zh-Hans': `${name} 仍然是 undefined（设置它的回调还没有执行）` });
       }
     }
-    for (const id of step.expects ?? []) {
+    for (const id of exercise ? [] : (step.expects ?? [])) {
       const expectation = this.matcher.get(id);
       if (expectation && expectation.status !== 'seen') missing.push(expectation.expectation.label);
     }
     return missing;
+  }
+
+  /** An exercise: its judge decides, retried until it passes or the time is up; the last verdict explains. */
+  private async judge(judge: NonNullable<RunOptions['judge']>, timeout: number, signal: AbortSignal): Promise<void> {
+    const until = Date.now() + timeout;
+    for (;;) {
+      this.throwIfStopped(signal);
+      this.feed();
+      const result = await judge(this.host);
+      this.verdict = { ok: result.ok, ...(result.detail ? { detail: result.detail } : {}), ...(result.hint ? { hint: result.hint } : {}) };
+      this.changed();
+      if (result.ok) return;
+      if (Date.now() > until) {
+        throw new StepFailure({
+          code: 'exercise-not-done',
+          title: result.hint ?? { en: 'Not yet: the run does not show what the task asks.', 'zh-Hans': '还没有完成：这次运行没有表现出任务要求的结果。' },
+          fix: {
+            en: 'Change the step as the task says and press Run again. The hints below go further, one at a time; the solution is there too.',
+            'zh-Hans': '按任务要求修改这一步，然后再次点击“运行”。下面的提示会一条一条深入；答案也在那里。',
+          },
+          ...(result.detail ? { technical: result.detail } : {}),
+        });
+      }
+      await sleep(250, signal);
+    }
   }
 
   private async settle(signal: AbortSignal): Promise<void> {

@@ -6,6 +6,8 @@ import { useCallback, useSyncExternalStore } from 'react';
 
 const PREFIX = 'kurento-labs:code:';
 const CHANGE_EVENT = 'kurento-labs:code-changed';
+/** Fired when code is replaced from outside an open editor (reset, "put the solution in the editor"). */
+export const REPLACED_EVENT = 'kurento-labs:code-replaced';
 
 function key(scope: string, section: string): string {
   return `${PREFIX}${scope}:${section}`;
@@ -17,6 +19,12 @@ export function readEdit(scope: string, section: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Replaces a section's code from outside the editor: the editor, if open, shows the new code. */
+export function replaceEdit(scope: string, section: string, code: string, original: string): void {
+  saveEdit(scope, section, code, original);
+  window.dispatchEvent(new CustomEvent(REPLACED_EVENT, { detail: { scope, section } }));
 }
 
 /** Saves an edit; an edit equal to the original code is no edit (it is removed). */
@@ -37,6 +45,7 @@ export function resetEdit(scope: string, section: string): void {
     // nothing stored
   }
   window.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail: { scope, section } }));
+  window.dispatchEvent(new CustomEvent(REPLACED_EVENT, { detail: { scope, section } }));
 }
 
 /** Every edited section of a scope. */

@@ -13,7 +13,7 @@ import type { AnyLab, Exercise, LabParams, LabSettings, LabStep, Locale } from '
 import { recordProgress, useProgress } from '@site/src/kurento/progress';
 import { loadRuntimeConfig, useLabSettings } from '@site/src/kurento/settings-store';
 import { resolveTurn } from '@site/core/settings';
-import { resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
+import { REPLACED_EVENT, resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
 import { FrameHost } from './host/frame-host';
 import { closeSession, openSession, settingsSection, type Session } from './session';
 import CandidateTable from './CandidateTable';
@@ -107,13 +107,15 @@ interface StepItemProps {
   dark: boolean;
   busy: boolean;
   editing: boolean;
+  /** Bumped when the code is replaced from outside the editor: the editor starts again from the new code. */
+  epoch: number;
   /** An error of this section that is not the step's own (e.g. a syntax error of the declarations). */
   error?: Explanation;
   onEdit: (section: string | undefined) => void;
   onRun?: () => void;
 }
 
-function StepItem({ section, index, step, state, code, original, edited, locale, scope, dark, busy, editing, error, onEdit, onRun }: StepItemProps): ReactNode {
+function StepItem({ section, index, step, state, code, original, edited, locale, scope, dark, busy, editing, epoch, error, onEdit, onRun }: StepItemProps): ReactNode {
   const status = state?.status ?? 'pending';
   const explanation = state?.error ?? error;
   const errorLine = explanation?.section === section ? explanation.line : undefined;
@@ -155,7 +157,7 @@ function StepItem({ section, index, step, state, code, original, edited, locale,
           }
         >
           <Editor
-            key={original === code && !edited ? 'original' : 'edited'}
+            key={epoch}
             value={code}
             label={label}
             dark={dark}
@@ -224,7 +226,16 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const [showSettings, setShowSettings] = useState(false);
   const [editing, setEditing] = useState<string | undefined>(exercise?.step);
   const pageRef = useRef<HTMLDivElement>(null);
+  const [epoch, setEpoch] = useState(0);
   useSessionUpdates(session);
+
+  useEffect(() => {
+    const onReplaced = (event: Event): void => {
+      if ((event as CustomEvent<{ scope: string }>).detail.scope === scope) setEpoch((value) => value + 1);
+    };
+    window.addEventListener(REPLACED_EVENT, onReplaced);
+    return () => window.removeEventListener(REPLACED_EVENT, onReplaced);
+  }, [scope]);
 
   useEffect(() => {
     let alive = true;
@@ -313,8 +324,9 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
 
   const finished = (current: Session): void => {
     const { run } = current;
-    if (run.status === 'complete' && !exercise) recordProgress(lab.id, 'complete', (run.finishedAt ?? 0) - (run.startedAt ?? 0));
-    else if (run.status === 'failed' && !exercise) recordProgress(lab.id, 'failed');
+    const key = exercise ? `exercise:${exercise.id}` : lab.id;
+    if (run.status === 'complete') recordProgress(key, 'complete', (run.finishedAt ?? 0) - (run.startedAt ?? 0));
+    else if (run.status === 'failed') recordProgress(key, 'failed');
     onRunEnd?.(current);
     setSession({ ...current });
   };
@@ -325,7 +337,11 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     const created = await newSession();
     setBusy(false);
     if (!created) return;
-    await created.run.start({ code: codeOf, signal: created.abort.signal });
+    await created.run.start({
+      code: codeOf,
+      signal: created.abort.signal,
+      ...(exercise ? { judge: exercise.check, judgeTimeout: exercise.timeout ?? 15000 } : {}),
+    });
     finished(created);
   };
 
@@ -480,6 +496,16 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
         <Translate id="lab.completion">Completion:</Translate> {lab.completion[locale]}
       </p>
 
+      {exercise && session?.run.verdict && (
+        <p className={session.run.verdict.ok ? styles.verdictOk : styles.verdictNo} data-testid="exercise-verdict" data-ok={session.run.verdict.ok} role="status">
+          {session.run.verdict.ok ? (
+            <Translate id="exercise.passed">Done: the run shows what the task asks.</Translate>
+          ) : (
+            <Translate id="exercise.notYet">Not yet.</Translate>
+          )}{' '}
+          <span className={styles.muted}>{session.run.verdict.detail}</span>
+        </p>
+      )}
       {error && !error.section && <ErrorBox explanation={error} locale={locale} />}
 
       <div className={styles.page} aria-label={translate({ id: 'lab.page', message: "The lab's page: what the program shows" })}>
@@ -512,6 +538,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
             dark={dark}
             busy={busy || running}
             editing={editing === DECLARATIONS}
+            epoch={epoch}
             error={sectionError?.section === DECLARATIONS ? sectionError : undefined}
             onEdit={setEditing}
           />
@@ -530,6 +557,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
               dark={dark}
               busy={busy || running}
               editing={editing === step.id}
+              epoch={epoch}
               error={sectionError?.section === step.id ? sectionError : undefined}
               onEdit={setEditing}
               onRun={() => void runStep(step.id)}
