@@ -4,6 +4,7 @@ import { themes as prismThemes } from 'prism-react-renderer';
 import i18nCompleteness from './src/plugins/i18n-completeness';
 import kurentoBundling from './src/plugins/kurento-bundling';
 import kurentoVendor from './src/plugins/kurento-vendor';
+import labChapters from './src/plugins/lab-chapters';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
 
 /**
@@ -88,7 +89,7 @@ const config: Config = {
     ],
   ],
   // i18nCompleteness fails the build when a page, UI string or lab lacks its Chinese side.
-  plugins: [kurentoBundling, kurentoVendor, i18nCompleteness],
+  plugins: [kurentoBundling, kurentoVendor, labChapters, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
     mermaid: { theme: { light: 'neutral', dark: 'dark' } },

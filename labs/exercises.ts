@@ -33,8 +33,11 @@ const loopbackAudio: Exercise = {
     const links = linksInto(view.graph(), 'webRtcEp').filter((link) => link.source === 'webRtcEp');
     const types = links.map((link) => link.mediaType).sort();
     const detail = `webRtcEp → webRtcEp: ${types.join(' ') || 'nothing'}`;
-    if (types.includes('VIDEO')) {
+    if (types.includes('VIDEO') && types.includes('AUDIO')) {
       return { ok: false, detail, hint: { en: 'VIDEO is still connected: connect(sink) without a media type connects AUDIO, VIDEO and DATA.', 'zh-Hans': 'VIDEO 仍然是连接的：不带媒体类型的 connect(sink) 会连接 AUDIO、VIDEO 和 DATA。' } };
+    }
+    if (types.includes('VIDEO')) {
+      return { ok: false, detail, hint: { en: 'You connected the VIDEO, not the AUDIO: the media type names what is connected.', 'zh-Hans': '你连接的是 VIDEO，不是 AUDIO：媒体类型参数指明连接的是什么。' } };
     }
     if (!types.includes('AUDIO')) {
       return { ok: false, detail, hint: { en: 'Nothing comes back yet: the endpoint must be connected to itself for AUDIO.', 'zh-Hans': '还没有任何内容传回：端点必须以 AUDIO 连接到自身。' } };
@@ -147,7 +150,8 @@ const kmsError: Exercise = {
 });`,
   check: (view): CheckResult => {
     const refused = kmsErrors(view.frames());
-    const caught = view.errors().filter((error) => error.kind === 'reported' && error.code !== undefined && error.code >= 40000 && error.code < 50000);
+    // Caught in the step of the exercise (a later step failing on the endpoint left unnegotiated does not count).
+    const caught = view.errors().filter((error) => error.kind === 'reported' && error.section === 'negotiate' && error.code !== undefined && error.code >= 40000 && error.code < 50000);
     const detail = `KMS errors on the wire: ${refused.map((error) => `${error.code} ${error.type ?? ''}`.trim()).join(', ') || 'none'}; caught by onError: ${caught.map((error) => error.code).join(', ') || 'none'}`;
     if (refused.length === 0) {
       return { ok: false, detail, hint: { en: 'No request failed: KMS accepted everything. Give processOffer something that is not an SDP offer.', 'zh-Hans': '没有请求失败：KMS 接受了所有请求。给 processOffer 一个不是 SDP offer 的东西。' } };

@@ -33,8 +33,8 @@ export const helloWorld: LabDefinition = {
       id: 'camera',
       title: { en: 'Open the camera with WebRtcPeerSendrecv', 'zh-Hans': '用 WebRtcPeerSendrecv 打开摄像头' },
       explain: {
-        en: 'kurento-utils creates an RTCPeerConnection and calls getUserMedia; videoInput shows your camera. The ICE servers are the ones of the KMS settings (none by default, which works on one machine).',
-        'zh-Hans': 'kurento-utils 创建 RTCPeerConnection 并调用 getUserMedia，videoInput 显示摄像头画面。ICE 服务器来自 KMS 设置（默认没有，在同一台机器上即可工作）。',
+        en: 'kurento-utils creates an RTCPeerConnection and calls getUserMedia; videoInput shows your camera. The callback runs once the camera is open, with the WebRtcPeer as `this`: the step keeps it in webRtcPeer then, so the next step can make its offer. The ICE servers are the ones of the KMS settings (none by default, which works on one machine).',
+        'zh-Hans': 'kurento-utils 创建 RTCPeerConnection 并调用 getUserMedia，videoInput 显示摄像头画面。摄像头打开后回调才执行，此时 `this` 就是 WebRtcPeer：这一步在回调里把它存进 webRtcPeer，下一步就可以生成 offer 了。ICE 服务器来自 KMS 设置（默认没有，在同一台机器上即可工作）。',
       },
       sets: ['webRtcPeer'],
       // The camera is open when the local stream has a live video track: its settings give the size getUserMedia chose.

@@ -10,12 +10,13 @@ var webRtcEp;
 var sdpAnswer;
 
 // @step camera
-webRtcPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({
+kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({
   localVideo: videoInput,
   remoteVideo: videoOutput,
   configuration: { iceServers: iceServers },
 }, function (error) {
   if (error) return onError(error);
+  webRtcPeer = this; // the camera is open: in this callback, `this` is the WebRtcPeer
 });
 
 // @step offer

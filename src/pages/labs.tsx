@@ -6,7 +6,8 @@ import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import Heading from '@theme/Heading';
 import Layout from '@theme/Layout';
 import { LABS } from '@site/labs';
-import { LAB_CHAPTERS } from '@site/labs/chapters';
+import { usePluginData } from '@docusaurus/useGlobalData';
+import type { Embeds } from '@site/src/plugins/lab-chapters';
 import type { Locale } from '@site/labs/framework/types';
 import TurnStatus from '@site/src/components/TurnStatus';
 import { clearProgress, useProgress } from '@site/src/kurento/progress';
@@ -30,6 +31,7 @@ function ProgressCell({ id }: { id: string }): ReactNode {
 export default function LabsPage(): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale: Locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
+  const embeds = usePluginData('kurento-labs-chapters') as Embeds;
   return (
     <Layout
       title={translate({ id: 'labs.title', message: 'Labs' })}
@@ -62,7 +64,7 @@ export default function LabsPage(): ReactNode {
           </thead>
           <tbody>
             {LABS.map((lab) => {
-              const chapter = LAB_CHAPTERS[lab.id];
+              const chapter = embeds.labs[lab.id];
               return (
                 <tr key={lab.id} data-testid={`labs-row-${lab.id}`}>
                   <td>

@@ -5,7 +5,11 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import kurentoClient, { type KurentoClient, type ServerManager } from 'kurento-client';
-import { LAB_CHAPTERS } from '../../labs/chapters';
+import path from 'node:path';
+import { findEmbeds } from '../../src/plugins/lab-chapters';
+
+/** Which chapter embeds which lab and exercise, read from docs/ as the site does. */
+export const EMBEDS = findEmbeds(path.resolve(__dirname, '..', '..'));
 import { call } from '../../core/kurento';
 import { E2E_KMS_PORT } from './ports';
 
@@ -24,10 +28,17 @@ export interface RunOptions {
   timeout?: number;
 }
 
-/** The chapter page of a lab (labs/chapters.ts). */
+/** The chapter page of a lab (the chapter whose MDX embeds <Lab id="…"/>). */
 export function chapterOf(id: string): string {
-  const chapter = LAB_CHAPTERS[id];
-  if (!chapter) throw new Error(`no chapter embeds ${id} (labs/chapters.ts)`);
+  const chapter = EMBEDS.labs[id];
+  if (!chapter) throw new Error(`no chapter embeds <Lab id="${id}"/>`);
+  return chapter;
+}
+
+/** The chapter page of an exercise. */
+export function exerciseChapterOf(id: string): string {
+  const chapter = EMBEDS.exercises[id];
+  if (!chapter) throw new Error(`no chapter embeds <Exercise id="${id}"/>`);
   return chapter;
 }
 
@@ -113,4 +124,26 @@ export async function openGraph(lab: Locator, locale: LocaleName = 'en'): Promis
   const view = lab.getByTestId('pipeline-graph');
   await expect(view.getByTestId('graph-element').first()).toBeVisible();
   return view;
+}
+
+/** Replaces the code in the open editor of `section` (select all, then the text as one input, as a paste would). */
+export async function setEditorCode(lab: Locator, section: string, code: string): Promise<void> {
+  const editor = lab.getByTestId(`lab-step-${section}`).locator('.cm-content');
+  await expect(editor).toBeVisible();
+  await editor.click();
+  await lab.page().keyboard.press('ControlOrMeta+a');
+  await lab.page().keyboard.insertText(code);
+  await expect(lab.getByTestId(`lab-step-${section}`)).toHaveAttribute('data-edited', 'true');
+}
+
+/** Releases every pipeline of the KMS (what a page outside the labs, e.g. an exported app, left behind). */
+export async function releaseAllPipelines(): Promise<void> {
+  const client = await call<KurentoClient>((done) => kurentoClient(KMS_URL, { failAfter: 2 }, done));
+  try {
+    const manager = await call<ServerManager>((done) => client.getServerManager(done));
+    const pipelines = await call<Array<{ release(callback: (error: unknown) => void): void }>>((done) => manager.getPipelines(done));
+    await Promise.all(pipelines.map((pipeline) => call<void>((done) => pipeline.release((error) => done(error, undefined)))));
+  } finally {
+    client.close();
+  }
 }

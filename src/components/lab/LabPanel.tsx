@@ -13,7 +13,7 @@ import type { AnyLab, Exercise, LabParams, LabSettings, LabStep, Locale } from '
 import { recordProgress, useProgress } from '@site/src/kurento/progress';
 import { loadRuntimeConfig, useLabSettings } from '@site/src/kurento/settings-store';
 import { resolveTurn } from '@site/core/settings';
-import { REPLACED_EVENT, resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
+import { REPLACED_EVENT, readEdit, resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
 import { FrameHost } from './host/frame-host';
 import { closeSession, openSession, settingsSection, type Session } from './session';
 import CandidateTable from './CandidateTable';
@@ -227,6 +227,8 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const [editing, setEditing] = useState<string | undefined>(exercise?.step);
   const pageRef = useRef<HTMLDivElement>(null);
   const [epoch, setEpoch] = useState(0);
+  /** Runs started in this panel (the tests wait for a new one to end). */
+  const [runs, setRuns] = useState(0);
   useSessionUpdates(session);
 
   useEffect(() => {
@@ -276,7 +278,10 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     },
     [program, settingsText, exercise],
   );
-  const codeOf = useCallback((section: string): string => (section === SETTINGS ? settingsText : edits.code(section, originalOf(section))), [edits, originalOf, settingsText]);
+  /** What a section shows: the learner's edit or the original. */
+  const shownCode = useCallback((section: string): string => (section === SETTINGS ? settingsText : edits.code(section, originalOf(section))), [edits, originalOf, settingsText]);
+  // What a section runs: read from the store at the moment it runs, so an edit typed just before Run is never missed.
+  const codeOf = useCallback((section: string): string => (section === SETTINGS ? settingsText : (readEdit(scope, section) ?? originalOf(section))), [scope, originalOf, settingsText]);
 
   const dispose = useCallback(async (): Promise<void> => {
     const current = sessionRef.current;
@@ -333,6 +338,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
 
   const run = async (): Promise<void> => {
     if (!program) return;
+    setRuns((count) => count + 1);
     setBusy(true);
     const created = await newSession();
     setBusy(false);
@@ -340,13 +346,14 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     await created.run.start({
       code: codeOf,
       signal: created.abort.signal,
-      ...(exercise ? { judge: exercise.check, judgeTimeout: exercise.timeout ?? 15000 } : {}),
+      ...(exercise ? { judge: exercise.check, judgeTimeout: exercise.timeout ?? 15000, relaxFrom: exercise.step } : {}),
     });
     finished(created);
   };
 
   const runStep = async (stepId: string): Promise<void> => {
     if (!program) return;
+    setRuns((count) => count + 1);
     let current = sessionRef.current;
     if (!current || current.run.status === 'stopped') {
       setBusy(true);
@@ -398,7 +405,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const sectionError = error?.section && !stepStates?.some((state) => state.id === error.section && state.error) ? error : undefined;
 
   return (
-    <section className={styles.lab} data-testid={`lab-${lab.id}`} data-status={status} aria-labelledby={`lab-title-${scope}`}>
+    <section className={styles.lab} data-testid={`lab-${scope}`} data-status={busy ? 'starting' : status} data-runs={runs} aria-labelledby={`lab-title-${scope}`}>
       <header className={styles.header}>
         <div>
           <h3 id={`lab-title-${scope}`} className={styles.title}>
@@ -530,7 +537,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
           </li>
           <StepItem
             section={DECLARATIONS}
-            code={codeOf(DECLARATIONS)}
+            code={shownCode(DECLARATIONS)}
             original={originalOf(DECLARATIONS)}
             edited={edits.edited(DECLARATIONS)}
             locale={locale}
@@ -549,7 +556,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
               index={index}
               step={step}
               state={stepStates?.[index]}
-              code={codeOf(step.id)}
+              code={shownCode(step.id)}
               original={originalOf(step.id)}
               edited={edits.edited(step.id)}
               locale={locale}

@@ -58,8 +58,12 @@ export interface PeerLike {
 }
 
 function typeFromId(id: string): string {
+  if (id === 'manager_ServerManager') return 'ServerManager';
   return /_kurento\.(\w+)$/.exec(id)?.[1] ?? 'MediaObject';
 }
+
+/** Events kurento-client emits on objects for its own bookkeeping, not KMS events. */
+const CLIENT_EVENTS = new Set(['newListener', 'removeListener', 'release', 'error']);
 
 /** Object ids named by a JSON-RPC value (create results, getChildren, …). */
 function idsIn(value: unknown): string[] {
@@ -70,6 +74,8 @@ function idsIn(value: unknown): string[] {
 
 /** Registration hooks per kurento-client module (one per page): '_id' is emitted once an object has its id. */
 const registrationHooks = new WeakMap<object, Set<(object: MediaObjectLike, id: string) => void>>();
+/** The observer's tap of each observed object: every KMS event the object emits (whoever subscribed it). */
+const eventTaps = new WeakMap<object, (event: string, data: Record<string, unknown>) => void>();
 
 function onRegistered(module: KurentoClientFactory, hook: (object: MediaObjectLike, id: string) => void): () => void {
   let hooks = registrationHooks.get(module);
@@ -83,7 +89,8 @@ function onRegistered(module: KurentoClientFactory, hook: (object: MediaObjectLi
     // kurento-client registers every object it creates or describes with emit('_id', null, id), right before it
     // calls the program's callback: subscriptions made here go out before anything the callback sends.
     base.prototype.emit = function observedEmit(this: MediaObjectLike, ...args: unknown[]): boolean {
-      if (args[0] === '_id' && args[1] === null && typeof args[2] === 'string') {
+      const [name] = args;
+      if (name === '_id' && args[1] === null && typeof args[2] === 'string') {
         for (const registered of set) {
           try {
             registered(this, args[2]);
@@ -91,6 +98,9 @@ function onRegistered(module: KurentoClientFactory, hook: (object: MediaObjectLi
             console.error('kurento-labs observer:', error);
           }
         }
+      } else if (typeof name === 'string' && !name.startsWith('_') && !CLIENT_EVENTS.has(name)) {
+        const data = args[1];
+        eventTaps.get(this)?.(name, typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {});
       }
       return emit.apply(this, args);
     };
@@ -244,10 +254,17 @@ export class Observer {
     if (type !== 'ServerManager' && type !== 'MediaPipeline') {
       recorder.addElement({ role, type, id, ...(hub ? { parentRole: recorder.nameObject(hub, typeFromId(hub)) } : {}) });
     }
+    // Every event the object emits is recorded (the tap), whoever subscribed it.
+    eventTaps.set(object, (event, data) => {
+      if (!this.disposed) recorder.addObjectEvent(id, type, event, data);
+    });
+    // The ServerManager tells about every object of the server: its events are recorded only when the program
+    // subscribes to them itself. Every other object: the lab subscribes to each of its events.
+    if (type === 'ServerManager') return;
     for (const event of object.constructor.events ?? []) {
       this.observerSubscriptions.add(`${id}|${event}`);
       try {
-        object.on(event, (data) => recorder.addObjectEvent(id, type, event, data ?? {}));
+        object.on(event, () => undefined);
       } catch {
         // kurento-client refused the event for this class: nothing to subscribe
         this.observerSubscriptions.delete(`${id}|${event}`);
