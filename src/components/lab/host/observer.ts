@@ -108,6 +108,8 @@ export class Observer {
   /** HubPort id → its hub's id, from the create requests. */
   private readonly parents = new Map<string, string>();
   private readonly pendingCreates = new Map<string, { channel: string; hub?: string }>();
+  /** Objects the program created (answers to its create requests), as opposed to objects it only looked up. */
+  private readonly created = new Set<string>();
   readonly peers = new Map<PeerLike, string>();
   private readonly sockets: WebSocket[] = [];
   private readonly unhooks: Array<() => void> = [];
@@ -246,6 +248,7 @@ export class Observer {
       if (pending) {
         this.pendingCreates.delete(`${channel}|${String(message.id)}`);
         const id = idsIn(message.result.value)[0];
+        if (id) this.created.add(id);
         if (id && pending.hub) this.parents.set(id, pending.hub);
       }
     }
@@ -443,7 +446,9 @@ export class Observer {
         // already disposed
       }
     }
-    const pipelines = [...this.objects.values()].filter((object) => typeFromId(object.id) === 'MediaPipeline');
+    // Only the pipelines the program created: getPipelines() makes every pipeline of the KMS known to the page, and
+    // those belong to other pages (a trainer's connection check must not release the workshop's pipelines).
+    const pipelines = [...this.objects.values()].filter((object) => typeFromId(object.id) === 'MediaPipeline' && this.created.has(object.id));
     await Promise.all(
       pipelines.map((pipeline) =>
         Promise.race([
