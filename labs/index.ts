@@ -2,8 +2,9 @@
 import { connectionCheck } from './connection-check';
 import type { AnyLab } from './framework/types';
 import { helloWorld } from './hello-world';
+import { webrtcEvents } from './webrtc-events';
 
-export const LABS: readonly AnyLab[] = [connectionCheck, helloWorld];
+export const LABS: readonly AnyLab[] = [connectionCheck, helloWorld, webrtcEvents];
 
 export function getLab(id: string): AnyLab | undefined {
   return LABS.find((lab) => lab.id === id);
