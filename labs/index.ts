@@ -3,9 +3,10 @@ import { connectionCheck } from './connection-check';
 import { dataChannels } from './data-channels';
 import type { AnyLab } from './framework/types';
 import { helloWorld } from './hello-world';
+import { recording } from './recording';
 import { webrtcEvents } from './webrtc-events';
 
-export const LABS: readonly AnyLab[] = [connectionCheck, helloWorld, webrtcEvents, dataChannels];
+export const LABS: readonly AnyLab[] = [connectionCheck, helloWorld, webrtcEvents, dataChannels, recording];
 
 export function getLab(id: string): AnyLab | undefined {
   return LABS.find((lab) => lab.id === id);
