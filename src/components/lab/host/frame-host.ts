@@ -436,12 +436,25 @@ export class FrameHost implements LabHost {
         });
       });
     }
+    // kurento-client takes its last argument as the callback only when it is `instanceof Function` of the page that
+    // loaded it: a function of this window would be sent as the mediaType, and the callback never called.
+    const pageCallback = (this.win as unknown as { Function: FunctionConstructor } | undefined)?.Function('done', 'return function (error, result) { done(error, result); };') as
+      | ((done: (error: unknown, result: Record<string, Record<string, unknown>>) => void) => (error: unknown, result: Record<string, Record<string, unknown>>) => void)
+      | undefined;
     for (const { role, object } of this.observer.endpoints()) {
-      if (!object.getStats) continue;
+      if (!object.getStats || !pageCallback) continue;
       const stats = await new Promise<Record<string, Record<string, unknown>> | undefined>((resolve) => {
+        // A KMS that does not answer must not stop the sampling.
+        const timer = setTimeout(() => resolve(undefined), 3000);
         try {
-          object.getStats?.((error, result) => resolve(error ? undefined : result));
+          object.getStats?.(
+            pageCallback((error, result) => {
+              clearTimeout(timer);
+              resolve(error ? undefined : result);
+            }),
+          );
         } catch {
+          clearTimeout(timer);
           resolve(undefined);
         }
       });

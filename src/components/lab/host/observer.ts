@@ -18,7 +18,7 @@ import type { TimelineEvent } from '@site/labs/framework/types';
 import type { RunRecorder } from '@site/labs/framework/recorder';
 import { appKmsChannel } from '@site/labs/framework/recorder';
 import { explain, type Explanation } from '@site/labs/framework/explain';
-import { probeKms } from '@site/src/kurento/probe';
+import { probeKms, type ProbeResult } from '@site/src/kurento/probe';
 
 /** What the observer reports to its host. */
 export interface ObserverSink {
@@ -118,6 +118,8 @@ export class Observer {
   /** HubPort id → its hub's id, from the create requests. */
   private readonly parents = new Map<string, string>();
   private readonly pendingCreates = new Map<string, { channel: string; hub?: string }>();
+  /** Objects the program created (answers to its create requests), as opposed to objects it only looked up. */
+  private readonly created = new Set<string>();
   readonly peers = new Map<PeerLike, string>();
   private readonly sockets: WebSocket[] = [];
   private readonly unhooks: Array<() => void> = [];
@@ -165,9 +167,34 @@ export class Observer {
       ...given,
       socket: { ...socket, onFrame: (direction: 'in' | 'out', text: string) => this.frame(channel, direction, text) },
     };
-    const observedCallback = (error: unknown, client: unknown): void => {
-      if (error) void this.explainConnection(address, error);
-      if (callback) (callback as (error: unknown, client: unknown) => void)(error, client);
+    // kurento-client says only "Connection error", and on a wrong path (the socket opens, then KMS closes it) it
+    // reconnects without ever calling back: a probe of the same URL runs beside it and tells the failures apart. The
+    // program's callback gets its error once the lab has explained it, so the explanation is the run's first error.
+    let connected = false;
+    const explained = probeKms(address, { timeoutMs: 3000 }).then((probe) => {
+      if (probe.ok || connected) return false;
+      this.explainProbe(address, probe, probe.detail ?? '');
+      // Stop kurento-client's reconnections: this URL will not work as it is.
+      try {
+        client.close();
+      } catch {
+        // not connected
+      }
+      return true;
+    });
+    const observedCallback = (error: unknown, connection: unknown): void => {
+      const call = (): void => {
+        if (callback) (callback as (error: unknown, client: unknown) => void)(error, connection);
+      };
+      if (!error) {
+        connected = true;
+        call();
+        return;
+      }
+      void explained.then((done) => {
+        if (!done) this.sink.failure(explain.kmsUnreachable(address, error instanceof Error ? error.message : String(error)), String(error));
+        call();
+      });
     };
     const client = target.apply(thisArg, [url, options, observedCallback]) as KurentoClientLike;
     this.clients.push(client);
@@ -180,14 +207,8 @@ export class Observer {
     return client;
   }
 
-  /** kurento-client says only "Connection error": the probe finds out why (nothing listens, refused, wrong path…). */
-  private async explainConnection(url: string, error: unknown): Promise<void> {
-    const probe = await probeKms(url, { timeoutMs: 3000 });
-    const message = error instanceof Error ? error.message : String(error);
-    if (probe.ok) {
-      this.sink.failure(explain.kmsUnreachable(url, message), message);
-      return;
-    }
+  /** A failed probe of the KMS URL, in plain words (nothing listens, refused, wrong path…). */
+  private explainProbe(url: string, probe: Exclude<ProbeResult, { ok: true }>, message: string): void {
     switch (probe.failure) {
       case 'mixed-content':
         this.sink.failure(explain.mixedContent(url), message);
@@ -237,6 +258,7 @@ export class Observer {
       if (pending) {
         this.pendingCreates.delete(`${channel}|${String(message.id)}`);
         const id = idsIn(message.result.value)[0];
+        if (id) this.created.add(id);
         if (id && pending.hub) this.parents.set(id, pending.hub);
       }
     }
@@ -441,7 +463,9 @@ export class Observer {
         // already disposed
       }
     }
-    const pipelines = [...this.objects.values()].filter((object) => typeFromId(object.id) === 'MediaPipeline');
+    // Only the pipelines the program created: getPipelines() makes every pipeline of the KMS known to the page, and
+    // those belong to other pages (a trainer's connection check must not release the workshop's pipelines).
+    const pipelines = [...this.objects.values()].filter((object) => typeFromId(object.id) === 'MediaPipeline' && this.created.has(object.id));
     await Promise.all(
       pipelines.map((pipeline) =>
         Promise.race([
