@@ -63,7 +63,11 @@ export async function runLab(page: Page, id: string, { params = {}, prefix = '',
  */
 export async function expectShownIsRun(lab: Locator, scope: string): Promise<void> {
   const shown = await lab.locator('[data-source]').evaluateAll((blocks) =>
-    blocks.map((block) => ({ section: block.getAttribute('data-testid')?.slice('code-'.length) ?? '', code: block.getAttribute('data-source') ?? '', text: block.textContent ?? '' })),
+    blocks.map((block) => {
+      // Docusaurus 3.10 ends each highlighted line with a <br> instead of a newline character: join the lines.
+      const lines = [...block.querySelectorAll('.token-line')].map((line) => line.textContent ?? '');
+      return { section: block.getAttribute('data-testid')?.slice('code-'.length) ?? '', code: block.getAttribute('data-source') ?? '', text: lines.length > 0 ? lines.join('\n') : (block.textContent ?? '') };
+    }),
   );
   const ran = await lab.page().evaluate((key) => [...(window.__kurentoLabsExecuted?.[key] ?? new Map<string, string>()).entries()], scope);
   const ranBySection = new Map(ran);
