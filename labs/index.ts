@@ -1,9 +1,10 @@
 /** Every lab of the site, in the order of the labs index. `<Lab id="…"/>` looks them up here. */
 import { broadcasting } from './broadcasting';
 import type { AnyLab } from './framework/types';
+import { groupCall } from './group-call';
 import { helloWorld } from './hello-world';
 
-export const LABS: readonly AnyLab[] = [helloWorld, broadcasting];
+export const LABS: readonly AnyLab[] = [helloWorld, broadcasting, groupCall];
 
 export function getLab(id: string): AnyLab | undefined {
   return LABS.find((lab) => lab.id === id);

@@ -75,7 +75,7 @@ test('group call: every tile shows the right participant; muting stops one media
   expectColours(leave, { 'bob-to-alice': GREEN, 'alice-to-bob': RED });
   expect(leave).not.toContain('carol-to-');
   const view = await openGraph(lab);
-  await expect(view.locator('[data-testid="graph-link"][data-source="alice"][data-sink="alice-to-bob"][data-media="VIDEO"]')).toHaveCount(1);
+  await expect(view.locator('[data-testid="graph-link"][data-source="outgoing.alice"][data-sink="incoming.alice-to-bob"][data-media="VIDEO"]')).toHaveCount(1);
   await resetLeavesNoPipeline(lab);
   expect(errors).toEqual([]);
 });
