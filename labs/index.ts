@@ -3,8 +3,9 @@ import { broadcasting } from './broadcasting';
 import type { AnyLab } from './framework/types';
 import { groupCall } from './group-call';
 import { helloWorld } from './hello-world';
+import { routing } from './routing';
 
-export const LABS: readonly AnyLab[] = [helloWorld, broadcasting, groupCall];
+export const LABS: readonly AnyLab[] = [helloWorld, broadcasting, groupCall, routing];
 
 export function getLab(id: string): AnyLab | undefined {
   return LABS.find((lab) => lab.id === id);

@@ -90,12 +90,12 @@ for (const [locale, prefix] of LOCALES) {
     expectColours(await stepDetail(lab, 'one-to-many'), { 'viewer-1': GREEN, 'viewer-2': GREEN });
     expectColours(await stepDetail(lab, 'one-to-many-switch'), { 'viewer-1': BLUE, 'viewer-2': BLUE });
     const byType = await stepDetail(lab, 'by-media-type');
-    expect(byType).toContain('viewer-1 getSourceConnections: AUDIO ← red, VIDEO ← green');
+    expect(byType).toContain('viewer-1 getSourceConnections: AUDIO ← sources.red, VIDEO ← sources.green');
     expectColours(byType, { 'viewer-1': GREEN, 'viewer-2': BLUE });
     const view = await openGraph(lab, locale);
-    await expect(view.locator('[data-testid="graph-link"][data-source="red"][data-sink="viewer-1"][data-media="AUDIO"]')).toHaveCount(1);
-    await expect(view.locator('[data-testid="graph-link"][data-source="green"][data-sink="viewer-1"][data-media="VIDEO"]')).toHaveCount(1);
-    await expect(view.locator('[data-testid="graph-link"][data-source="oneToMany/viewer-2"][data-sink="viewer-2"][data-media="VIDEO"]')).toHaveCount(1);
+    await expect(view.locator('[data-testid="graph-link"][data-source="sources.red"][data-sink="viewers.viewer-1"][data-media="AUDIO"]')).toHaveCount(1);
+    await expect(view.locator('[data-testid="graph-link"][data-source="sources.green"][data-sink="viewers.viewer-1"][data-media="VIDEO"]')).toHaveCount(1);
+    await expect(view.locator('[data-testid="graph-link"][data-source="oneToManyPorts.viewer-2"][data-sink="viewers.viewer-2"][data-media="VIDEO"]')).toHaveCount(1);
     await resetLeavesNoPipeline(lab);
     expect(errors).toEqual([]);
   });
