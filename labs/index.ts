@@ -4,8 +4,9 @@ import type { AnyLab } from './framework/types';
 import { groupCall } from './group-call';
 import { helloWorld } from './hello-world';
 import { routing } from './routing';
+import { transcoding } from './transcoding';
 
-export const LABS: readonly AnyLab[] = [helloWorld, broadcasting, groupCall, routing];
+export const LABS: readonly AnyLab[] = [helloWorld, broadcasting, groupCall, routing, transcoding];
 
 export function getLab(id: string): AnyLab | undefined {
   return LABS.find((lab) => lab.id === id);
