@@ -57,7 +57,7 @@ function fanoutCheck(view: LabView): CheckResult {
     return { ok, text: `${port ? name(port) : viewer} → ${sinks ? sinks.map(name).join(', ') || '∅' : '…'}` };
   });
   const ok = presenterSinks.length === 1 && presenterSinks[0] === presenterPort && branches.every((branch) => branch.ok);
-  return { ok, detail: `presenterEp → ${presenterSinks.map(name).join(', ') || '∅'}; ${branches.map((branch) => branch.text).join('; ')} (VIDEO)` };
+  return { ok, detail: `${[`presenterEp → ${presenterSinks.map(name).join(', ') || '∅'}`, ...branches.map((branch) => branch.text)].join('; ')} (VIDEO)` };
 }
 
 const VIEWER_FLOWS: ExpectedEvent[] = Array.from({ length: MAX_VIEWERS }, (_, i) => {
