@@ -73,13 +73,11 @@ export async function runLab(page: Page, id: string, { params = {}, prefix = '',
  * character, what the lab's page ran: the code blocks carry their text in data-source, the page records what it ran.
  */
 export async function expectShownIsRun(lab: Locator, scope: string): Promise<void> {
-  // The code block ends each line with a <br/> (Docusaurus 3.10's CodeBlock), which textContent leaves out: read it
-  // as a line break.
   const shown = await lab.locator('[data-source]').evaluateAll((blocks) =>
     blocks.map((block) => {
-      const copy = block.cloneNode(true) as Element;
-      for (const lineBreak of copy.querySelectorAll('br')) lineBreak.replaceWith('\n');
-      return { section: block.getAttribute('data-testid')?.slice('code-'.length) ?? '', code: block.getAttribute('data-source') ?? '', text: copy.textContent ?? '' };
+      // Docusaurus 3.10 ends each highlighted line with a <br> instead of a newline character: join the lines.
+      const lines = [...block.querySelectorAll('.token-line')].map((line) => line.textContent ?? '');
+      return { section: block.getAttribute('data-testid')?.slice('code-'.length) ?? '', code: block.getAttribute('data-source') ?? '', text: lines.length > 0 ? lines.join('\n') : (block.textContent ?? '') };
     }),
   );
   const ran = await lab.page().evaluate((key) => [...(window.__kurentoLabsExecuted?.[key] ?? new Map<string, string>()).entries()], scope);
