@@ -4,7 +4,7 @@ import { themes as prismThemes } from 'prism-react-renderer';
 import i18nCompleteness from './src/plugins/i18n-completeness';
 import kurentoBundling from './src/plugins/kurento-bundling';
 import kurentoVendor from './src/plugins/kurento-vendor';
-import labChapters from './src/plugins/lab-chapters';
+import labCatalog from './src/plugins/lab-chapters';
 import precompress from './src/plugins/precompress';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
 
@@ -90,7 +90,7 @@ const config: Config = {
     ],
   ],
   // i18nCompleteness fails the build when a page, UI string or lab lacks its Chinese side.
-  plugins: [kurentoBundling, kurentoVendor, labChapters, precompress, i18nCompleteness],
+  plugins: [kurentoBundling, kurentoVendor, labCatalog, precompress, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
     mermaid: { theme: { light: 'neutral', dark: 'dark' } },

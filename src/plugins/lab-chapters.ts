@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
+import { LABS } from '../../labs';
+import { EXERCISES } from '../../labs/exercises';
+import type { Localized } from '../../core/localized';
 
 /**
  * Which chapter embeds which lab and which exercise, read from the chapters themselves (`<Lab id="…"/>`,
@@ -11,6 +14,13 @@ export interface Embeds {
   /** Lab id → the route of the chapter that embeds it (e.g. /docs/first-app-javascript). */
   labs: Record<string, string>;
   exercises: Record<string, string>;
+}
+
+/** What pages show of a lab or an exercise before its code loads: names and summaries, from their definitions. */
+export interface Catalog {
+  embeds: Embeds;
+  labs: Array<{ id: string; title: Localized; summary: Localized; elements: readonly string[] }>;
+  exercises: Array<{ id: string; lab: string; title: Localized }>;
 }
 
 export function findEmbeds(siteDir: string): Embeds {
@@ -33,15 +43,26 @@ export function findEmbeds(siteDir: string): Embeds {
   return embeds;
 }
 
-export default function labChapters(context: LoadContext): Plugin<unknown> {
+export function catalog(siteDir: string): Catalog {
   return {
-    name: 'kurento-labs-chapters',
+    embeds: findEmbeds(siteDir),
+    labs: LABS.map((lab) => ({ id: lab.id, title: lab.title, summary: lab.summary, elements: lab.elements })),
+    exercises: EXERCISES.map((exercise) => ({ id: exercise.id, lab: exercise.lab, title: exercise.title })),
+  };
+}
+
+/**
+ * `usePluginData('kurento-labs-catalog')`: the catalog, in every page's global data, so that a chapter shows a lab's
+ * name before the lab's code loads (when the lab scrolls into view), and the labs index needs no lab code at all.
+ */
+export default function labCatalog(context: LoadContext): Plugin<unknown> {
+  return {
+    name: 'kurento-labs-catalog',
     async loadContent() {
-      return findEmbeds(context.siteDir);
+      return catalog(context.siteDir);
     },
     async contentLoaded({ content, actions }) {
-      // usePluginData('kurento-labs-chapters') in the site.
-      actions.setGlobalData(content as Embeds);
+      actions.setGlobalData(content as Catalog);
     },
     getPathsToWatch() {
       return [path.join(context.siteDir, 'docs', '*.mdx')];

@@ -2,9 +2,9 @@
  * Every exercise, as a learner would do it: the solution typed into the editor passes the check; one plausible wrong
  * answer fails it with the hint that fits what the run showed.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { EXERCISES } from '../../labs/exercises';
-import { EMBEDS, exerciseChapterOf, setEditorCode } from './lab-helpers';
+import { EMBEDS, openExercisePage, setEditorCode } from './lab-helpers';
 
 /** A wrong answer per exercise, and words of the hint it must get. */
 const WRONG: Record<string, { code: string; hint: RegExp }> = {
@@ -26,10 +26,6 @@ const WRONG: Record<string, { code: string; hint: RegExp }> = {
   },
 };
 
-async function openExercise(page: Page, id: string): Promise<Locator> {
-  await page.goto(exerciseChapterOf(id));
-  return page.getByTestId(`exercise-${id}`);
-}
 
 async function answer(exercise: Locator, id: string, lab: string, step: string, code: string): Promise<void> {
   const panel = exercise.getByTestId(`lab-${lab}@${id}`);
@@ -47,7 +43,7 @@ for (const exercise of EXERCISES) {
     const wrong = WRONG[exercise.id];
     expect(wrong, `a wrong answer for ${exercise.id} in this spec`).toBeTruthy();
     expect(EMBEDS.labs[exercise.lab], `the lab ${exercise.lab} is in a chapter`).toBeTruthy();
-    const box = await openExercise(page, exercise.id);
+    const box = await openExercisePage(page, exercise.id);
     await expect(box.getByTestId('exercise-task')).toBeVisible();
     const panel = box.getByTestId(`lab-${exercise.lab}@${exercise.id}`);
 

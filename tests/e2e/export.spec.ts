@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { chapterOf, releaseAllPipelines, setEditorCode } from './lab-helpers';
+import { openLabPage, releaseAllPipelines, setEditorCode } from './lab-helpers';
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -22,8 +22,7 @@ async function freePort(): Promise<number> {
 
 test('hello-world downloads as an app that runs on its own, edits included', async ({ page, context }) => {
   test.setTimeout(120_000);
-  await page.goto(chapterOf('hello-world'));
-  const lab = page.getByTestId('lab-hello-world');
+  const lab = await openLabPage(page, 'hello-world');
   await lab.getByTestId('edit-loopback').click();
   await setEditorCode(lab, 'loopback', "webRtcEp.connect(webRtcEp, function (error) {\n  if (error) return onError(error);\n  showStatus('Loopback established (edited)');\n});");
   const downloading = page.waitForEvent('download');

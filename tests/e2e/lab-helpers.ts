@@ -42,10 +42,31 @@ export function exerciseChapterOf(id: string): string {
   return chapter;
 }
 
+/**
+ * Opens the chapter that embeds lab `id` (with an optional query, e.g. `?kms=…`) and brings the lab into view: a lab
+ * loads its code when it comes near the viewport. Resolves with the lab's panel.
+ */
+export async function openLabPage(page: Page, id: string, { prefix = '', query = '' }: { prefix?: string; query?: string } = {}): Promise<Locator> {
+  await page.goto(`${prefix}${chapterOf(id)}${query}`);
+  const placeholder = page.getByTestId(`lab-placeholder-${id}`);
+  const lab = page.getByTestId(`lab-${id}`);
+  await placeholder.or(lab).first().scrollIntoViewIfNeeded();
+  await expect(lab).toBeVisible();
+  return lab;
+}
+
+/** Opens the chapter that embeds exercise `id` and brings it into view; resolves with the exercise's box. */
+export async function openExercisePage(page: Page, id: string): Promise<Locator> {
+  await page.goto(exerciseChapterOf(id));
+  const box = page.getByTestId(`exercise-${id}`);
+  await page.getByTestId(`exercise-placeholder-${id}`).or(box).first().scrollIntoViewIfNeeded();
+  await expect(box).toBeVisible();
+  return box;
+}
+
 /** Opens the chapter that embeds `id`, sets the parameters, runs the lab and waits for it to complete. */
 export async function runLab(page: Page, id: string, { params = {}, prefix = '', timeout = 75_000 }: RunOptions = {}): Promise<{ lab: Locator; seconds: number }> {
-  await page.goto(`${prefix}${chapterOf(id)}`);
-  const lab = page.getByTestId(`lab-${id}`);
+  const lab = await openLabPage(page, id, { prefix });
   await expect(lab.getByTestId('lab-run')).toBeEnabled();
   for (const [param, value] of Object.entries(params)) {
     const input = lab.getByTestId(`lab-param-${param}`);

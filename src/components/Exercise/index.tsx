@@ -2,30 +2,45 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import BrowserOnly from '@docusaurus/BrowserOnly';
 import Translate from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
-import { getExercise } from '@site/labs/exercises';
+import { usePluginData } from '@docusaurus/useGlobalData';
+import type { Catalog } from '@site/src/plugins/lab-chapters';
+import { WhenVisible } from '../Lab';
 import styles from '../Lab/styles.module.css';
 
-// The exercise machinery, like the labs', loads only on pages that embed one.
-const ExercisePanel = lazy(() => import('@site/src/components/lab/ExercisePanel'));
+// The same lab chunk as <Lab>, loaded when the exercise comes into view.
+const LabLoader = lazy(() => import(/* webpackChunkName: "lab" */ '@site/src/components/lab/LabLoader'));
 
 /** `<Exercise id="loopback-audio" />` in MDX: a task on a lab's program, checked from what the run shows. */
 export default function Exercise({ id }: { id: string }): ReactNode {
   const { i18n } = useDocusaurusContext();
-  const exercise = getExercise(id);
-  if (!exercise) throw new Error(`<Exercise id="${id}"/>: there is no exercise with this id (see labs/exercises.ts)`);
-  const loading = (
-    <div className={styles.placeholder} role="status">
-      <Translate id="exercise.loading" values={{ title: exercise.title[i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en'] }}>
-        {'Loading the exercise “{title}”…'}
-      </Translate>
+  const locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
+  const { exercises } = usePluginData('kurento-labs-catalog') as Catalog;
+  const entry = exercises.find((exercise) => exercise.id === id);
+  if (!entry) throw new Error(`<Exercise id="${id}"/>: there is no exercise with this id (see labs/exercises.ts)`);
+  const placeholder = (load?: () => void): ReactNode => (
+    <div className={styles.placeholder} role="status" data-testid={`exercise-placeholder-${id}`}>
+      <p className={styles.title}>
+        <Translate id="exercise.loading" values={{ title: entry.title[locale] }}>
+          {'Loading the exercise “{title}”…'}
+        </Translate>
+      </p>
+      {load && (
+        <button type="button" className="button button--secondary button--sm" onClick={load}>
+          <Translate id="exercise.placeholder.load">Load the exercise</Translate>
+        </button>
+      )}
     </div>
   );
   return (
-    <BrowserOnly fallback={loading}>
+    <BrowserOnly fallback={placeholder()}>
       {() => (
-        <Suspense fallback={loading}>
-          <ExercisePanel exercise={exercise} />
-        </Suspense>
+        <WhenVisible placeholder={(load) => placeholder(load)}>
+          {() => (
+            <Suspense fallback={placeholder()}>
+              <LabLoader exercise={id} />
+            </Suspense>
+          )}
+        </WhenVisible>
       )}
     </BrowserOnly>
   );

@@ -153,6 +153,14 @@ export class FrameHost implements LabHost {
       throw new Error(`kurento-client or kurento-utils did not load in the lab's page (${this.options.vendor.client}, ${this.options.vendor.utils})`);
     }
     this.win = win;
+    // The frame grows with the page: tiles a program adds (addVideo) stay visible without scrolling inside it.
+    const fit = (): void => {
+      const height = win.document.documentElement.scrollHeight;
+      iframe.style.height = `${Math.min(1200, Math.max(120, height))}px`;
+    };
+    const resizeObserver = new (win as unknown as { ResizeObserver: typeof ResizeObserver }).ResizeObserver(fit);
+    resizeObserver.observe(win.document.body);
+    fit();
     this.observer.instrument(win);
     win.__kurentoLabsHost = { reportError: (error: unknown) => this.reported(error) };
     win.addEventListener('error', (event: ErrorEvent) => this.uncaught(event));
