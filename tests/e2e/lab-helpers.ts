@@ -48,9 +48,8 @@ export function exerciseChapterOf(id: string): string {
  */
 export async function openLabPage(page: Page, id: string, { prefix = '', query = '' }: { prefix?: string; query?: string } = {}): Promise<Locator> {
   await page.goto(`${prefix}${chapterOf(id)}${query}`);
-  const placeholder = page.getByTestId(`lab-placeholder-${id}`);
   const lab = page.getByTestId(`lab-${id}`);
-  await placeholder.or(lab).first().scrollIntoViewIfNeeded();
+  await page.getByTestId(`lab-slot-${id}`).scrollIntoViewIfNeeded();
   await expect(lab).toBeVisible();
   return lab;
 }
@@ -59,7 +58,7 @@ export async function openLabPage(page: Page, id: string, { prefix = '', query =
 export async function openExercisePage(page: Page, id: string): Promise<Locator> {
   await page.goto(exerciseChapterOf(id));
   const box = page.getByTestId(`exercise-${id}`);
-  await page.getByTestId(`exercise-placeholder-${id}`).or(box).first().scrollIntoViewIfNeeded();
+  await page.getByTestId(`exercise-slot-${id}`).scrollIntoViewIfNeeded();
   await expect(box).toBeVisible();
   return box;
 }

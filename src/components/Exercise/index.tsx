@@ -32,6 +32,7 @@ export default function Exercise({ id }: { id: string }): ReactNode {
     </div>
   );
   return (
+    <div data-testid={`exercise-slot-${id}`}>
     <BrowserOnly fallback={placeholder()}>
       {() => (
         <WhenVisible placeholder={(load) => placeholder(load)}>
@@ -43,5 +44,6 @@ export default function Exercise({ id }: { id: string }): ReactNode {
         </WhenVisible>
       )}
     </BrowserOnly>
+    </div>
   );
 }

@@ -39,7 +39,8 @@ export default function Lab({ id }: { id: string }): ReactNode {
   const locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
   const { labs } = usePluginData('kurento-labs-catalog') as Catalog;
   const entry = labs.find((lab) => lab.id === id);
-  if (!entry) throw new Error(`<Lab id="${id}"/>: there is no lab with this id (see labs/index.ts)`);
+  // LEGACY-CONVERSION: temporary while the last labs move to programs; must throw again before merging into main.
+  if (!entry) return <div className={styles.placeholder}>{`lab ${id} not converted yet`}</div>;
   const placeholder = (load?: () => void): ReactNode => (
     <div className={styles.placeholder} role="status" data-testid={`lab-placeholder-${id}`}>
       <p className={styles.title}>
@@ -55,7 +56,9 @@ export default function Lab({ id }: { id: string }): ReactNode {
       )}
     </div>
   );
+  // The slot stays the same element while the placeholder gives way to the lab: tests and links scroll to it.
   return (
+    <div data-testid={`lab-slot-${id}`}>
     <BrowserOnly fallback={placeholder()}>
       {() => (
         <WhenVisible placeholder={(load) => placeholder(load)}>
@@ -67,5 +70,6 @@ export default function Lab({ id }: { id: string }): ReactNode {
         </WhenVisible>
       )}
     </BrowserOnly>
+    </div>
   );
 }
