@@ -85,7 +85,7 @@ test('examples/first-app: served as plain files with the /vendor/ bundles, the r
     }
 
     const port = await freePort();
-    server = await start('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: folder }, /Serving HTTP/);
+    server = await start('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: folder, env: { PYTHONUNBUFFERED: '1' } }, /Serving HTTP/);
     const errors = collectErrors(page);
     await page.goto(`http://127.0.0.1:${port}/?ws_uri=${KMS_URL}`);
     await page.getByRole('button', { name: 'Start' }).click();
