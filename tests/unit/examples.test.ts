@@ -11,6 +11,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
+import { BUILD_INPUTS } from '../../server/site/build';
 import { extractRegion, regionNames } from '../../src/components/CodeFile/region';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -160,6 +161,15 @@ test('every example is shown in English, and the Chinese chapter shows the same 
   for (const file of EXAMPLES) {
     if (isTwin(file) || file === 'examples/globals.d.ts') continue;
     assert.ok(shownByEnglish.has(file), `${file} is shown by a chapter`);
+  }
+});
+
+test('a change to a shown file makes the site build stale (npm start and the end-to-end tests rebuild)', () => {
+  for (const { file, raw } of chapters.values()) {
+    for (const target of raw.values()) {
+      const input = BUILD_INPUTS.find((entry) => target === entry || target.startsWith(`${entry}/`));
+      assert.ok(input, `${file} shows ${target}: server/site/build.ts lists it among the build's inputs`);
+    }
   }
 });
 
