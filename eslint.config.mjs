@@ -92,6 +92,30 @@ export default tseslint.config(
     rules: { 'no-undef': 'off', '@typescript-eslint/no-this-alias': 'off' },
   },
   {
+    // The complete programs the chapters show (examples/). Browser examples are classic scripts of their page, next to
+    // the prebuilt bundles that define kurentoClient and kurentoUtils (examples/globals.d.ts types them).
+    files: ['examples/**/js/**/*.js', 'examples/**/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser, kurentoClient: 'readonly', kurentoUtils: 'readonly' },
+    },
+    // function stop(), as in Kurento's tutorials: the page's own stop shadows window.stop, which it never uses.
+    rules: { 'no-redeclare': ['error', { builtinGlobals: false }] },
+  },
+  {
+    // Node.js examples written as CommonJS modules (an application server's media part, as in the chapters).
+    files: ['examples/*/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // `const { source, tags, ...details } = event` leaves out fields on purpose.
+    files: ['examples/**/*.{ts,js,mjs}'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
     // Scripts Playwright injects into pages as they are (bench/labs-phases.js).
     files: ['bench/**/*.js'],
     languageOptions: { sourceType: 'script', globals: globals.browser },

@@ -33,7 +33,9 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
       return {
         // kurento-client's register() also accepts a module name and require()s it; the labs never use that form.
         ignoreWarnings: [{ module: /kurento-client[\\/]lib[\\/]register\.js$/, message: /Critical dependency/ }],
+        // #region browser-fallbacks
         resolve: {
+          // #endregion browser-fallbacks
           // node_modules/reconnect-ws is npm's symlink to packages/reconnect-ws (the `overrides` target). Resolved
           // through the link, the file stays under node_modules, so the site's JS rule leaves it alone, as it leaves
           // every dependency. (With Babel as that rule's compiler, before esbuild, compiling it added ESM helper imports
@@ -42,6 +44,7 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
           // theme-mermaid imports the optional ELK layouts behind a flag webpack does not see as constant; the site
           // uses no ELK layout.
           alias: { '@mermaid-js/layout-elk': false },
+          // #region browser-fallbacks
           fallback: {
             url: require.resolve('url/'),
             util: require.resolve('util/'),
@@ -58,6 +61,7 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
             Buffer: [require.resolve('buffer/'), 'Buffer'],
           }),
         ],
+        // #endregion browser-fallbacks
       };
     },
   };
