@@ -45,11 +45,16 @@ serverManager.on('ObjectCreated', function (event) {
 serverManager.on('ObjectDestroyed', function (event) {
   console.log('ObjectDestroyed', event.objectId);
 });
-client.create('MediaPipeline', function (error, pipeline) {
+// on() takes no callback: kurento-client sends the subscriptions a moment later, after any create issued now.
+// A call on the same object leaves after them, so once it answers, the pipeline created next is reported.
+serverManager.getPipelines(function (error) {
   if (error) return onError(error);
-  testPipeline = pipeline;
-  testPipeline.release(function (error) {
+  client.create('MediaPipeline', function (error, pipeline) {
     if (error) return onError(error);
-    showStatus('Created and released a pipeline');
+    testPipeline = pipeline;
+    testPipeline.release(function (error) {
+      if (error) return onError(error);
+      showStatus('Created and released a pipeline');
+    });
   });
 });
