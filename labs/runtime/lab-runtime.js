@@ -123,11 +123,72 @@ function testSource(options) {
 }
 
 /**
+ * Counts the JSON-RPC requests this page sent over any WebSocket (kurento-client's, an application server's) that
+ * have no response yet, and when the last one was sent or answered. Pings are left out: kurento-client sends them on
+ * its own. Patches WebSocket.prototype.send, so it sees sockets whoever created them.
+ * @returns {{ pending: () => number, quietFor: () => number }}
+ */
+function watchRequests() {
+  /** @type {Set<string>} */
+  var open = new Set();
+  var last = Date.now();
+  /** @type {WeakSet<WebSocket>} */
+  var watched = new WeakSet();
+  var send = WebSocket.prototype.send;
+  /** @param {unknown} data */
+  function parse(data) {
+    if (typeof data !== 'string') return undefined;
+    try {
+      var value = JSON.parse(data);
+      return value && typeof value === 'object' && value.jsonrpc === '2.0' ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  /**
+   * @this {WebSocket}
+   * @param {string | ArrayBufferLike | Blob | ArrayBufferView} data
+   */
+  WebSocket.prototype.send = function (data) {
+    if (!watched.has(this)) {
+      watched.add(this);
+      this.addEventListener('message', function (event) {
+        var message = parse(event.data);
+        if (message && message.id !== undefined && (message.result !== undefined || message.error !== undefined)) {
+          if (open.delete(String(message.id))) last = Date.now();
+        }
+      });
+      this.addEventListener('close', function () {
+        open.clear();
+        last = Date.now();
+      });
+    }
+    var request = parse(data);
+    if (request && request.method && request.method !== 'ping' && request.id !== undefined) {
+      open.add(String(request.id));
+      last = Date.now();
+    }
+    return send.call(this, data);
+  };
+  return {
+    pending: function () {
+      return open.size;
+    },
+    quietFor: function () {
+      return Date.now() - last;
+    },
+  };
+}
+
+/**
  * Exported apps: loads each step's script in order, as the lab ran them. A step is done when the variables it sets
- * are defined (its callbacks ran); the next one starts then. Each step is an ordinary script file: edit one, reload.
+ * are defined (its callbacks ran) and KMS has answered every request the page sent, with nothing new for a moment;
+ * the next one starts then. Each step is an ordinary script file: edit one, reload.
  * @param {Array<{ file: string, title: string, sets?: string[], timeout?: number }>} steps
  */
 function runSteps(steps) {
+  var QUIET_MS = 300;
+  var requests = watchRequests();
   var index = 0;
   /** @param {string} name */
   function defined(name) {
@@ -152,12 +213,13 @@ function runSteps(steps) {
         var missing = (step.sets || []).filter(function (name) {
           return !defined(name);
         });
-        if (missing.length === 0) {
+        if (missing.length === 0 && requests.pending() === 0 && requests.quietFor() >= QUIET_MS) {
           next();
           return;
         }
         if (Date.now() - started > timeout) {
-          showStatus('Step "' + step.title + '" did not finish: ' + missing.join(', ') + ' still undefined.', true);
+          var why = missing.length > 0 ? missing.join(', ') + ' still undefined' : requests.pending() + ' request(s) to KMS unanswered';
+          showStatus('Step "' + step.title + '" did not finish: ' + why + '.', true);
           return;
         }
         setTimeout(wait, 25);

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
+import { LABS } from '../../labs';
 import { openLabPage, releaseAllPipelines, setEditorCode } from './lab-helpers';
 
 async function freePort(): Promise<number> {
@@ -56,6 +57,53 @@ test('hello-world downloads as an app that runs on its own, edits included', asy
   } finally {
     server?.kill();
     // The exported app has no Stop: release what it built, as KMS would after its session timed out.
+    await releaseAllPipelines();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Every other lab that runs in the browser alone: its app, downloaded as it is, runs all its steps with no error.
+ * runSteps waits for each step's variables and for KMS to answer every request, so the steps keep their order.
+ */
+test('every browser lab downloads as an app that runs all its steps', async ({ page, context }) => {
+  const labs = LABS.filter((lab) => lab.id !== 'hello-world' && !lab.id.startsWith('three-tier') && lab.id !== 'turn-relay');
+  test.setTimeout(60_000 + labs.length * 45_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-export-'));
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+  const results: string[] = [];
+  try {
+    for (const lab of labs) {
+      const panel = await openLabPage(page, lab.id);
+      const downloading = page.waitForEvent('download');
+      await panel.getByTestId('lab-export-app').click();
+      const zipFile = path.join(dir, `${lab.id}.zip`);
+      await (await downloading).saveAs(zipFile);
+      execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zipFile, dir]);
+      const standalone = await context.newPage();
+      const errors: string[] = [];
+      standalone.on('pageerror', (error) => errors.push(error.message));
+      const started = Date.now();
+      await standalone.goto(`http://127.0.0.1:${port}/kurento-labs-${lab.id}/`);
+      await expect(standalone.locator('#status'), lab.id).toContainText(`All ${lab.steps.length} steps ran.`, { timeout: 40_000 });
+      results.push(`${lab.id} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const failures = await standalone.locator('#status .error').allInnerTexts();
+      expect(failures, `${lab.id}: errors in the app's status`).toEqual([]);
+      expect(errors, `${lab.id}: page errors`).toEqual([]);
+      // Every video that still has a stream plays (remote ones included), and at least one does.
+      const playing = () =>
+        standalone.evaluate(() => {
+          const attached = [...document.querySelectorAll('video')].filter((video) => video.srcObject instanceof MediaStream && video.srcObject.active);
+          return attached.length > 0 && attached.every((video) => video.videoWidth > 0 && video.currentTime > 0.3) ? attached.length : 0;
+        });
+      if (lab.id !== 'connection-check') await expect.poll(playing, { message: `${lab.id}: every video plays`, timeout: 15_000 }).toBeGreaterThan(0);
+      await standalone.close();
+      await releaseAllPipelines();
+    }
+    test.info().annotations.push({ type: 'exported apps', description: results.join('; ') });
+  } finally {
+    server.kill();
     await releaseAllPipelines();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -49,17 +49,26 @@ export function exerciseChapterOf(id: string): string {
 export async function openLabPage(page: Page, id: string, { prefix = '', query = '' }: { prefix?: string; query?: string } = {}): Promise<Locator> {
   await page.goto(`${prefix}${chapterOf(id)}${query}`);
   const lab = page.getByTestId(`lab-${id}`);
-  await page.getByTestId(`lab-slot-${id}`).scrollIntoViewIfNeeded();
-  await expect(lab).toBeVisible();
+  await bringIntoView(page.getByTestId(`lab-slot-${id}`), lab);
   return lab;
+}
+
+/**
+ * Scrolls a lab's slot into view until what loads there is visible: while the page hydrates, its layout can still
+ * move (and scroll) under the first scroll.
+ */
+async function bringIntoView(slot: Locator, loaded: Locator): Promise<void> {
+  await expect(async () => {
+    await slot.scrollIntoViewIfNeeded();
+    await expect(loaded).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 /** Opens the chapter that embeds exercise `id` and brings it into view; resolves with the exercise's box. */
 export async function openExercisePage(page: Page, id: string): Promise<Locator> {
   await page.goto(exerciseChapterOf(id));
   const box = page.getByTestId(`exercise-${id}`);
-  await page.getByTestId(`exercise-slot-${id}`).scrollIntoViewIfNeeded();
-  await expect(box).toBeVisible();
+  await bringIntoView(page.getByTestId(`exercise-slot-${id}`), box);
   return box;
 }
 
