@@ -57,7 +57,7 @@ python3 -m http.server 8000
 - \`settings.js\`：你的设置；\`declarations.js\`：各步骤共享的变量
 ${files}
 
-每个步骤都是普通脚本：修改一个文件后刷新页面即可。当某一步设置的变量都有了值（它的回调已经执行），\`runSteps\` 才加载下一步。
+每个步骤都是普通脚本：修改一个文件后刷新页面即可。当某一步设置的变量都有了值（它的回调已经执行），并且页面发给 KMS 的请求都已得到应答，\`runSteps\` 才加载下一步。
 `;
   }
   return `# ${lab.title.en}
@@ -98,7 +98,7 @@ Browsers give the camera and the microphone to secure contexts only: \`http://lo
 ${files}
 
 Each step is an ordinary script: change a file and reload. \`runSteps\` loads a step once the variables the previous
-one sets are defined (its callbacks ran).
+one sets are defined (its callbacks ran) and KMS has answered every request the page sent.
 `;
 }
 
@@ -118,7 +118,7 @@ export function exportFiles(input: ExportInput): ZipEntry[] {
   const runSteps = `<script src="settings.js"></script>
   <script src="declarations.js"></script>
   <script>
-    // Each step's script, in order; the next loads once the variables a step sets are defined.
+    // Each step's script, in order; the next loads once the variables a step sets are defined and KMS answered.
     runSteps(${JSON.stringify(steps, null, 2).replace(/\n/g, '\n    ')});
   </script>`;
   const html = pageHtml({
