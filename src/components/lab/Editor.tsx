@@ -1,12 +1,12 @@
 /**
- * The code editor of a lab step: CodeMirror 6 with JavaScript, line numbers, undo history, bracket matching, and the
+ * The code editor of a lab step: CodeMirror 6 with its JavaScript mode, line numbers, undo history, bracket matching, and the
  * site's light or dark theme. Loaded only when a learner presses Edit (its own chunk). Keyboard: Ctrl/Cmd+Enter runs
  * the step, Escape leaves the editor, Tab moves the focus on (the editor does not trap it).
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { javascript } from '@codemirror/lang-javascript';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
+import { javascript } from '@codemirror/legacy-modes/mode/javascript';
 import { Compartment, EditorState } from '@codemirror/state';
 import { oneDark } from '@codemirror/theme-one-dark';
 import { Decoration, EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
@@ -23,6 +23,10 @@ export interface EditorProps {
   /** A line to mark (1-based): where an error points. */
   errorLine?: number;
 }
+
+// CodeMirror's JavaScript mode as a stream parser: it highlights and indents the tutorials' callback-style code as
+// well as the Lezer grammar does, at a third of its size (the editor chunk stays within its 150 KB gzip budget).
+const javascriptMode = StreamLanguage.define(javascript);
 
 const setErrorLine = StateEffect.define<number | undefined>();
 
@@ -74,7 +78,7 @@ export default function Editor({ value, onChange, onRun, onClose, label, dark, e
           bracketMatching(),
           highlightActiveLine(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          javascript(),
+          javascriptMode,
           errorLineField,
           baseTheme,
           theme.current.of(dark ? oneDark : []),
