@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_KMS_PORT } from './ports';
-import { LOCALES, collectErrors, openLabPage, openGraph, resetLeavesNoPipeline, runLab } from './lab-helpers';
+import { LOCALES, collectErrors, openLabPage, openGraph, pipelinesOnKms, resetLeavesNoPipeline, runLab, setEditorCode } from './lab-helpers';
 
 const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels'];
 
@@ -97,4 +97,25 @@ test('webrtc-events groups the observed events by the KMD class that defines the
   await expect(rows.first()).toHaveAttribute('data-type', 'IceCandidateFound');
   expect(await rows.count()).toBe(candidates);
   await resetLeavesNoPipeline(lab);
+});
+
+test('what an edited step creates shows in the views, and is released when the page closes', async ({ page }) => {
+  const errors = collectErrors(page);
+  const lab = await openLabPage(page, 'hello-world');
+  await lab.getByTestId('edit-loopback').click();
+  // The learner's own idea: a second pipeline of their own, with an element in it, besides the loopback.
+  await setEditorCode(
+    lab,
+    'loopback',
+    "webRtcEp.connect(webRtcEp, onError);\nclient.create('MediaPipeline', function (error, extra) {\n  if (error) return onError(error);\n  extra.create('PassThrough', function (error, passThrough) {\n    if (error) return onError(error);\n    console.log('extra', passThrough.id);\n  });\n});",
+  );
+  await lab.getByTestId('lab-run').click();
+  await expect(lab).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });
+  // The timeline and the graph watch kurento-client, so the learner's objects show up as well.
+  await openGraph(lab);
+  await expect(lab.getByTestId('pipeline-graph').getByTestId('graph-element').filter({ hasText: 'PassThrough' })).toBeVisible();
+  await expect.poll(pipelinesOnKms).toBe(2);
+  await page.goto('about:blank');
+  await expect.poll(pipelinesOnKms, { timeout: 10_000 }).toBe(0);
+  expect(errors).toEqual([]);
 });
