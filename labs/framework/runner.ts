@@ -161,6 +161,8 @@ export class LabRun {
     this.changed();
     const stepsToRun = this.lab.steps.slice(0, last + 1).filter((step, index) => (again && index === last) || !this.ran.has(step.id));
     try {
+      const unavailable = this.lab.unavailable?.(this.host.settings, this.host.params);
+      if (unavailable) throw new StepFailure(unavailable);
       // Nothing runs when any code to run has a syntax error: the learner sees the line before anything happens.
       const sections = [...(this.ran.has(SETTINGS) ? [] : [SETTINGS]), ...(this.ran.has(DECLARATIONS) ? [] : [DECLARATIONS]), ...stepsToRun.map((step) => step.id)];
       for (const section of sections) {
