@@ -5,7 +5,7 @@
  * the application server hands on: the KMS events it forwards, the KMS candidates it relays. These helpers build the
  * expected events of the three lanes, map relayed candidates to timeline events, and check sockets and videos.
  */
-import type { CheckResult, ExpectedEvent, LabView, Localized, TimelineEvent } from './framework/types';
+import type { CheckResult, ExpectedEvent, LabView, Localized, Rgb, TimelineEvent } from './framework/types';
 
 /** Expected: the application server sent the message `type` (the lab records every message of its sockets). */
 export function appMessage(
@@ -94,4 +94,31 @@ export function videosPlay(view: LabView, ids: readonly string[]): CheckResult {
   const frames = ids.map((id) => view.media(id));
   const playing = frames.filter((media) => media.currentTime > 0 && media.framesDecoded > 0).length;
   return { ok: ids.length > 0 && playing === ids.length, detail: `${playing}/${ids.length} playing, framesDecoded ${frames.map((media) => media.framesDecoded).join(' / ')}` };
+}
+
+/** The colours of the test pictures (testSource) of the three-tier labs, by name. */
+export const TEST_COLOURS = { red: '#d32f2f', green: '#388e3c', blue: '#1976d2', yellow: '#f9a825' } as const;
+export type TestColour = keyof typeof TEST_COLOURS;
+
+/** Which test colour a sampled pixel patch is, if any (video coding shifts the values a little). */
+export function colourName(rgb: Rgb | undefined): TestColour | undefined {
+  if (!rgb) return undefined;
+  const { r, g, b } = rgb;
+  if (r > 150 && g > 110 && b < 100) return 'yellow';
+  if (r > 120 && g < 100 && b < 100) return 'red';
+  if (g > 100 && r < 100 && b < 120) return 'green';
+  if (b > 120 && r < 100) return 'blue';
+  return undefined;
+}
+
+/** Each video (by id) plays, and its centre shows the test colour of the one it should receive. */
+export function videosShow(view: LabView, expected: Readonly<Record<string, TestColour>>): CheckResult {
+  const ids = Object.keys(expected);
+  const playing = videosPlay(view, ids);
+  const seen = ids.map((id) => ({ id, colour: colourName(view.sampleColorAt(id, 0.5, 0.5)) }));
+  const right = seen.filter(({ id, colour }) => colour === expected[id]).length;
+  return {
+    ok: playing.ok && right === ids.length,
+    detail: `${playing.detail}; ${seen.map(({ id, colour }) => `${id} ${colour ?? '?'}`).join(', ')}`,
+  };
 }
