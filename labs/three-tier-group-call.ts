@@ -52,15 +52,24 @@ export const threeTierGroupCall: LabDefinition = {
       id: 'join',
       title: { en: 'Everyone joins the room: joinRoom {name, room}', 'zh-Hans': '所有人加入房间：joinRoom {name, room}' },
       explain: {
-        en: 'Each participant opens its socket and joins. The newcomer gets existingParticipants {data: [names]}; those already in get newParticipantArrived {name}. The server creates the room\'s pipeline on the first join and each participant\'s outgoing endpoint on its join. The room name has a random suffix, so learners sharing a server get rooms of their own.',
-        'zh-Hans': '每位参与者打开自己的 WebSocket 并加入。新加入者收到 existingParticipants {data: [名字]}；已在房间中的人收到 newParticipantArrived {name}。服务器在第一个人加入时创建房间的管道，并在每个人加入时创建其发送端点。房间名带有随机后缀，因此共用一台服务器的学员各自拥有自己的房间。',
+        en: 'Participants join one after the other, each with its own socket. The newcomer gets existingParticipants {data: [names]}; those already in get newParticipantArrived {name}. The server creates the room\'s pipeline on the first join and each participant\'s outgoing endpoint on its join. The room name has a random suffix, so learners sharing a server get rooms of their own.',
+        'zh-Hans': '参与者依次加入，每人使用自己的 WebSocket。新加入者收到 existingParticipants {data: [名字]}；已在房间中的人收到 newParticipantArrived {name}。服务器在第一个人加入时创建房间的管道，并在每个人加入时创建其发送端点。房间名带有随机后缀，因此共用一台服务器的学员各自拥有自己的房间。',
       },
+      // Each newcomer is told who came before it: [], [ana], [ana, ben], …; and those already in, of each newcomer.
       check: (view) => {
-        const count = members(view).length;
-        const existing = appReplies(view, PATH, 'existingParticipants');
+        const names = members(view);
+        const lists = view.recorded({ lane: 'app', source: PATH, type: 'existingParticipants' }).map((event) => JSON.stringify(event.data.data));
+        const expectedLists = names.map((_, index) => JSON.stringify(names.slice(0, index)));
         const arrivals = appReplies(view, PATH, 'newParticipantArrived');
-        const expected = (count * (count - 1)) / 2;
-        return { ok: existing >= count && arrivals >= expected, detail: `existingParticipants ${existing}/${count}, newParticipantArrived ${arrivals}/${expected}` };
+        const expected = (names.length * (names.length - 1)) / 2;
+        const listsOk = lists.length >= names.length && expectedLists.every((list, index) => lists[index] === list);
+        return {
+          ok: listsOk && arrivals >= expected,
+          detail: `existingParticipants ${lists.join(' ')}, newParticipantArrived ${arrivals}/${expected}`,
+          ...(lists.length >= names.length && !listsOk
+            ? { hint: { en: `existingParticipants should list ${expectedLists.join(' ')}`, 'zh-Hans': `existingParticipants 应依次列出 ${expectedLists.join(' ')}` } }
+            : {}),
+        };
       },
     },
     {

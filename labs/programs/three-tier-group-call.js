@@ -27,6 +27,7 @@ function onMessage(name, message) {
   switch (parsedMessage.id) {
     case 'existingParticipants':
       inRoom[name] = parsedMessage.data.slice();
+      joined(name);
       break;
     case 'newParticipantArrived':
       // The tutorial receives the newcomer at once; this program does it for everyone in the step "receive".
@@ -46,7 +47,10 @@ function onMessage(name, message) {
 }
 
 // @step join
-names.forEach(function (name) {
+// One after the other, as people arrive: each joins once the one before is in the room.
+join(names[0]);
+
+function join(name) {
   inRoom[name] = [];
   var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/groupcall');
   sockets[name] = ws;
@@ -56,7 +60,13 @@ names.forEach(function (name) {
   ws.onopen = function () {
     sendMessage(name, { id: 'joinRoom', name: name, room: room });
   };
-});
+}
+
+function joined(name) {
+  console.log(name + ' is in ' + room + ' with ' + (inRoom[name].join(', ') || 'nobody yet'));
+  var next = names[names.indexOf(name) + 1];
+  if (next) join(next);
+}
 
 // @step publish
 // A participant sends its camera by asking to receive video from itself.
