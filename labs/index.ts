@@ -9,10 +9,32 @@ import { mixing } from './mixing';
 import { player } from './player';
 import { recording } from './recording';
 import { routing } from './routing';
+import { threeTierGroupCall } from './three-tier-group-call';
+import { threeTierHelloWorld } from './three-tier-hello-world';
+import { threeTierOne2Many } from './three-tier-one2many';
+import { threeTierOne2One } from './three-tier-one2one';
 import { transcoding } from './transcoding';
+import { turnRelay } from './turn-relay';
 import { webrtcEvents } from './webrtc-events';
 
-export const LABS: readonly AnyLab[] = [connectionCheck, helloWorld, webrtcEvents, dataChannels, broadcasting, groupCall, routing, recording, player, transcoding, mixing];
+export const LABS: readonly AnyLab[] = [
+  connectionCheck,
+  turnRelay,
+  helloWorld,
+  threeTierHelloWorld,
+  threeTierOne2One,
+  threeTierOne2Many,
+  threeTierGroupCall,
+  webrtcEvents,
+  dataChannels,
+  broadcasting,
+  groupCall,
+  routing,
+  recording,
+  player,
+  transcoding,
+  mixing,
+];
 
 export function getLab(id: string): AnyLab | undefined {
   return LABS.find((lab) => lab.id === id);

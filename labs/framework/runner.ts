@@ -184,6 +184,8 @@ export class LabRun {
     const relaxIndex = options.judge ? this.lab.steps.findIndex((step) => step.id === options.relaxFrom) : -1;
     const relaxed = (id: string): boolean => options.judge !== undefined && (relaxIndex < 0 || this.lab.steps.findIndex((step) => step.id === id) >= relaxIndex);
     try {
+      const unavailable = this.lab.unavailable?.(this.host.settings, this.host.params);
+      if (unavailable) throw new StepFailure(unavailable);
       // Nothing runs when any code to run has a syntax error: the learner sees the line before anything happens.
       const sections = [...(this.ran.has(SETTINGS) ? [] : [SETTINGS]), ...(this.ran.has(DECLARATIONS) ? [] : [DECLARATIONS]), ...stepsToRun.map((step) => step.id)];
       for (const section of sections) {

@@ -267,6 +267,11 @@ export interface LabDefinition {
    */
   settingsVars?: (settings: LabSettings) => Record<string, unknown>;
   /**
+   * Why the lab cannot run with these settings and options (e.g. there is no TURN server), checked before anything
+   * runs: the learner gets this explanation rather than an error in the middle of the program.
+   */
+  unavailable?: (settings: LabSettings, params: LabParams) => Explanation | undefined;
+  /**
    * Three-tier labs: timeline events an application server's message stands for (a KMS event it forwards, a KMS
    * candidate it relays), besides the message itself in the app lane.
    */

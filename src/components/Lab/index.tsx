@@ -39,8 +39,7 @@ export default function Lab({ id }: { id: string }): ReactNode {
   const locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
   const { labs } = usePluginData('kurento-labs-catalog') as Catalog;
   const entry = labs.find((lab) => lab.id === id);
-  // LEGACY-CONVERSION: temporary while the last labs move to programs; must throw again before merging into main.
-  if (!entry) return <div className={styles.placeholder}>{`lab ${id} not converted yet`}</div>;
+  if (!entry) throw new Error(`<Lab id="${id}"/>: there is no lab with this id (see labs/index.ts)`);
   const placeholder = (load?: () => void): ReactNode => (
     <div className={styles.placeholder} role="status" data-testid={`lab-placeholder-${id}`}>
       <p className={styles.title}>

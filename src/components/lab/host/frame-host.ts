@@ -124,7 +124,7 @@ export class FrameHost implements LabHost {
     iframe.setAttribute('allow', 'camera; microphone; autoplay; display-capture');
     iframe.className = 'kurento-labs-page';
     iframe.dataset.testid = 'lab-page';
-    iframe.srcdoc = pageHtml({
+    const html = pageHtml({
       title: this.lab.title[this.locale],
       page: this.lab.page,
       locale: this.locale,
@@ -135,18 +135,25 @@ export class FrameHost implements LabHost {
       dark: this.options.dark,
     });
     this.iframe = iframe;
+    this.options.container.replaceChildren(iframe);
+    // The page is written into the frame with document.open/write rather than srcdoc: a document written so takes this
+    // page's URL, hence the site's location.host, as the page of a tutorial has (three-tier programs open
+    // 'ws://' + location.host + '/helloworld'); an about:srcdoc page has no host.
+    const doc = iframe.contentDocument;
+    if (!doc) throw new Error("the lab's page could not be created");
     const loaded = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the lab's page did not load within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
-      iframe.addEventListener(
-        'load',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const onLoad = (): void => {
+        if (iframe.contentDocument?.readyState !== 'complete') return;
+        clearTimeout(timer);
+        iframe.removeEventListener('load', onLoad);
+        resolve();
+      };
+      iframe.addEventListener('load', onLoad);
     });
-    this.options.container.replaceChildren(iframe);
+    doc.open();
+    doc.write(html);
+    doc.close();
     await loaded;
     const win = iframe.contentWindow as (Window & Record<string, unknown>) | null;
     if (!win || typeof win.kurentoClient !== 'function' || typeof win.kurentoUtils !== 'object') {

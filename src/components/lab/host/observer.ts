@@ -31,6 +31,9 @@ export interface ObserverSink {
   appPaths: readonly string[];
 }
 
+/** Application server ↔ KMS frames remembered to show a frame forwarded to several sockets of the page once. */
+const MAX_KMS_FRAMES_SEEN = 500;
+
 /** A kurento-client media object, as far as the observer uses it. */
 interface MediaObjectLike {
   id: string;
@@ -127,6 +130,11 @@ export class Observer {
   private disposed = false;
   /** The KMS URL each channel connected to, to explain its failures. */
   private readonly urls = new Map<string, string>();
+  /**
+   * The latest application server ↔ KMS frames, by channel, direction and text: a frame about an object two sockets of
+   * the page share (the pipeline of a call between two of its browsers) comes once per socket, and is shown once.
+   */
+  private readonly kmsFramesSeen = new Set<string>();
 
   constructor(private readonly sink: ObserverSink) {}
 
@@ -427,6 +435,10 @@ export class Observer {
     if (message?.id === 'kmsTraffic' && typeof message.frame === 'string') {
       event.stopImmediatePropagation();
       const direction = message.direction === 'sent' ? 'out' : 'in';
+      const key = `${path}|${direction}|${message.frame}`;
+      if (this.kmsFramesSeen.has(key)) return;
+      this.kmsFramesSeen.add(key);
+      if (this.kmsFramesSeen.size > MAX_KMS_FRAMES_SEEN) this.kmsFramesSeen.delete(this.kmsFramesSeen.values().next().value as string);
       const dropped = typeof message.dropped === 'number' && message.dropped > 0 ? message.dropped : undefined;
       this.sink.recorder.addFrame(appKmsChannel(path), direction, message.frame, {
         ...(message.truncated === true ? { truncated: true } : {}),
