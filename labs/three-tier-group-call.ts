@@ -5,7 +5,7 @@
  * WebRtcEndpoint per sender, all in the room's pipeline. The code is labs/programs/three-tier-group-call.js.
  */
 import type { LabDefinition, LabParamSpec, LabView } from './framework/types';
-import { appMessage, appReplies, browserConnected, browserTrack, relayedCandidate, relayedCandidateEvents, videosShow, type TestColour } from './three-tier';
+import { appMessage, appReplies, browserConnected, browserTrack, relayedCandidate, relayedCandidateEvents, videosShow, type TestColour, appServerVars } from './three-tier';
 
 const PATH = '/groupcall';
 /** The participants in the order they join, and the colour of each one's test picture (as in the program). */
@@ -43,6 +43,7 @@ export const threeTierGroupCall: LabDefinition = {
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   params: [PARTICIPANTS],
   program: () => import('./programs/three-tier-group-call.js?raw').then((module) => module.default),
+  settingsVars: appServerVars,
   page: { videos: [] },
   // A relayed candidate names the participant whose media its endpoint carries (its outgoing endpoint, or another
   // participant's incoming endpoint for it).

@@ -7,7 +7,7 @@
 import { WEBRTC_ENDPOINT_EVENTS } from '../core/events';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
 import type { LabDefinition } from './framework/types';
-import { appMessage, browserConnected, browserTrack, socketsOpen, videosPlay } from './three-tier';
+import { appMessage, browserConnected, browserTrack, socketsOpen, videosPlay, appServerVars } from './three-tier';
 
 const PATH = '/helloworld';
 /** The endpoint of HelloWorldHandler.java, as the KMS lane names it. */
@@ -27,6 +27,7 @@ export const threeTierHelloWorld: LabDefinition = {
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   eventClasses: WEBRTC_ENDPOINT_EVENTS,
   program: () => import('./programs/three-tier-hello-world.js?raw').then((module) => module.default),
+  settingsVars: appServerVars,
   page: {
     videos: [
       { id: 'videoInput', label: { en: 'Your camera (videoInput)', 'zh-Hans': '你的摄像头（videoInput）' }, muted: true },

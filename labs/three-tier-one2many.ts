@@ -5,7 +5,7 @@
  * labs/programs/three-tier-one2many.js.
  */
 import type { LabDefinition, LabParamSpec, LabView } from './framework/types';
-import { appMessage, appReplies, browserConnected, browserTrack, relayedCandidate, relayedCandidateEvents, videosPlay } from './three-tier';
+import { appMessage, appReplies, browserConnected, browserTrack, relayedCandidate, relayedCandidateEvents, videosPlay, appServerVars } from './three-tier';
 
 const PATH = '/one2many';
 /** The KMS lane's name for the endpoints whose candidates the server relays (its message does not say which one). */
@@ -41,6 +41,7 @@ export const threeTierOne2Many: LabDefinition = {
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   params: [VIEWERS],
   program: () => import('./programs/three-tier-one2many.js?raw').then((module) => module.default),
+  settingsVars: appServerVars,
   page: {
     videos: [{ id: 'presenterVideo', label: { en: 'Presenter: its camera', 'zh-Hans': '主播：自己的摄像头' }, muted: true }],
   },

@@ -5,7 +5,7 @@
  * one pipeline with two cross-connected WebRtcEndpoints. The code is labs/programs/three-tier-one2one.js.
  */
 import type { LabDefinition } from './framework/types';
-import { appMessage, appReplies, browserConnected, browserTrack, relayedCandidate, relayedCandidateEvents, socketsOpen, videosShow } from './three-tier';
+import { appMessage, appReplies, browserConnected, browserTrack, relayedCandidate, relayedCandidateEvents, socketsOpen, videosShow, appServerVars } from './three-tier';
 
 const PATH = '/call';
 /** The KMS lane's name for the endpoints whose candidates the server relays (its message does not say which one). */
@@ -20,6 +20,7 @@ export const threeTierOne2One: LabDefinition = {
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   program: () => import('./programs/three-tier-one2one.js?raw').then((module) => module.default),
+  settingsVars: appServerVars,
   page: {
     videos: [
       { id: 'callerVideoInput', label: { en: 'Caller: its camera (red)', 'zh-Hans': '主叫：自己的摄像头（红色）' }, muted: true },

@@ -5,7 +5,15 @@
  * the application server hands on: the KMS events it forwards, the KMS candidates it relays. These helpers build the
  * expected events of the three lanes, map relayed candidates to timeline events, and check sockets and videos.
  */
-import type { CheckResult, ExpectedEvent, LabView, Localized, Rgb, TimelineEvent } from './framework/types';
+import type { CheckResult, ExpectedEvent, LabSettings, LabView, Localized, Rgb, TimelineEvent } from './framework/types';
+
+/**
+ * The settings variable of every three-tier program: `app_uri`, the application servers' WebSocket base, which is the
+ * site's own origin (npm start serves both). A page outside the site (an app downloaded from the lab) keeps it.
+ */
+export function appServerVars(settings: LabSettings): Record<string, unknown> {
+  return { app_uri: settings.siteOrigin.replace(/^http/, 'ws') };
+}
 
 /** Expected: the application server sent the message `type` (the lab records every message of its sockets). */
 export function appMessage(

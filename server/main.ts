@@ -197,7 +197,9 @@ async function main(): Promise<void> {
   };
 
   // The three-tier application servers (Java tutorials' structure, in TypeScript) on the site's port.
-  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: siteOrigins });
+  // Their pages are the site's; and, as for the embedded KMS, pages this machine serves on any port (a three-tier lab
+  // downloaded as an app, whose app_uri names this site).
+  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS] });
   services.push(apps);
 
   if (values.dev) {

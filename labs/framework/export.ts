@@ -21,6 +21,27 @@ export interface ExportInput {
   runtime: string;
 }
 
+/** Three-tier labs: the page talks to an application server (app_uri in the settings), not to KMS. */
+function appServer(input: ExportInput, locale: Locale): string {
+  const uri = /var app_uri = (.*);/.exec(input.code(SETTINGS))?.[1];
+  if (uri === undefined) return '';
+  if (locale === 'zh-Hans') {
+    return `
+## 应用服务器
+
+这是一个三层应用的网页部分：它不直接连接 KMS，而是连接 \`app_uri\`（${uri}）上的应用服务器，由应用服务器使用 kurento-client。导出时它指向你下载它的 Kurento Labs 站点，所以运行这个应用时要让那个站点（\`npm start\`）保持运行；站点的应用服务器接受本机任何端口上的页面。要换成你自己的应用服务器，修改 \`settings.js\` 中的 \`app_uri\`。
+`;
+  }
+  return `
+## The application server
+
+This is the web tier of a three-tier app: it does not talk to KMS but to the application server at \`app_uri\`
+(${uri}), which holds the kurento-client. It names the Kurento Labs site you downloaded it from, so keep that site
+(\`npm start\`) running while you use the app; its application servers let in pages of this machine on any port. To
+use your own application server, change \`app_uri\` in \`settings.js\`.
+`;
+}
+
 function readme(input: ExportInput, locale: Locale): string {
   const { lab, program } = input;
   const files = program.steps.map((step) => `- \`${sectionFile(program, step.id)}\`: ${lab.steps.find((candidate) => candidate.id === step.id)?.title[locale] ?? step.id}`).join('\n');
@@ -48,7 +69,7 @@ python3 -m http.server 8000
 
 - Kurento Labs 的内置 KMS（\`npm start\` 或 \`npm run kms\`）接受本机任何端口上的页面。
 - 真正的 KMS 7.x 接受任何页面；浏览器连接 \`ws://\` 地址时，页面本身不能是 https（混合内容）。
-
+${appServer(input, 'zh-Hans')}
 ## 文件
 
 - \`index.html\`：页面（视频和状态区），按顺序加载下面的脚本
@@ -87,7 +108,7 @@ Browsers give the camera and the microphone to secure contexts only: \`http://lo
 
 - The embedded KMS of Kurento Labs (\`npm start\` or \`npm run kms\`) lets in pages of this machine on any port.
 - A real KMS 7.x lets in any page; a page served over https cannot open a \`ws://\` URL (mixed content).
-
+${appServer(input, 'en')}
 ## Files
 
 - \`index.html\`: the page (videos and a status area); it loads the scripts below in order

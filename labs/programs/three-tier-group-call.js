@@ -52,7 +52,7 @@ join(names[0]);
 
 function join(name) {
   inRoom[name] = [];
-  var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/groupcall');
+  var ws = new WebSocket(app_uri + '/groupcall');
   sockets[name] = ws;
   ws.onmessage = function (message) {
     onMessage(name, message);

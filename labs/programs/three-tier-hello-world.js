@@ -12,8 +12,9 @@ function sendMessage(message) {
 }
 
 // @step socket
-// The application server is on the same host as this page (npm start runs both).
-ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/helloworld');
+// app_uri (in the settings) is the application server: npm start runs it on the site's own address. Kurento's
+// tutorials build it from location.host, since their application server also serves the page.
+ws = new WebSocket(app_uri + '/helloworld');
 
 ws.onmessage = function (message) {
   var jsonMessage = JSON.parse(message.data);

@@ -12,7 +12,7 @@ function sendMessage(ws, message) {
 }
 
 function signalingUrl() {
-  return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/one2many';
+  return app_uri + '/one2many';
 }
 
 // @step presenter

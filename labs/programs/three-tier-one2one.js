@@ -23,7 +23,7 @@ function sendMessage(ws, message) {
 }
 
 function signalingUrl() {
-  return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/call';
+  return app_uri + '/call';
 }
 
 // @step register

@@ -176,7 +176,9 @@ export async function releaseAllPipelines(): Promise<void> {
   try {
     const manager = await call<ServerManager>((done) => client.getServerManager(done));
     const pipelines = await call<Array<{ release(callback: (error: unknown) => void): void }>>((done) => manager.getPipelines(done));
-    await Promise.all(pipelines.map((pipeline) => call<void>((done) => pipeline.release((error) => done(error, undefined)))));
+    // A pipeline its owner released meanwhile (an application server whose page closed) answers 40101: that is fine.
+    const gone = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 40101;
+    await Promise.all(pipelines.map((pipeline) => call<void>((done) => pipeline.release((error) => done(error && !gone(error) ? error : undefined, undefined)))));
   } finally {
     client.close();
   }
