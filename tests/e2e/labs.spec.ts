@@ -115,7 +115,8 @@ test('what an edited step creates shows in the views, and is released when the p
   await openGraph(lab);
   await expect(lab.getByTestId('pipeline-graph').getByTestId('graph-element').filter({ hasText: 'PassThrough' })).toBeVisible();
   await expect.poll(pipelinesOnKms).toBe(2);
-  await page.goto('about:blank');
-  await expect.poll(pipelinesOnKms, { timeout: 10_000 }).toBe(0);
   expect(errors).toEqual([]);
+  // The learner closes the tab.
+  await page.close();
+  await expect.poll(pipelinesOnKms, { timeout: 10_000 }).toBe(0);
 });

@@ -290,7 +290,10 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   }, []);
 
   useEffect(() => {
-    const onLeave = (): void => void dispose();
+    const onLeave = (): void => {
+      sessionRef.current?.host.leave();
+      void dispose();
+    };
     window.addEventListener('pagehide', onLeave);
     return () => {
       window.removeEventListener('pagehide', onLeave);

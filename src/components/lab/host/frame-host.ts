@@ -491,6 +491,11 @@ export class FrameHost implements LabHost {
     if (!this.disposed) this.recorder.addStats(samples);
   }
 
+  /** The site's page is being unloaded: release the program's pipelines at once (dispose follows, if it gets time). */
+  leave(): void {
+    this.observer.releaseNow();
+  }
+
   /** Stop / Reset / page leave: release what the program built, then remove its page (timers, tracks, sockets go). */
   async dispose(): Promise<void> {
     if (this.disposed) return;

@@ -123,6 +123,11 @@ export class Observer {
   private readonly pendingCreates = new Map<string, { channel: string; hub?: string }>();
   /** Objects the program created (answers to its create requests), as opposed to objects it only looked up. */
   private readonly created = new Set<string>();
+  /** The channel (kms, kms:2…) each created object came from, and the session id KMS gave each channel. */
+  private readonly createdOn = new Map<string, string>();
+  private readonly sessionOf = new Map<string, string>();
+  /** The page's WebSockets that are not to an application server: kurento-client's (and any the program opens). */
+  private readonly otherSockets: WebSocket[] = [];
   readonly peers = new Map<PeerLike, string>();
   private readonly sockets: WebSocket[] = [];
   private readonly unhooks: Array<() => void> = [];
@@ -240,7 +245,7 @@ export class Observer {
 
   /** Every frame of a client: recorded, and read for the ids of the objects this client owns. */
   private frame(channel: string, direction: 'in' | 'out', text: string): void {
-    let message: { id?: unknown; method?: string; params?: Record<string, unknown>; result?: { value?: unknown } } | undefined;
+    let message: { id?: unknown; method?: string; params?: Record<string, unknown>; result?: { value?: unknown; sessionId?: unknown } } | undefined;
     try {
       message = JSON.parse(text) as typeof message;
     } catch {
@@ -261,12 +266,16 @@ export class Observer {
       }
     }
     if (message && direction === 'in' && message.result) {
+      if (typeof message.result.sessionId === 'string') this.sessionOf.set(channel, message.result.sessionId);
       for (const id of idsIn(message.result.value)) this.claimed.add(id);
       const pending = this.pendingCreates.get(`${channel}|${String(message.id)}`);
       if (pending) {
         this.pendingCreates.delete(`${channel}|${String(message.id)}`);
         const id = idsIn(message.result.value)[0];
-        if (id) this.created.add(id);
+        if (id) {
+          this.created.add(id);
+          this.createdOn.set(id, channel);
+        }
         if (id && pending.hub) this.parents.set(id, pending.hub);
       }
     }
@@ -402,6 +411,7 @@ export class Observer {
     const Real = win.WebSocket as typeof WebSocket;
     const appPaths = this.sink.appPaths;
     const sockets = this.sockets;
+    const otherSockets = this.otherSockets;
     const recorder = this.sink.recorder;
     const appMessage = (path: string, channel: string, event: MessageEvent): void => this.appMessage(path, channel, event);
     return class ObservedWebSocket extends Real {
@@ -411,7 +421,10 @@ export class Observer {
         const toApp = parsed.host === win.location.host && appPaths.includes(path);
         if (toApp && !parsed.searchParams.has('kmsTraffic')) parsed.searchParams.set('kmsTraffic', '1');
         super(toApp ? parsed.toString() : url, protocols);
-        if (!toApp) return;
+        if (!toApp) {
+          otherSockets.push(this);
+          return;
+        }
         sockets.push(this);
         const channel = `app:${path}`;
         const send = this.send.bind(this);
@@ -462,6 +475,31 @@ export class Observer {
   }
 
   // cleanup ---------------------------------------------------------------------------------------------------------
+
+  /**
+   * The page is going away: release the pipelines the program created now, in this task. kurento-client would send
+   * its release requests a few promise turns later, and a page being unloaded may lose all but the first; here each
+   * is one frame, written straight to the open sockets to the client's KMS URL (whoever answers, nobody listens).
+   */
+  releaseNow(): void {
+    if (this.disposed) return;
+    let next = 0;
+    for (const id of this.created) {
+      if (typeFromId(id) !== 'MediaPipeline') continue;
+      const channel = this.createdOn.get(id) ?? 'kms';
+      const url = this.urls.get(channel);
+      const sessionId = this.sessionOf.get(channel);
+      const frame = JSON.stringify({ jsonrpc: '2.0', id: `kurento-labs-leave-${next++}`, method: 'release', params: { object: id, ...(sessionId ? { sessionId } : {}) } });
+      for (const socket of this.otherSockets) {
+        if (socket.readyState !== WebSocket.OPEN || (url !== undefined && socket.url !== new URL(url).href)) continue;
+        try {
+          socket.send(frame);
+        } catch {
+          // closing already
+        }
+      }
+    }
+  }
 
   /** Releases what the program built (its pipelines), disposes its peers, closes its sockets and clients. */
   async dispose(): Promise<void> {
