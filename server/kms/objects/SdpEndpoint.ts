@@ -1,11 +1,12 @@
 import { KmsError } from '../errors';
 import { Endpoint } from './MediaElement';
 import type { PropertyAccess } from './MediaObject';
+import type { BaseRtpEndpointEvents, SessionEndpointEvents } from './kmd-types.generated';
 
 type MediaState = 'DISCONNECTED' | 'CONNECTED';
 
 /** KMD SessionEndpoint: MediaSessionStarted / MediaSessionTerminated. */
-export abstract class SessionEndpoint extends Endpoint {}
+export abstract class SessionEndpoint<E extends SessionEndpointEvents = SessionEndpointEvents> extends Endpoint<E> {}
 
 /** Checks an SDP the way SdpEndpointImpl's str_to_sdp does (GStreamer's parser): lines of `x=…`, a `v=` line. */
 export function checkSdp(sdp: string, what: 'offer' | 'answer'): void {
@@ -19,7 +20,7 @@ export function checkSdp(sdp: string, what: 'offer' | 'answer'): void {
  * KMD SdpEndpoint + BaseRtpEndpoint: the negotiation state machine of SdpEndpointImpl.cpp (one offer/answer per
  * endpoint, errors 40208/40209/40210), the bandwidth properties, and the ConnectionState / MediaState pair.
  */
-export abstract class BaseRtpEndpoint extends SessionEndpoint {
+export abstract class BaseRtpEndpoint<E extends BaseRtpEndpointEvents = BaseRtpEndpointEvents> extends SessionEndpoint<E> {
   private offerInProcess = false;
   private waitingAnswer = false;
   private answerProcessed = false;
