@@ -5,7 +5,11 @@ import type { BaseRtpEndpointEvents, SessionEndpointEvents } from './kmd-types.g
 
 type MediaState = 'DISCONNECTED' | 'CONNECTED';
 
-/** KMD SessionEndpoint: MediaSessionStarted / MediaSessionTerminated. */
+/**
+ * KMD SessionEndpoint: MediaSessionStarted / MediaSessionTerminated. As in KMS 7.3, only HttpEndpoint raises
+ * MediaSessionTerminated (its URL expired); an SdpEndpoint raises MediaSessionStarted after a negotiation and nothing
+ * when the remote peer goes away (watch ICE, DTLS or MediaStateChanged for that).
+ */
 export abstract class SessionEndpoint<E extends SessionEndpointEvents = SessionEndpointEvents> extends Endpoint<E> {}
 
 /** Checks an SDP the way SdpEndpointImpl's str_to_sdp does (GStreamer's parser): lines of `x=…`, a `v=` line. */

@@ -106,7 +106,6 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
           this.raise('DataChannelClosed', { channelId });
         },
         dataMessage: (channelId, data) => this.node.output({ kind: 'DATA', data, channelId }),
-        sessionTerminated: () => this.raise('MediaSessionTerminated'),
         failure: (description) => this.raiseError('UNEXPECTED_ELEMENT_ERROR', description, 0),
       },
     );
