@@ -80,8 +80,8 @@ export const table: Table = { PassThrough: (context, params) => new Wrong(contex
   },
 ];
 
-const GOOD = `import { PlayerEndpoint } from './PlayerEndpoint';
-export class Good extends PlayerEndpoint { fine(): void { this.raise('EndOfStream'); this.raise('MediaTranscodingStateChanged', { state: 'TRANSCODING', binName: 'b', mediaType: 'VIDEO' }); } }`;
+const GOOD = `import { ZBarFilter } from './ZBarFilter';
+export class Good extends ZBarFilter { fine(): void { this.raise('CodeFound', { codeType: 'QR-Code', value: 'x' }); this.raise('MediaTranscodingStateChanged', { state: 'TRANSCODING', binName: 'b', mediaType: 'VIDEO' }); } }`;
 
 test('raise() and the factory table are checked against the KMD at compile time', () => {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO_ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });

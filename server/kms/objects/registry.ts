@@ -18,6 +18,9 @@ import { PlayerEndpoint } from './PlayerEndpoint';
 import { RecorderEndpoint } from './RecorderEndpoint';
 import { Composite } from './Composite';
 import { GStreamerFilter } from './GStreamerFilter';
+import { ZBarFilter } from './ZBarFilter';
+import { FaceOverlayFilter } from './FaceOverlayFilter';
+import { ImageOverlayFilter } from './ImageOverlayFilter';
 import { KMD_CLASS_MODULE, type KmsConstructorParams, type KmsCreatableClass } from './kmd-types.generated';
 
 type Factory<K extends KmsCreatableClass> = (context: ObjectContext, params: KmsConstructorParams[K]) => MediaObject;
@@ -40,6 +43,9 @@ export const FACTORIES: FactoryTable = {
   PlayerEndpoint: (context, params) => new PlayerEndpoint(context, params),
   Composite: (context, params) => new Composite(context, params),
   GStreamerFilter: (context, params) => new GStreamerFilter(context, params),
+  ZBarFilter: (context, params) => new ZBarFilter(context, params),
+  FaceOverlayFilter: (context, params) => new FaceOverlayFilter(context, params),
+  ImageOverlayFilter: (context, params) => new ImageOverlayFilter(context, params),
 };
 
 /** Whether `name` is a class of the KMD that can be created (not abstract). */
