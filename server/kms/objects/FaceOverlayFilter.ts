@@ -7,23 +7,25 @@ import type { ObjectContext } from './MediaObject';
 import type { FaceOverlayFilterEvents, KmsConstructorParams } from './kmd-types.generated';
 import { OverlayFilter, Picture } from './OverlayFilter';
 
-/** Smallest face looked for, in pixels of the frame (KMS: 1/20 of its 320-pixel copy, i.e. 1/20 of the frame). */
-const MIN_FACE = { width: 32, height: 24 };
+/** KMS' detector works on a copy at most 320 pixels wide (kmsfacedetector.cpp MAX_WIDTH); so does this one. */
+const DETECT_WIDTH = 320;
+const DETECT_HEIGHT = 240;
 /** Faces drawn at once. */
 const SLOTS = 4;
 const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml';
 
 /**
  * KMD FaceOverlayFilter: finds faces with OpenCV's Haar cascade (haarcascade_frontalface_default, the classifier of
- * KMS' kmsfacedetector, scale factor 1.2, 3 neighbours, Canny pruning, faces from 1/20 of the frame) and draws the image of setOverlayedImage over each: offsetXPercent / offsetYPercent move it by
+ * KMS' kmsfacedetector, on a 320x240 copy, scale factor 1.2, 3 neighbours, Canny pruning, faces from 1/20 of the
+ * frame) and draws the image of setOverlayedImage over each: offsetXPercent / offsetYPercent move it by
  * that fraction of the face's width / height, widthPercent / heightPercent size it as that fraction of the face, as
  * kmsimageoverlay does. Without an image the video passes unchanged.
  *
  * Why GStreamer here: ffmpeg has no object detector; GStreamer's `facedetect` (gstreamer1.0-opencv, with the cascade
  * of opencv-data) runs the same OpenCV detection as KMS. One gst-launch-1.0 process analyses a copy of the video,
  * frame after frame as fast as it can, dropping the frames that arrive while it is busy (a leaky queue, as KMS drops
- * frames under load through QoS); it analyses the frame at its own size, where KMS first scales it to 320 pixels wide
- * (see the report of this change: scaling in that pipeline stalled it). The image is drawn by ffmpeg
+ * frames under load through QoS). KMS keeps the aspect ratio of its 320-pixel copy; this copy is always 320x240
+ * (coordinates are fractions of it, so they map back onto any frame). The image is drawn by ffmpeg
  * (media/ffmpeg/overlay.ts), which is told where the faces are. The KMD has no property for the analysis rate.
  */
 export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
@@ -38,9 +40,10 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
       'FaceOverlayFilter',
       (port, payloadType) => [
         ...vp8RtpSource(port, payloadType),
-        '!', 'videoconvert', '!', 'queue', 'leaky=downstream', 'max-size-buffers=1',
+        '!', 'videoconvert', '!', 'videoscale', '!', `video/x-raw,format=RGB,width=${DETECT_WIDTH},height=${DETECT_HEIGHT}`,
+        '!', 'queue', 'leaky=downstream', 'max-size-buffers=1',
         '!', 'facedetect', 'display=false', 'updates=every_frame', `profile=${CASCADE}`,
-        'scale-factor=1.2', 'min-neighbors=3', 'flags=do-canny-pruning', `min-size-width=${MIN_FACE.width}`, `min-size-height=${MIN_FACE.height}`,
+        'scale-factor=1.2', 'min-neighbors=3', 'flags=do-canny-pruning', `min-size-width=${DETECT_WIDTH / 20}`, `min-size-height=${DETECT_HEIGHT / 20}`,
         '!', 'fakesink', 'sync=false', 'async=false',
       ],
       {
@@ -99,10 +102,8 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
     if (message.structure !== 'facedetect') return;
     const raw = (message.fields.faces ?? '').replace(/\\/g, '');
     const faces: typeof this.faces = [];
-    const size = this.frameSize;
-    if (!size) return;
     for (const match of raw.matchAll(/x=\(uint\)(\d+), y=\(uint\)(\d+), width=\(uint\)(\d+), height=\(uint\)(\d+)/g)) {
-      faces.push({ x: Number(match[1]) / size.width, y: Number(match[2]) / size.height, width: Number(match[3]) / size.width, height: Number(match[4]) / size.height });
+      faces.push({ x: Number(match[1]) / DETECT_WIDTH, y: Number(match[2]) / DETECT_HEIGHT, width: Number(match[3]) / DETECT_WIDTH, height: Number(match[4]) / DETECT_HEIGHT });
     }
     this.faces = faces;
     const run = this.currentRun;
