@@ -19,7 +19,7 @@ const PEOPLE: ReadonlyArray<{ name: string; colour: TestColour }> = [
   { name: 'dave', colour: AMBER },
 ];
 /** What a cell can show: a participant, or black when empty. */
-const CELL_COLOURS: readonly TestColour[] = [...PEOPLE.map((person) => person.colour), BLACK];
+export const CELL_COLOURS: readonly TestColour[] = [...PEOPLE.map((person) => person.colour), BLACK];
 
 function participantCount(view: LabView): number {
   const count = Math.round(Number(view.params.participants ?? 3));
@@ -40,7 +40,7 @@ function roomOf(view: LabView): string[] {
 const gridVideo = (name: string): string => `${name}-grid`;
 
 /** The grid of KMS' Composite (kmscompositemixer): ⌈√n⌉ columns, ⌈n / columns⌉ rows, in the order ports were created. */
-function gridOf(count: number): { columns: number; rows: number } {
+export function gridOf(count: number): { columns: number; rows: number } {
   const columns = Math.max(1, Math.ceil(Math.sqrt(count)));
   return { columns, rows: Math.max(1, Math.ceil(count / columns)) };
 }

@@ -2,7 +2,7 @@
  * What exercises judge a run by, from what the lab observed: the pipeline graph, the JSON-RPC frames, the stats, and
  * the pictures the page plays. Never the code's text.
  */
-import type { GraphView, LabFrame, LabView, Rgb, StatsSample } from './types';
+import type { GraphView, LabFrame, LabSettings, LabView, Rgb, StatsSample } from './types';
 
 /** Links of the graph into `sink` (by media type), from any source. */
 export function linksInto(graph: GraphView, sink: string): Array<{ source: string; mediaType: string }> {
@@ -72,4 +72,118 @@ export function mirrorCorrelation(view: LabView, local: string, remote: string):
     vertical: dot(a, reversed) / (norm(a) * norm(reversed)),
     strength: norm(a),
   };
+}
+
+/** A request of the program to KMS (its own kurento-client connections), with the answer once it came. */
+export interface KmsRequest {
+  t: number;
+  channel: string;
+  method: string;
+  params: Record<string, unknown>;
+  /** undefined while unanswered. */
+  answered?: { ok: boolean; value?: unknown };
+}
+
+/** The program's requests to KMS of a JSON-RPC method (`create`, `invoke`…), oldest first, with their answers. */
+export function kmsRequests(frames: readonly LabFrame[], method: string): KmsRequest[] {
+  const requests = new Map<string, KmsRequest>();
+  const found: KmsRequest[] = [];
+  for (const frame of frames) {
+    if (frame.observer || !frame.channel.startsWith('kms')) continue;
+    let message: { id?: unknown; method?: unknown; params?: unknown; result?: { value?: unknown }; error?: unknown };
+    try {
+      message = JSON.parse(frame.text) as typeof message;
+    } catch {
+      continue;
+    }
+    const key = `${frame.channel}|${String(message.id)}`;
+    if (frame.direction === 'out' && message.method === method && message.id !== undefined) {
+      const request: KmsRequest = { t: frame.t, channel: frame.channel, method, params: (message.params ?? {}) as Record<string, unknown> };
+      requests.set(key, request);
+      found.push(request);
+    } else if (frame.direction === 'in' && message.id !== undefined) {
+      const request = requests.get(key);
+      if (request && !request.answered) request.answered = message.error ? { ok: false } : { ok: true, value: message.result?.value };
+    }
+  }
+  return found;
+}
+
+/**
+ * The objects of a KMS class the program created (the create requests KMS accepted), with the constructor parameters
+ * they were created with: what the object got, whatever the code that made them looked like.
+ */
+export function createdObjects(frames: readonly LabFrame[], type: string): Array<{ id: string; params: Record<string, unknown>; t: number }> {
+  return kmsRequests(frames, 'create')
+    .filter((request) => request.params.type === type && request.answered?.ok && typeof request.answered.value === 'string')
+    .map((request) => ({ id: String(request.answered?.value), params: (request.params.constructorParams ?? {}) as Record<string, unknown>, t: request.t }));
+}
+
+/**
+ * Where the site serves a file:// URI of the embedded KMS's media directory, or undefined when the URI is elsewhere
+ * (another KMS keeps its files on its own machine).
+ */
+export function mediaDownloadUrl(settings: LabSettings, uri: string): string | undefined {
+  const media = settings.media;
+  if (!media) return undefined;
+  const root = `file://${media.directory.replace(/\/+$/, '')}/`;
+  if (!uri.startsWith(root)) return undefined;
+  const relative = uri.slice(root.length);
+  if (relative === '' || relative.split('/').some((part) => part === '..')) return undefined;
+  return `${settings.siteOrigin}${media.downloadBase}${relative}`;
+}
+
+/** Files a run's judge downloaded, per run (a run has its own view): each is fetched once. */
+const downloads = new WeakMap<LabView, Map<string, Promise<Uint8Array | undefined>>>();
+
+/** The bytes of a file the site serves (undefined when it cannot be read), fetched once per run and URL. */
+export function downloadOnce(view: LabView, url: string): Promise<Uint8Array | undefined> {
+  let files = downloads.get(view);
+  if (!files) downloads.set(view, (files = new Map()));
+  let file = files.get(url);
+  if (!file) {
+    file = fetch(url, { cache: 'no-store' })
+      .then(async (response) => (response.ok ? new Uint8Array(await response.arrayBuffer()) : undefined))
+      .catch(() => undefined);
+    files.set(url, file);
+  }
+  return file;
+}
+
+/** What a recorded file is, from its bytes: its container (by magic number) and which media types it has tracks of. */
+export interface RecordedFile {
+  bytes: number;
+  container: 'webm' | 'mp4' | 'unknown';
+  audio: boolean;
+  video: boolean;
+}
+
+function indexOfAscii(bytes: Uint8Array, text: string, from = 0, to = bytes.length): number {
+  const codes = [...text].map((char) => char.charCodeAt(0));
+  outer: for (let i = from; i <= Math.min(to, bytes.length) - codes.length; i += 1) {
+    for (let j = 0; j < codes.length; j += 1) if (bytes[i + j] !== codes[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * Reads a recording: WebM starts with the EBML magic 1A 45 DF A3 and names its tracks' codecs (V_VP8, A_OPUS…) in
+ * its header; MP4 has `ftyp` at offset 4 and a `hdlr` box of type `vide` or `soun` per track.
+ */
+export function inspectRecording(bytes: Uint8Array): RecordedFile {
+  if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) {
+    // The Tracks element is written before the first cluster: the header is enough.
+    const header = Math.min(bytes.length, 65536);
+    const has = (prefix: 'V_' | 'A_'): boolean => ['VP8', 'VP9', 'AV1', 'MPEG4/ISO/AVC', 'OPUS', 'VORBIS', 'AAC'].some((codec) => indexOfAscii(bytes, `${prefix}${codec}`, 0, header) >= 0);
+    return { bytes: bytes.length, container: 'webm', video: has('V_'), audio: has('A_') };
+  }
+  if (indexOfAscii(bytes, 'ftyp', 4, 8) === 4) {
+    const handlers = new Set<string>();
+    for (let at = indexOfAscii(bytes, 'hdlr'); at >= 0; at = indexOfAscii(bytes, 'hdlr', at + 4)) {
+      handlers.add(String.fromCharCode(...bytes.slice(at + 12, at + 16)));
+    }
+    return { bytes: bytes.length, container: 'mp4', video: handlers.has('vide'), audio: handlers.has('soun') };
+  }
+  return { bytes: bytes.length, container: 'unknown', video: false, audio: false };
 }

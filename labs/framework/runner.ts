@@ -48,6 +48,8 @@ export interface RunOptions {
   judgeTimeout?: number;
   /** With a judge: the step the learner changes. The steps before it run as in the lab, their checks included. */
   relaxFrom?: string;
+  /** The last step a full run goes through (default: the lab's last); the steps after it do not run. */
+  until?: string;
 }
 
 /** The last verdict of an exercise's judge. */
@@ -153,7 +155,9 @@ export class LabRun {
 
   /** Runs every step from the first (or from where the page is), then waits for the expected events. */
   start(options: RunOptions): Promise<void> {
-    return this.exclusive(() => this.runThrough(this.lab.steps.length - 1, options, true));
+    const until = options.until === undefined ? -1 : this.lab.steps.findIndex((step) => step.id === options.until);
+    if (options.until !== undefined && until < 0) return Promise.reject(new Error(`no step ${options.until}`));
+    return this.exclusive(() => this.runThrough(until < 0 ? this.lab.steps.length - 1 : until, options, true));
   }
 
   /** Runs one step again with its current code; the steps before it run first if they have not run in this page. */
@@ -205,7 +209,9 @@ export class LabRun {
       if (settle && options.judge) await this.judge(options.judge, options.judgeTimeout ?? DEFAULT_STEP_TIMEOUT, options.signal);
       else if (settle) await this.settle(options.signal);
       this.feed();
-      const allPassed = this.steps.every((step) => step.status === 'passed');
+      // A full run that stops early (an exercise's `until`) is judged on the steps it ran; the others are not run.
+      if (settle) for (const step of this.steps.slice(last + 1)) step.status = 'skipped';
+      const allPassed = this.steps.slice(0, settle ? last + 1 : undefined).every((step) => step.status === 'passed');
       this.status = allPassed && (settle || this.matcher.complete) ? 'complete' : 'partial';
     } catch (error) {
       if (error instanceof Stopped || options.signal.aborted) {

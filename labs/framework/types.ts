@@ -302,7 +302,12 @@ export interface Exercise {
   task: Localized;
   /** The step the learner is asked to change (its editor opens first). */
   step: string;
-  /** Parameters of the lab for this exercise. */
+  /**
+   * The last step the exercise's run goes through (default: the lab's last). The steps after it do not run: a later
+   * step of the lab would undo what the task asks (another route to the viewer, a participant leaving).
+   */
+  until?: string;
+  /** Options of the lab for this exercise, fixed: the learner changes the code, not these. */
   params?: LabParams;
   /** The starting code of `step` when it differs from the lab's (undefined: the lab's own). */
   start?: string;

@@ -24,6 +24,26 @@ const WRONG: Record<string, { code: string; hint: RegExp }> = {
     code: "webRtcEp.processOffer('not an SDP offer');",
     hint: /did not catch it/,
   },
+  // Only the AUDIO connected, but the profile still records audio and video.
+  'record-audio': {
+    code: "pipeline.create('RecorderEndpoint', { uri: recordingUri, mediaProfile: profile }, function (error, _recorder) {\n  if (error) return onError(error);\n  recorder = _recorder;\n  webRtcEp.connect(recorder, 'AUDIO', onError);\n});",
+    hint: /mediaProfile WEBM, a profile for audio and video/,
+  },
+  // The MP4 profile, but the file keeps its .webm name.
+  'record-mp4': {
+    code: "pipeline.create('RecorderEndpoint', { uri: recordingUri, mediaProfile: 'MP4' }, function (error, _recorder) {\n  if (error) return onError(error);\n  recorder = _recorder;\n  recordedTypes.forEach(function (mediaType) {\n    webRtcEp.connect(recorder, mediaType, onError);\n  });\n});",
+    hint: /still ends in \.webm/,
+  },
+  // Two routes to viewer-1's port, hoping to add green's audio to red: the second replaces the first.
+  dispatcher: {
+    code: "pipeline.create('Dispatcher', function (error, _dispatcher) {\n  if (error) return onError(error);\n  dispatcher = _dispatcher;\n  addPorts(dispatcher, dispatcherPorts, function () {\n    dispatcher.connect(dispatcherPorts.red, dispatcherPorts['viewer-1'], function (error) {\n      if (error) return onError(error);\n      dispatcher.connect(dispatcherPorts.green, dispatcherPorts['viewer-1'], onError);\n    });\n  });\n});",
+    hint: /both its video and its audio from sources\.green/,
+  },
+  // carol gets an endpoint, a port and a browser peer, but the port is never connected.
+  'composite-third': {
+    code: "join(people[0], function () {\n  join(people[1], function () {\n    pipeline.create('WebRtcEndpoint', function (error, webRtcEp) {\n      if (error) return onError(error);\n      composite.createHubPort(function (error, port) {\n        if (error) return onError(error);\n        endpoints.carol = webRtcEp;\n        ports.carol = port;\n        room.push('carol');\n        peers.carol = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({\n          remoteVideo: addVideo('carol-grid', 'carol receives', { muted: true }),\n          videoStream: testSource({ color: '#1565c0', label: 'carol', frequency: 659 }),\n          configuration: { iceServers: iceServers },\n        }, function (error) {\n          if (error) return onError(error);\n          negotiate(peers.carol, webRtcEp);\n        });\n      });\n    });\n  });\n});",
+    hint: /receives nothing: creating a port does not connect it/,
+  },
 };
 
 

@@ -22,6 +22,7 @@ export default function ExercisePanel({ exercise }: { exercise: Exercise }): Rea
   const progress = useProgress()[`exercise:${exercise.id}`];
   if (!lab) throw new Error(`exercise ${exercise.id}: no lab ${exercise.lab}`);
   const step = lab.steps.find((candidate) => candidate.id === exercise.step);
+  const until = exercise.until === undefined ? undefined : lab.steps.find((candidate) => candidate.id === exercise.until);
   const scope = `${lab.id}@${exercise.id}`;
   return (
     <section className={styles.exercise} data-testid={`exercise-${exercise.id}`} aria-labelledby={`exercise-title-${exercise.id}`}>
@@ -42,6 +43,13 @@ export default function ExercisePanel({ exercise }: { exercise: Exercise }): Rea
           {'Change the step {step} in the editor below, then press Run: the check reads what the run shows (events, the pipeline, the pictures), not your code.'}
         </Translate>
       </p>
+      {until && (
+        <p className={styles.muted} data-testid="exercise-until">
+          <Translate id="exercise.until" values={{ step: <strong>{until.title[locale]}</strong> }}>
+            {'The run stops after the step {step}: the steps after it would change what the check looks at.'}
+          </Translate>
+        </p>
+      )}
       <ol className={styles.hints} data-testid="exercise-hints">
         {exercise.hints.slice(0, hints).map((hint, index) => (
           <li key={index}>{hint[locale]}</li>

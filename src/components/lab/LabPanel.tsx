@@ -349,7 +349,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     await created.run.start({
       code: codeOf,
       signal: created.abort.signal,
-      ...(exercise ? { judge: exercise.check, judgeTimeout: exercise.timeout ?? 15000, relaxFrom: exercise.step } : {}),
+      ...(exercise ? { judge: exercise.check, judgeTimeout: exercise.timeout ?? 15000, relaxFrom: exercise.step, ...(exercise.until ? { until: exercise.until } : {}) } : {}),
     });
     finished(created);
   };
@@ -447,29 +447,35 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
           <legend>
             <Translate id="lab.params">Options</Translate>
           </legend>
-          {(lab.params ?? []).map((param) => (
-            <label key={param.id}>
-              {param.label[locale]}{' '}
-              {param.kind === 'number' ? (
-                <input
-                  type="number"
-                  min={param.min}
-                  max={param.max}
-                  value={Number(params[param.id] ?? param.default)}
-                  onChange={(event) => setParams({ ...params, [param.id]: Math.min(param.max ?? Infinity, Math.max(param.min ?? -Infinity, Number(event.target.value))) })}
-                  data-testid={`lab-param-${param.id}`}
-                />
-              ) : (
-                <select value={String(params[param.id] ?? param.default)} onChange={(event) => setParams({ ...params, [param.id]: event.target.value })} data-testid={`lab-param-${param.id}`}>
-                  {(param.choices ?? []).map((choice) => (
-                    <option key={choice.value} value={choice.value}>
-                      {choice.label[locale]}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </label>
-          ))}
+          {(lab.params ?? []).map((param) => {
+            // An option the exercise sets is part of its starting state: the task is about the code.
+            const fixed = exercise?.params?.[param.id] !== undefined;
+            const fixedTitle = fixed ? translate({ id: 'exercise.paramFixed', message: 'Set by the exercise' }) : undefined;
+            return (
+              <label key={param.id} title={fixedTitle}>
+                {param.label[locale]}{' '}
+                {param.kind === 'number' ? (
+                  <input
+                    type="number"
+                    min={param.min}
+                    max={param.max}
+                    value={Number(params[param.id] ?? param.default)}
+                    onChange={(event) => setParams({ ...params, [param.id]: Math.min(param.max ?? Infinity, Math.max(param.min ?? -Infinity, Number(event.target.value))) })}
+                    disabled={fixed}
+                    data-testid={`lab-param-${param.id}`}
+                  />
+                ) : (
+                  <select value={String(params[param.id] ?? param.default)} onChange={(event) => setParams({ ...params, [param.id]: event.target.value })} disabled={fixed} data-testid={`lab-param-${param.id}`}>
+                    {(param.choices ?? []).map((choice) => (
+                      <option key={choice.value} value={choice.value}>
+                        {choice.label[locale]}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </label>
+            );
+          })}
         </fieldset>
       )}
 
