@@ -46,6 +46,8 @@ export interface RunOptions {
    */
   judge?: (view: LabView) => CheckResult | Promise<CheckResult>;
   judgeTimeout?: number;
+  /** How long the same failing hint must hold to be the verdict (default VERDICT_SETTLE_MS). */
+  verdictSettleMs?: number;
   /** With a judge: the step the learner changes. The steps before it run as in the lab, their checks included. */
   relaxFrom?: string;
   /** The last step a full run goes through (default: the lab's last); the steps after it do not run. */
@@ -64,6 +66,11 @@ const EXERCISE_STEP_WAIT = 5000;
 const POLL_MS = 25;
 /** After the last step, how long to wait for required expected events still missing. */
 const SETTLE_TIMEOUT = 15000;
+/**
+ * An exercise's judge that keeps failing with the same hint for this long has seen enough: the hint is the verdict.
+ * A correct answer passes as soon as the run shows it; a wrong one need not wait out the whole timeout.
+ */
+export const VERDICT_SETTLE_MS = 6000;
 
 class Stopped extends Error {}
 
@@ -206,7 +213,7 @@ export class LabRun {
         this.throwIfStopped(options.signal);
         await this.runOne(step, options, relaxed(step.id));
       }
-      if (settle && options.judge) await this.judge(options.judge, options.judgeTimeout ?? DEFAULT_STEP_TIMEOUT, options.signal);
+      if (settle && options.judge) await this.judge(options.judge, options.judgeTimeout ?? DEFAULT_STEP_TIMEOUT, options.verdictSettleMs ?? VERDICT_SETTLE_MS, options.signal);
       else if (settle) await this.settle(options.signal);
       this.feed();
       // A full run that stops early (an exercise's `until`) is judged on the steps it ran; the others are not run.
@@ -301,8 +308,10 @@ export class LabRun {
   }
 
   /** An exercise: its judge decides, retried until it passes or the time is up; the last verdict explains. */
-  private async judge(judge: NonNullable<RunOptions['judge']>, timeout: number, signal: AbortSignal): Promise<void> {
+  private async judge(judge: NonNullable<RunOptions['judge']>, timeout: number, settleMs: number, signal: AbortSignal): Promise<void> {
     const until = Date.now() + timeout;
+    let hint: string | undefined;
+    let hintSince = 0;
     for (;;) {
       this.throwIfStopped(signal);
       this.feed();
@@ -310,7 +319,14 @@ export class LabRun {
       this.verdict = { ok: result.ok, ...(result.detail ? { detail: result.detail } : {}), ...(result.hint ? { hint: result.hint } : {}) };
       this.changed();
       if (result.ok) return;
-      if (Date.now() > until) {
+      // A hint is a diagnosis (a check without one is still waiting for media or events): once the same one has held
+      // for a while, the run will not change its mind.
+      if (result.hint?.en !== hint) {
+        hint = result.hint?.en;
+        hintSince = Date.now();
+      }
+      const settled = hint !== undefined && Date.now() - hintSince >= settleMs;
+      if (settled || Date.now() > until) {
         throw new StepFailure({
           code: 'exercise-not-done',
           title: result.hint ?? { en: 'Not yet: the run does not show what the task asks.', 'zh-Hans': '还没有完成：这次运行没有表现出任务要求的结果。' },

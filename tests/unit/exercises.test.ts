@@ -166,3 +166,33 @@ test("an exercise's run stops after its `until` step: the later steps do not run
   await assert.rejects(run.start({ code: () => '', signal: new AbortController().signal, until: 'nope' }), /no step nope/);
   run.dispose();
 });
+
+test("a wrong answer's verdict comes once its hint has held, not at the judge's timeout; a hint that changes waits on", async () => {
+  const hint = (text: string) => ({ en: text, 'zh-Hans': text });
+  for (const changing of [false, true]) {
+    let calls = 0;
+    const run = new LabRun(THREE_STEPS, fakeHost([]));
+    const started = Date.now();
+    try {
+      await run.start({
+        code: (section) => `set ${section}`,
+        signal: new AbortController().signal,
+        // A constant diagnosis, or one that changes on every look (the run is still moving).
+        judge: () => ({ ok: false, hint: hint(changing ? `look ${calls++}` : 'VIDEO is still connected') }),
+        judgeTimeout: 3000,
+        verdictSettleMs: 400,
+        relaxFrom: 'b',
+      });
+      assert.equal(run.status, 'failed');
+      assert.equal(run.error?.code, 'exercise-not-done');
+      const elapsed = Date.now() - started;
+      if (changing) assert.ok(elapsed >= 3000, `a changing hint waits for the timeout (${elapsed} ms)`);
+      else {
+        assert.ok(elapsed < 3000, `a steady hint settles before the timeout (${elapsed} ms)`);
+        assert.equal(run.error?.title.en, 'VIDEO is still connected');
+      }
+    } finally {
+      run.dispose();
+    }
+  }
+});
