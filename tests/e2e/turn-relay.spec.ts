@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { chapterOf, collectErrors, resetLeavesNoPipeline, runLab } from './lab-helpers';
+import { collectErrors, openLabPage, resetLeavesNoPipeline, runLab } from './lab-helpers';
 
 /**
  * The TURN relay lab against the coturn that `npm start` runs: relay candidates on both sides and media back through
@@ -130,8 +130,7 @@ test('without a TURN server the lab stops before it runs anything, and says how 
       json: { ...runtime, turn: null, turnStatus: { available: false, reason: 'coturn is not installed: sudo apt-get install coturn' } },
     });
   });
-  await page.goto(chapterOf(LAB_ID));
-  const lab = page.getByTestId(`lab-${LAB_ID}`);
+  const lab = await openLabPage(page, LAB_ID);
   await lab.getByTestId('lab-run').click();
   await expect(lab.getByTestId('lab-error')).toHaveAttribute('data-code', 'turn-missing');
   await expect(lab.getByTestId('lab-error')).toContainText('sudo apt-get install coturn');
