@@ -1,8 +1,12 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { themes as prismThemes } from 'prism-react-renderer';
+import chunkBudgets from './src/plugins/chunk-budgets';
 import i18nCompleteness from './src/plugins/i18n-completeness';
 import kurentoBundling from './src/plugins/kurento-bundling';
+import kurentoVendor from './src/plugins/kurento-vendor';
+import labCatalog from './src/plugins/lab-chapters';
+import precompress from './src/plugins/precompress';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
 
 /**
@@ -53,6 +57,8 @@ const config: Config = {
     },
   },
   customFields: { labDefaults: buildTimeLabDefaults },
+  // .generated/static holds the prebuilt kurento-client and kurento-utils bundles (src/plugins/kurento-vendor.ts).
+  staticDirectories: ['static', '.generated/static'],
   presets: [
     [
       'classic',
@@ -85,7 +91,7 @@ const config: Config = {
     ],
   ],
   // i18nCompleteness fails the build when a page, UI string or lab lacks its Chinese side.
-  plugins: [kurentoBundling, i18nCompleteness],
+  plugins: [kurentoBundling, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
     mermaid: { theme: { light: 'neutral', dark: 'dark' } },

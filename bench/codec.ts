@@ -7,13 +7,18 @@
  * (tests/helpers/rtp-source.ts, one encoder shared by all peers so that it does not compete with what is measured).
  *
  * Rows: one VP8 → H.264 transcode (a receiver that only takes H.264), a 4-party Composite (800x600/15: four decodes,
- * one grid encode, five Opus encodes), and a WebM recording of one stream (left out when the server has no
- * RecorderEndpoint). Target: the Composite's mixer ≤ 40 % of one core.
+ * one grid encode, five Opus encodes), a WebM recording of one stream (left out when the server has no
+ * RecorderEndpoint), a FaceOverlayFilter on a face photograph (target ≤ 35 % of a core: gst-launch-1.0 detection +
+ * ffmpeg drawing) and a ZBarFilter on a QR code, both 640x480/30 (gst-launch-1.0 processes are counted with ffmpeg's).
+ * Target: the Composite's mixer ≤ 40 % of one core.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import kurentoClient, { type Composite, type HubPort, type KurentoClient, type MediaPipeline, type RecorderEndpoint } from 'kurento-client';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import kurentoClient, { type Composite, type FaceOverlayFilter, type HubPort, type KurentoClient, type MediaElement, type MediaPipeline, type RecorderEndpoint, type ZBarFilter } from 'kurento-client';
+import { FACE_PHOTO_CANDIDATES, StillVideoSource, makeQrCode } from '../tests/helpers/media-files';
 import { call, create } from '../core/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
@@ -34,7 +39,10 @@ export interface CodecBenchRow {
 
 // Processes ------------------------------------------------------------------------------------------------------------
 
-/** CPU seconds of every ffmpeg child of `parent`, by pid. */
+/** The media workers the KMS starts: ffmpeg, and gst-launch-1.0 for the GStreamer filters. */
+const WORKERS = new Set(['ffmpeg', 'gst-launch-1.0']);
+
+/** CPU seconds of every media worker (ffmpeg, gst-launch-1.0) child of `parent`, by pid. */
 function ffmpegChildren(parent: number): Map<number, number> {
   const result = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -42,7 +50,7 @@ function ffmpegChildren(parent: number): Map<number, number> {
     try {
       const pid = Number(entry);
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      if (comm === 'ffmpeg' && parentPid(pid) === parent) result.set(pid, cpuSeconds(pid));
+      if (WORKERS.has(comm) && parentPid(pid) === parent) result.set(pid, cpuSeconds(pid));
     } catch {
       // gone meanwhile
     }
@@ -150,6 +158,46 @@ async function recordingJob(client: KurentoClient, source: RtpSource, mediaDir: 
   };
 }
 
+/** One peer sending `source` through `filter` and back; the detail counts the frames it gets back. */
+async function filterJob(client: KurentoClient, source: StillVideoSource, make: (pipeline: MediaPipeline) => Promise<MediaElement>, what: string): Promise<Job> {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const filter = await make(pipeline);
+  const peer = new WeriftPeer();
+  source.feed(peer);
+  const endpoint = await negotiate(pipeline, peer);
+  await call<void>((cb) => endpoint.connect(filter, done(cb)));
+  await call<void>((cb) => filter.connect(endpoint, done(cb)));
+  await waitFor(() => peer.received.videoFrames > 60, 30000, `video back through the ${what}`);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const frames = peer.received.videoFrames;
+  return { pipeline, peers: [peer], detail: (seconds) => `${what}, ${Math.round((peer.received.videoFrames - frames) / seconds)} fps back` };
+}
+
+async function faceOverlayJob(client: KurentoClient, mediaDir: string): Promise<Job | undefined> {
+  const photo = FACE_PHOTO_CANDIDATES.find((file) => existsSync(file));
+  if (!photo) return undefined;
+  const source = await new StillVideoSource({ image: photo }, { filter: 'crop=192:144:149:40', width: 640, height: 480, fps: 30 }).start();
+  const image = path.join(mediaDir, 'hat.png');
+  spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0x00ff00:s=64x64:d=1', '-frames:v', '1', image]);
+  const job = await filterJob(client, source, async (pipeline) => {
+    const [filter] = await create<FaceOverlayFilter>((cb) => pipeline.create('FaceOverlayFilter', cb));
+    await call<void>((cb) => filter.setOverlayedImage(`file://${image}`, -0.2, -0.6, 1.4, 1.4, done(cb)));
+    return filter;
+  }, 'VP8 640x480/30 face photograph → FaceOverlayFilter (facedetect + overlay + VP8)');
+  return { ...job, finish: () => source.stop() };
+}
+
+async function zbarJob(client: KurentoClient, mediaDir: string): Promise<Job> {
+  const source = await new StillVideoSource({ image: makeQrCode('https://kurento.example/bench', path.join(mediaDir, 'qr.png')) }, { width: 640, height: 480, fps: 30 }).start();
+  let codes = 0;
+  const job = await filterJob(client, source, async (pipeline) => {
+    const [filter] = await create<ZBarFilter>((cb) => pipeline.create('ZBarFilter', cb));
+    filter.on('CodeFound', () => void (codes += 1));
+    return filter;
+  }, 'VP8 640x480/30 QR code → ZBarFilter');
+  return { ...job, detail: (seconds) => `${job.detail(seconds)}, ${codes} CodeFound`, finish: () => source.stop() };
+}
+
 async function run(name: string, kmsPid: number, seconds: number, job: Job | undefined): Promise<CodecBenchRow | undefined> {
   if (!job) return undefined;
   const window = await measure(kmsPid, seconds);
@@ -172,6 +220,8 @@ export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => vo
     ['transcode VP8→H.264 640x480/30', () => transcodeJob(client, source)],
     ['Composite, 4 parties', () => compositeJob(client, source)],
     ['recording WebM 640x480/30', () => recordingJob(client, source, mediaDir)],
+    ['FaceOverlayFilter 640x480/30', () => faceOverlayJob(client, mediaDir)],
+    ['ZBarFilter 640x480/30', () => zbarJob(client, mediaDir)],
   ];
   try {
     for (const [name, start] of jobs) {

@@ -1,18 +1,16 @@
 /**
  * Connection check: is there a KMS at the configured URL, what is it, and do its events reach us? The first lab of the
- * installation chapter, and what a trainer runs first against the workshop's KMS.
+ * installation chapter, and what a trainer runs first against the workshop's KMS. The code of each step is
+ * labs/programs/connection-check.js.
  */
-import type { KurentoClient, MediaPipeline, ServerManager } from 'kurento-client';
-import { call, create, js, required } from '../core/kurento';
 import type { LabDefinition } from './framework/types';
 
-interface State {
-  client?: KurentoClient;
-  manager?: ServerManager;
-  pipelines?: number;
+interface ServerInfoLike {
+  version?: unknown;
+  modules?: Array<{ name?: unknown; factories?: unknown[] }>;
 }
 
-export const connectionCheck: LabDefinition<State> = {
+export const connectionCheck: LabDefinition = {
   id: 'connection-check',
   title: { en: 'Connection check: is KMS there?', 'zh-Hans': '连接检查：KMS 在吗？' },
   summary: {
@@ -20,19 +18,17 @@ export const connectionCheck: LabDefinition<State> = {
     'zh-Hans': '用 kurento-client 连接已配置的 KMS，读取它的版本、模块和工厂，列出它的管道，并验证它的事件能够到达浏览器。',
   },
   elements: ['ServerManager', 'MediaPipeline'],
-  createState: () => ({}),
+  program: () => import('./programs/connection-check.js?raw').then((module) => module.default),
+  page: { videos: [] },
   steps: [
     {
       id: 'connect',
       title: { en: 'Open the WebSocket to KMS', 'zh-Hans': '打开到 KMS 的 WebSocket' },
       explain: {
-        en: 'kurento-client opens ws://…/kurento and sends its first JSON-RPC ping. When nothing answers, the lab tells apart "nothing listens", "wrong path" and "not a KMS".',
-        'zh-Hans': 'kurento-client 打开 ws://…/kurento 并发送第一个 JSON-RPC ping。如果没有应答，实验会区分“没有服务在监听”“路径不对”和“不是 KMS”。',
+        en: 'kurento-client opens ws_uri (ws://…/kurento) and sends its first JSON-RPC ping. When nothing answers, the lab tells apart "nothing listens", "wrong path" and "not a KMS".',
+        'zh-Hans': 'kurento-client 打开 ws_uri（ws://…/kurento）并发送第一个 JSON-RPC ping。如果没有应答，实验会区分“没有服务在监听”“路径不对”和“不是 KMS”。',
       },
-      code: ({ kmsUrl }) => `const client = await kurentoClient(${js(kmsUrl)}, { failAfter: 3 });`,
-      run: async (context, state) => {
-        state.client = await context.connect();
-      },
+      sets: ['client'],
     },
     {
       id: 'info',
@@ -41,21 +37,11 @@ export const connectionCheck: LabDefinition<State> = {
         en: 'Every KMS has one ServerManager (id manager_ServerManager). getInfo returns the server version and, per module (core, elements, filters), the factories it can create.',
         'zh-Hans': '每个 KMS 都有一个 ServerManager（id 为 manager_ServerManager）。getInfo 返回服务器版本，以及每个模块（core、elements、filters）能创建的工厂。',
       },
-      code: () => `client.getServerManager((error, manager) => {
-  manager.getInfo((error, info) => {
-    console.log(info.version, info.modules.map((m) => m.name + ': ' + m.factories.join(', ')));
-  });
-});`,
-      run: async (context, state) => {
-        const client = required(state.client, 'client');
-        state.manager = await call<ServerManager>((done) => client.getServerManager(done));
-        await context.observe(state.manager, 'serverManager', ['ObjectCreated', 'ObjectDestroyed']);
-      },
-      check: async (_context, state) => {
-        const manager = required(state.manager, 'manager');
-        const info = await call<{ version: string; modules: Array<{ name: string; factories: string[] }> }>((done) => manager.getInfo(done));
-        const modules = info.modules.map((module) => `${module.name} (${module.factories.length})`).join(', ');
-        return { ok: typeof info.version === 'string', detail: `KMS ${info.version}: ${modules}` };
+      sets: ['serverManager', 'serverInfo'],
+      check: (view) => {
+        const info = view.read('serverInfo') as ServerInfoLike | undefined;
+        const modules = (info?.modules ?? []).map((module) => `${String(module.name)} (${module.factories?.length ?? 0})`).join(', ');
+        return { ok: typeof info?.version === 'string', detail: `KMS ${String(info?.version)}: ${modules}` };
       },
     },
     {
@@ -65,15 +51,11 @@ export const connectionCheck: LabDefinition<State> = {
         en: 'getPipelines shows every pipeline on the server, whoever created it. Pipelines that were never released stay here, using memory and ports: release them when you are done.',
         'zh-Hans': 'getPipelines 显示服务器上的所有管道，不论是谁创建的。从未释放的管道会一直留在这里，占用内存和端口：用完请记得释放。',
       },
-      code: () => `manager.getPipelines((error, pipelines) => {
-  console.log(pipelines.length + ' pipeline(s) on this KMS');
-});`,
-      run: async (_context, state) => {
-        const manager = required(state.manager, 'manager');
-        const pipelines = await call<MediaPipeline[]>((done) => manager.getPipelines(done));
-        state.pipelines = pipelines.length;
+      sets: ['pipelineCount'],
+      check: (view) => {
+        const count = view.read('pipelineCount');
+        return { ok: typeof count === 'number', detail: String(count ?? 0) };
       },
-      check: (_context, state) => ({ ok: state.pipelines !== undefined, detail: `${state.pipelines ?? 0}` }),
     },
     {
       id: 'events',
@@ -82,16 +64,8 @@ export const connectionCheck: LabDefinition<State> = {
         en: 'The ServerManager raises ObjectCreated and ObjectDestroyed. Seeing both proves that subscriptions work and that KMS events reach this page.',
         'zh-Hans': 'ServerManager 会触发 ObjectCreated 和 ObjectDestroyed。两个都看到，就证明订阅有效，KMS 的事件能够到达本页面。',
       },
-      code: () => `manager.on('ObjectCreated', (event) => console.log('created', event.object));
-manager.on('ObjectDestroyed', (event) => console.log('destroyed', event.objectId));
-client.create('MediaPipeline', (error, pipeline) => pipeline.release());`,
-      run: async (context, state) => {
-        const client = required(state.client, 'client');
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        await context.waitForEvent({ lane: 'kms', source: 'serverManager', type: 'ObjectCreated', where: { object: pipeline.id } });
-        await call<void>((done) => pipeline.release((error: unknown) => done(error, undefined)));
-      },
+      sets: ['testPipeline'],
+      expects: ['created', 'destroyed'],
     },
   ],
   expected: [

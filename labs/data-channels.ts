@@ -1,23 +1,12 @@
 /**
  * Data channels through KMS: a WebRtcEndpoint created with useDataChannels, connected to itself, echoes what the
- * browser sends. DataChannelOpened when the channel opens, DataChannelClosed when the browser closes it.
+ * browser sends. DataChannelOpened when the channel opens, DataChannelClosed when the browser closes it. The code of
+ * each step is labs/programs/data-channels.js.
  */
-import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { WEBRTC_ICE_EXPECTATIONS } from './framework/expectations';
-import { call, create, required } from '../core/kurento';
-import type { LabDefinition, WebRtcPeer } from './framework/types';
-import { negotiate } from './framework/webrtc';
+import type { LabDefinition } from './framework/types';
 
-interface State {
-  peer?: WebRtcPeer;
-  client?: KurentoClient;
-  endpoint?: WebRtcEndpoint;
-  sent: string[];
-}
-
-const MESSAGES = ['hello Kurento', '你好，Kurento', 'third message'];
-
-export const dataChannels: LabDefinition<State> = {
+export const dataChannels: LabDefinition = {
   id: 'data-channels',
   title: { en: 'Data channels through a WebRtcEndpoint', 'zh-Hans': '经过 WebRtcEndpoint 的数据通道' },
   summary: {
@@ -25,7 +14,13 @@ export const dataChannels: LabDefinition<State> = {
     'zh-Hans': '一个 useDataChannels: true 的 WebRtcEndpoint 连接到自身：浏览器数据通道上发送的文字经过 KMS 再传回来。',
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
-  createState: () => ({ sent: [] }),
+  program: () => import('./programs/data-channels.js?raw').then((module) => module.default),
+  page: {
+    videos: [
+      { id: 'videoInput', label: { en: 'Your camera (videoInput)', 'zh-Hans': '你的摄像头（videoInput）' }, muted: true },
+      { id: 'videoOutput', label: { en: 'Back from KMS (videoOutput)', 'zh-Hans': '从 KMS 传回（videoOutput）' }, muted: true },
+    ],
+  },
   steps: [
     {
       id: 'endpoint',
@@ -34,20 +29,11 @@ export const dataChannels: LabDefinition<State> = {
         en: 'Data channels are off by default on KMS: the endpoint must be created with useDataChannels: true, and the browser peer with dataChannels: true.',
         'zh-Hans': 'KMS 默认不启用数据通道：端点必须以 useDataChannels: true 创建，浏览器端的 peer 也要设置 dataChannels: true。',
       },
-      code: () => `pipeline.create('WebRtcEndpoint', { useDataChannels: true }, (error, webRtcEp) => {
-  webRtcEp.on('DataChannelOpened', (event) => console.log('opened', event.channelId));
-  webRtcEp.on('DataChannelClosed', (event) => console.log('closed', event.channelId));
-  webRtcEp.connect(webRtcEp, onError);
-});`,
-      run: async (context, state) => {
-        state.client = await context.connect();
-        const client = state.client;
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        [state.endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', { useDataChannels: true }, done));
-        await context.observe(state.endpoint, 'webRtcEndpoint', ['DataChannelOpened', 'DataChannelClosed', 'IceComponentStateChanged', 'IceCandidateFound', 'IceGatheringDone', 'NewCandidatePairSelected']);
-        const endpoint = state.endpoint;
-        await call<void>((done) => endpoint.connect(endpoint, (error: unknown) => done(error, undefined)));
+      sets: ['client', 'pipeline', 'webRtcEp'],
+      // The loopback includes DATA: without it, nothing would come back.
+      check: (view) => {
+        const links = view.graph().links.filter((link) => link.source === 'webRtcEp' && link.sink === 'webRtcEp');
+        return { ok: links.some((link) => link.mediaType === 'DATA'), detail: links.map((link) => link.mediaType).join(' ') };
       },
     },
     {
@@ -57,16 +43,13 @@ export const dataChannels: LabDefinition<State> = {
         en: 'kurento-utils adds an SCTP m-line (m=application) for the channel; once ICE and DTLS are up, the channel opens on both sides and KMS raises DataChannelOpened. KMS 7.x raises it twice per channel: the timeline shows what a real KMS sends.',
         'zh-Hans': 'kurento-utils 会为通道加上一条 SCTP m 行（m=application）；ICE 和 DTLS 建立后，通道在两端打开，KMS 触发 DataChannelOpened。KMS 7.x 对每个通道会触发两次：时间线显示的正是真实 KMS 发送的内容。',
       },
-      code: () => `const webRtcPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({ dataChannels: true, /* … */ }, (error) => {
-  webRtcPeer.generateOffer(onOffer);
-});`,
-      run: async (context, state) => {
-        state.peer = await context.peer('browser', { mode: 'sendrecv', localVideo: 'local', remoteVideo: 'remote', dataChannels: true });
-        await negotiate(context, state.peer, required(state.endpoint, 'endpoint'), 'webRtcEndpoint');
-        await context.waitForEvent({ lane: 'browser', source: 'browser', type: 'datachannel-open' }, 15000);
-        // Both ends: KMS' DataChannelOpened comes over the WebSocket and the browser's open over SCTP, in either order.
-        // Sending before KMS' event is in would let an echo arrive before it, out of the expected order.
-        await context.waitForEvent({ lane: 'kms', source: 'webRtcEndpoint', type: 'DataChannelOpened' }, 15000);
+      // Both ends: KMS' DataChannelOpened comes over the WebSocket and the browser's open over SCTP, in either order.
+      // Sending before KMS' event is in would let an echo arrive before it, out of the expected order.
+      sets: ['webRtcPeer', 'sdpAnswer', 'channelOpen'],
+      expects: ['opened'],
+      check: (view) => {
+        const answer = String(view.read('sdpAnswer') ?? '');
+        return { ok: /m=application/.test(answer), detail: /m=application[^\r\n]*/.exec(answer)?.[0] ?? 'no m=application in the answer' };
       },
     },
     {
@@ -76,19 +59,15 @@ export const dataChannels: LabDefinition<State> = {
         en: 'webRtcPeer.send() writes on the data channel; KMS passes the message from the endpoint\'s output to its own input (the DATA link) and sends it back on the same channel.',
         'zh-Hans': 'webRtcPeer.send() 写入数据通道；KMS 把消息从端点的输出经由 DATA 连接传到自己的输入，再在同一通道上发回。',
       },
-      code: () => `webRtcPeer.dataChannel.onmessage = (event) => console.log('echo:', event.data);
-webRtcPeer.send('hello Kurento');`,
-      run: async (_context, state) => {
-        const peer = required(state.peer, 'peer');
-        for (const message of MESSAGES) {
-          peer.send(message);
-          state.sent.push(message);
-        }
-      },
-      check: (context) => {
-        const received = new Set(context.recorded({ lane: 'browser', source: 'browser', type: 'datachannel-message' }).map((event) => event.data.data));
-        const echoed = MESSAGES.filter((message) => received.has(message)).length;
-        return { ok: echoed === MESSAGES.length, detail: `${echoed}/${MESSAGES.length}` };
+      sets: ['allEchoed'],
+      expects: ['echo'],
+      // Every message the program sent (its `messages`) came back to the browser's data channel.
+      check: (view) => {
+        const sent = view.read('messages');
+        const messages = Array.isArray(sent) ? sent.map(String) : [];
+        const received = new Set(view.recorded({ lane: 'browser', source: 'webRtcPeer', type: 'datachannel-message' }).map((event) => event.data.data));
+        const echoed = messages.filter((message) => received.has(message)).length;
+        return { ok: messages.length > 0 && echoed === messages.length, detail: `${echoed}/${messages.length}` };
       },
     },
     {
@@ -98,22 +77,19 @@ webRtcPeer.send('hello Kurento');`,
         en: 'Closing the browser side resets the SCTP stream; KMS notices and raises DataChannelClosed.',
         'zh-Hans': '关闭浏览器一端会重置 SCTP 流；KMS 察觉后触发 DataChannelClosed。',
       },
-      code: () => `webRtcPeer.dataChannel.close();`,
-      run: async (context, state) => {
-        required(state.peer, 'peer').dataChannel?.close();
-        await context.waitForEvent({ lane: 'kms', source: 'webRtcEndpoint', type: 'DataChannelClosed' }, 15000);
-      },
+      sets: ['channelClosed'],
+      expects: ['closed'],
     },
   ],
   expected: [
-    ...WEBRTC_ICE_EXPECTATIONS('webRtcEndpoint', { ready: 'optional' }),
+    ...WEBRTC_ICE_EXPECTATIONS('webRtcEp', { ready: 'optional' }),
     {
       id: 'opened',
       label: { en: 'DataChannelOpened', 'zh-Hans': 'DataChannelOpened' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'DataChannelOpened',
-      after: ['webRtcEndpoint:connected'],
+      after: ['webRtcEp:connected'],
       within: 10000,
       hint: {
         en: 'No channel opened: was the endpoint created with useDataChannels: true, and the peer with dataChannels: true?',
@@ -124,7 +100,7 @@ webRtcPeer.send('hello Kurento');`,
       id: 'echo',
       label: { en: 'datachannel-message (echo in the browser)', 'zh-Hans': 'datachannel-message（浏览器收到回显）' },
       lane: 'browser',
-      source: 'browser',
+      source: 'webRtcPeer',
       type: 'datachannel-message',
       after: ['opened'],
       within: 10000,
@@ -137,7 +113,7 @@ webRtcPeer.send('hello Kurento');`,
       id: 'closed',
       label: { en: 'DataChannelClosed', 'zh-Hans': 'DataChannelClosed' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'DataChannelClosed',
       after: ['opened'],
     },

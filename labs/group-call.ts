@@ -3,42 +3,12 @@
  * outgoing WebRtcEndpoint (their browser sends) and one incoming WebRtcEndpoint per other participant (their browser
  * receives), fed by that participant's outgoing endpoint. Participants join and leave live; muting audio or video is
  * disconnecting that media type from the outgoing endpoint to the others' incoming endpoints, unmuting connects it
- * again. Every participant is a synthetic source of its own colour, so each tile proves whose media it shows.
+ * again. Every participant is a synthetic source of its own colour, so each tile proves whose media it shows. The
+ * program is labs/programs/group-call.js; its objects are `outgoing.alice`, `incoming.bob-to-alice`, …
  */
-import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
-import { AMBER, BLUE, ENDPOINT_EVENTS, GREEN, RED, colourCheck, eventSince, framesOf, release, type TestColour } from './broadcasting';
+import { AMBER, BLUE, GREEN, RED, both, colourCheck, framesOf, idOf, movingCheck, type TestColour } from './framework/colours';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from '../core/kurento';
-import { localize, type CheckResult, type LabContext, type LabDefinition, type WebRtcPeer } from './framework/types';
-import { negotiate } from './framework/webrtc';
-
-interface Incoming {
-  /** `${sender}-to-${receiver}`: role of the endpoint, of the browser peer and of the video tile. */
-  role: string;
-  sender: string;
-  endpoint: WebRtcEndpoint;
-  peer: WebRtcPeer;
-}
-
-interface Participant {
-  name: string;
-  colour: TestColour;
-  outgoing: WebRtcEndpoint;
-  peer: WebRtcPeer;
-  /** What this participant receives, by sender name. */
-  incoming: Map<string, Incoming>;
-}
-
-interface State {
-  client?: KurentoClient;
-  pipeline?: MediaPipeline;
-  room: Participant[];
-  /** Run time (ms) of the last mute / unmute, to match the events that follow it. */
-  mark: number;
-  /** framesDecoded per tile at the last mark. */
-  frames: Record<string, number>;
-  left?: string;
-}
+import { localize, type CheckResult, type LabDefinition, type LabEvent, type LabView } from './framework/types';
 
 const PEOPLE: ReadonlyArray<{ name: string; colour: TestColour }> = [
   { name: 'alice', colour: RED },
@@ -47,106 +17,90 @@ const PEOPLE: ReadonlyArray<{ name: string; colour: TestColour }> = [
   { name: 'dave', colour: AMBER },
 ];
 
-function participantCount(params: Record<string, number | string>): number {
-  const count = Math.round(Number(params.participants ?? 3));
+function participantCount(view: LabView): number {
+  const count = Math.round(Number(view.params.participants ?? 3));
   return Number.isFinite(count) ? Math.min(PEOPLE.length, Math.max(2, count)) : 3;
 }
 
-const tile = (sender: string, receiver: string): string => `${sender}-to-${receiver}`;
+function colourOf(name: string): TestColour {
+  return PEOPLE.find((person) => person.name === name)?.colour ?? RED;
+}
 
-function find(state: State, name: string): Participant {
-  return required(
-    state.room.find((participant) => participant.name === name),
-    name,
+/** The names in the program's `room`. */
+function roomOf(view: LabView): string[] {
+  const room = view.read('room');
+  return Array.isArray(room) ? room.map(String) : [];
+}
+
+interface Tile {
+  /** `${sender}-to-${receiver}`: the video id, and the key of the program's incoming and receivers. */
+  tile: string;
+  sender: string;
+  receiver: string;
+}
+
+/** Every tile of the room: what each participant receives from each other one. */
+function tilesOf(room: readonly string[], sender?: string): Tile[] {
+  return room.flatMap((receiver) =>
+    room.filter((other) => other !== receiver && (sender === undefined || other === sender)).map((other) => ({ tile: `${other}-to-${receiver}`, sender: other, receiver })),
   );
 }
 
-/** Every incoming tile of the room, with the colour it must show. */
-function allTiles(state: State): Array<{ slot: string; colour: TestColour }> {
-  return state.room.flatMap((receiver) => [...receiver.incoming.values()].map((incoming) => ({ slot: incoming.role, colour: find(state, incoming.sender).colour })));
+/** The room has `count` participants, their previews show their colours and every tile decodes frames. */
+function playing(view: LabView, count: number): CheckResult {
+  const room = roomOf(view);
+  const joined = { ok: room.length === count, detail: `room ${room.join(', ') || '∅'} (${room.length}/${count})` };
+  const previews = colourCheck(
+    view,
+    room.map((name) => ({ video: name, colour: colourOf(name) })),
+  );
+  const frames = tilesOf(room).map(({ tile }) => ({ tile, frames: framesOf(view, tile) }));
+  return both(both(joined, previews), { ok: frames.every((entry) => entry.frames > 0), detail: frames.map((entry) => `${entry.tile} framesDecoded ${entry.frames}`).join('; ') });
 }
 
-/** What the others receive from `sender`. */
-function tilesOf(state: State, sender: string): Incoming[] {
-  return state.room.flatMap((receiver) => [...receiver.incoming.values()].filter((incoming) => incoming.sender === sender));
+function endpointId(view: LabView, tile: string): string | undefined {
+  const endpoints = view.read('incoming') as Record<string, { id?: unknown } | undefined> | undefined;
+  const id = endpoints?.[tile]?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
-/** `receiver` starts receiving `sender`: an incoming endpoint fed by the sender's outgoing one (receiveVideoFrom). */
-async function receive(context: LabContext, state: State, receiver: Participant, sender: Participant): Promise<void> {
-  const pipeline = required(state.pipeline, 'pipeline');
-  const role = tile(sender.name, receiver.name);
-  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-  await context.observe(endpoint, role, ENDPOINT_EVENTS);
-  await call<void>((done) => sender.outgoing.connect(endpoint, done));
-  const peer = await context.peer(role, { mode: 'recvonly', remoteVideo: role });
-  await negotiate(context, peer, endpoint, role);
-  receiver.incoming.set(sender.name, { role, sender: sender.name, endpoint, peer });
+/**
+ * When the link from `sender`'s outgoing endpoint to the endpoint of `tile` last changed for `mediaType`: the first
+ * `change` event (ElementConnected or ElementDisconnected) on that link after the last event of the opposite kind. So
+ * a mute counts once it follows the connection it undoes, and an unmute once it follows the mute.
+ */
+function linkChange(view: LabView, tile: Tile, mediaType: 'AUDIO' | 'VIDEO', change: 'ElementConnected' | 'ElementDisconnected'): LabEvent | undefined {
+  const sink = endpointId(view, tile.tile);
+  if (!sink) return undefined;
+  const source = `outgoing.${tile.sender}`;
+  const onLink = (type: string): LabEvent[] => view.recorded({ lane: 'kms', source, type, where: { mediaType } }).filter((event) => idOf(event.data.sink) === sink);
+  const undone = onLink(change === 'ElementConnected' ? 'ElementDisconnected' : 'ElementConnected').at(-1);
+  return onLink(change).find((event) => event.t >= (undone?.t ?? 0));
 }
 
-/** A participant joins: their outgoing endpoint, then they receive everyone, and everyone receives them. */
-async function join(context: LabContext, state: State, person: { name: string; colour: TestColour }): Promise<void> {
-  const pipeline = required(state.pipeline, 'pipeline');
-  const [outgoing] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-  await context.observe(outgoing, person.name, ENDPOINT_EVENTS);
-  const stream = context.testSource({ color: person.colour.hex, label: person.name, frequency: person.colour.frequency });
-  const peer = await context.peer(person.name, { mode: 'sendonly', localVideo: person.name, videoStream: stream });
-  await negotiate(context, peer, outgoing, person.name);
-  const newcomer: Participant = { ...person, outgoing, peer, incoming: new Map() };
-  const existing = [...state.room];
-  state.room.push(newcomer);
-  for (const other of existing) {
-    await receive(context, state, newcomer, other);
-    await receive(context, state, other, newcomer);
-  }
-}
-
-function playing(context: LabContext, state: State): CheckResult {
-  const tiles = allTiles(state);
-  const own = state.room.map((participant) => ({ slot: participant.name, colour: participant.colour }));
-  const frames = tiles.map(({ slot }) => ({ slot, frames: framesOf(context, slot) }));
-  const previews = colourCheck(context, own);
-  return {
-    ok: frames.every((entry) => entry.frames > 0) && previews.ok,
-    detail: [previews.detail, ...frames.map((entry) => `${entry.slot} framesDecoded ${entry.frames}`)].join('; '),
-  };
-}
-
-function markFrames(context: LabContext, state: State): void {
-  state.mark = context.now();
-  state.frames = Object.fromEntries(allTiles(state).map(({ slot }) => [slot, framesOf(context, slot)]));
-}
-
-/** MediaFlowIn `state` for `mediaType` on every tile of `sender` since the last mark. */
-function flowSince(context: LabContext, state: State, sender: string, mediaType: 'AUDIO' | 'VIDEO', flow: 'FLOWING' | 'NOT_FLOWING'): CheckResult {
-  const tiles = tilesOf(state, sender);
-  const seen = tiles.map((incoming) => ({
-    role: incoming.role,
-    event: eventSince(context, { lane: 'kms', source: incoming.role, type: 'MediaFlowInStateChanged', where: { mediaType, state: flow } }, state.mark),
-  }));
-  return {
-    ok: seen.every((entry) => entry.event !== undefined),
-    detail: seen.map((entry) => `${entry.role} ${mediaType} ${entry.event ? `${flow} +${((entry.event.t - state.mark) / 1000).toFixed(1)} s` : '…'}`).join('; '),
-  };
-}
-
-/** Tiles of `sender` that decoded at least `min` frames since the last mark. */
-function moving(context: LabContext, state: State, sender: string | undefined, min: number): CheckResult {
-  const tiles = sender ? tilesOf(state, sender).map((incoming) => incoming.role) : allTiles(state).map((entry) => entry.slot);
-  const more = tiles.map((slot) => ({ slot, more: framesOf(context, slot) - (state.frames[slot] ?? 0) }));
-  return { ok: more.every((entry) => entry.more >= min), detail: more.map((entry) => `${entry.slot} +${entry.more} frames`).join(', ') };
-}
-
-function both(first: CheckResult, second: CheckResult): CheckResult {
-  return { ok: first.ok && second.ok, detail: [first.detail, second.detail].filter(Boolean).join('; ') };
-}
-
-/** Connects or disconnects one media type from `sender`'s outgoing endpoint to every incoming endpoint fed by it. */
-async function setMedia(state: State, sender: string, mediaType: 'AUDIO' | 'VIDEO', on: boolean): Promise<void> {
-  const outgoing = find(state, sender).outgoing;
-  for (const incoming of tilesOf(state, sender)) {
-    if (on) await call<void>((done) => outgoing.connect(incoming.endpoint, mediaType, done));
-    else await call<void>((done) => outgoing.disconnect(incoming.endpoint, mediaType, done));
-  }
+/**
+ * After `sender`'s `mediaType` was connected or disconnected, each endpoint receiving them reports MediaFlowIn
+ * `flow`. The detail reads `alice-to-bob VIDEO NOT_FLOWING +2.1 s` (time since the link changed).
+ */
+function flowAfter(
+  view: LabView,
+  sender: string,
+  mediaType: 'AUDIO' | 'VIDEO',
+  change: 'ElementConnected' | 'ElementDisconnected',
+  flow: 'FLOWING' | 'NOT_FLOWING',
+): CheckResult & { since: number } {
+  const tiles = tilesOf(roomOf(view), sender);
+  let since = 0;
+  const seen = tiles.map((tile) => {
+    const mark = linkChange(view, tile, mediaType, change);
+    if (mark) since = Math.max(since, mark.t);
+    const event = mark
+      ? view.recorded({ lane: 'kms', source: `incoming.${tile.tile}`, type: 'MediaFlowInStateChanged', where: { mediaType, state: flow } }).find((candidate) => candidate.t >= mark.t)
+      : undefined;
+    const text = !mark ? `${change} …` : event ? `${flow} +${((event.t - mark.t) / 1000).toFixed(1)} s` : `${change} ✓, ${flow} …`;
+    return { ok: event !== undefined, text: `${tile.tile} ${mediaType} ${text}` };
+  });
+  return { ok: tiles.length > 0 && seen.every((entry) => entry.ok), detail: seen.map((entry) => entry.text).join('; '), since };
 }
 
 const FLOW_HINT = {
@@ -154,7 +108,7 @@ const FLOW_HINT = {
   'zh-Hans': 'KMS 每 2 秒检查一次媒体流：最后一个包之后 2 到 4 秒才会出现 NOT_FLOWING。如果一直没有出现，说明这种媒体类型没有从每个接收端点上断开。',
 };
 
-export const groupCall: LabDefinition<State> = {
+export const groupCall: LabDefinition = {
   id: 'group-call',
   title: { en: 'Multi-party chat: a group call', 'zh-Hans': '多人聊天：群组通话' },
   summary: {
@@ -163,7 +117,8 @@ export const groupCall: LabDefinition<State> = {
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   params: [{ id: 'participants', label: { en: 'Participants', 'zh-Hans': '参与者人数' }, kind: 'number', default: 3, min: 2, max: PEOPLE.length }],
-  createState: () => ({ room: [], mark: 0, frames: {} }),
+  program: () => import('./programs/group-call.js?raw').then((module) => module.default),
+  page: { videos: [] },
   steps: [
     {
       id: 'room',
@@ -172,70 +127,17 @@ export const groupCall: LabDefinition<State> = {
         en: 'The tutorial creates one MediaPipeline per room, when its first participant arrives, and releases it when the last one leaves. Everything of the room lives in it, so one release() cleans up everything.',
         'zh-Hans': '教程为每个房间创建一个 MediaPipeline：第一个参与者到来时创建，最后一个离开时释放。房间里的一切都在这个管道中，所以一次 release() 就能全部清理。',
       },
-      code: ({ kmsUrl }) => `kurentoClient(${js(kmsUrl)}, (error, client) => {
-  if (error) return onError(error);
-  client.create('MediaPipeline', (error, pipeline) => {
-    if (error) return onError(error);
-    room.pipeline = pipeline;
-  });
-});`,
-      run: async (context, state) => {
-        state.client = await context.connect();
-        const client = state.client;
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        state.pipeline = pipeline;
-        await context.observe(pipeline, 'pipeline', []);
-      },
+      sets: ['client', 'pipeline'],
     },
     {
       id: 'join',
-      title: { en: 'Participants join one by one', 'zh-Hans': '参与者逐个加入' },
+      title: { en: 'Participants join', 'zh-Hans': '参与者加入' },
       explain: {
-        en: 'Each participant first publishes: an outgoing WebRtcEndpoint negotiated with a send-only browser peer. Then, for every participant already in the room, two incoming endpoints: one where the newcomer receives them, one where they receive the newcomer. Each incoming endpoint is fed by the sender\'s outgoing endpoint (outgoing.connect(incoming)). alice is red, bob green, carol blue, dave amber.',
-        'zh-Hans': '每个参与者先发布自己的媒体：一个发送用的 WebRtcEndpoint，与只发送的浏览器 peer 协商。然后对房间里已有的每个人，各建两个接收端点：新人接收对方的一个，对方接收新人的一个。每个接收端点都由发送者的发送端点供流（outgoing.connect(incoming)）。alice 是红色，bob 绿色，carol 蓝色，dave 琥珀色。',
+        en: 'Each participant first publishes: an outgoing WebRtcEndpoint (outgoing.alice) negotiated with a send-only browser peer. Then, for every participant already in the room, two incoming endpoints: one where the newcomer receives them, one where they receive the newcomer. Each incoming endpoint is fed by the sender\'s outgoing endpoint (outgoing[sender].connect(incoming)). alice is red, bob green, carol blue, dave amber.',
+        'zh-Hans': '每个参与者先发布自己的媒体：一个发送用的 WebRtcEndpoint（outgoing.alice），与只发送的浏览器 peer 协商。然后对房间里已有的每个人，各建两个接收端点：新人接收对方的一个，对方接收新人的一个。每个接收端点都由发送者的发送端点供流（outgoing[sender].connect(incoming)）。alice 是红色，bob 绿色，carol 蓝色，dave 琥珀色。',
       },
-      code: ({ iceServers, params }) => `// ${PEOPLE.slice(0, participantCount(params) - 1)
-        .map((person) => person.name)
-        .join(', ')} join; the last participant joins in the next step.
-function joinRoom(user) {
-  room.pipeline.create('WebRtcEndpoint', (error, outgoing) => {
-    if (error) return onError(error);
-    user.outgoing = outgoing;
-    user.peer = kurentoUtils.WebRtcPeer.WebRtcPeerSendonly({
-      localVideo: document.getElementById(user.name),
-      configuration: { iceServers: ${js(iceServers)} },
-    }, (error) => {
-      if (error) return onError(error);
-      negotiate(user.peer, user.outgoing);
-      for (const other of room.users) {     // existingParticipants
-        receiveVideoFrom(user, other);
-        receiveVideoFrom(other, user);      // newParticipantArrived
-      }
-      room.users.push(user);
-    });
-  });
-}
-
-function receiveVideoFrom(receiver, sender) {
-  room.pipeline.create('WebRtcEndpoint', (error, incoming) => {
-    if (error) return onError(error);
-    receiver.incoming[sender.name] = incoming;
-    sender.outgoing.connect(incoming, (error) => {
-      if (error) return onError(error);
-      const peer = kurentoUtils.WebRtcPeer.WebRtcPeerRecvonly({
-        remoteVideo: document.getElementById(sender.name + '-to-' + receiver.name),
-        configuration: { iceServers: ${js(iceServers)} },
-      }, (error) => error ? onError(error) : negotiate(peer, incoming));
-    });
-  });
-}`,
-      run: async (context, state) => {
-        const count = participantCount(context.params);
-        for (const person of PEOPLE.slice(0, count - 1)) await join(context, state, person);
-      },
-      check: (context, state) => playing(context, state),
-      checkTimeout: 20000,
+      check: (view) => playing(view, participantCount(view) - 1),
+      timeout: 25000,
     },
     {
       id: 'newcomer',
@@ -244,43 +146,27 @@ function receiveVideoFrom(receiver, sender) {
         en: 'The last participant arrives while the others talk. Nothing existing is renegotiated: the room only grows by one outgoing endpoint and two incoming endpoints per participant already there. Their browsers need a key frame of the newcomer, which KMS requests from the newcomer\'s browser.',
         'zh-Hans': '最后一个参与者在其他人通话时到来。已有的连接都不需要重新协商：房间只是多了一个发送端点，并为已在房间里的每个人各多两个接收端点。其他人的浏览器需要新人的一个关键帧，KMS 会向新人的浏览器请求。',
       },
-      code: ({ params }) => `joinRoom({ name: ${js(PEOPLE[participantCount(params) - 1]?.name ?? 'carol')}, incoming: {} });`,
-      run: async (context, state) => {
-        const person = required(PEOPLE[participantCount(context.params) - 1], 'newcomer');
-        await join(context, state, person);
-      },
-      check: (context, state) => playing(context, state),
-      checkTimeout: 20000,
+      check: (view) => playing(view, participantCount(view)),
+      timeout: 25000,
     },
     {
       id: 'tiles',
       title: { en: 'Every tile shows the right participant', 'zh-Hans': '每个画面显示的都是对应的参与者' },
       explain: {
-        en: 'Tile bob-to-alice is what alice\'s browser receives from bob: it must be bob\'s green, and so on for every pair. The lab samples the centre of each tile; a mix-up of endpoints would show the wrong colour.',
-        'zh-Hans': '画面 bob-to-alice 是 alice 的浏览器从 bob 那里收到的内容：它必须是 bob 的绿色，其他每一对同理。实验对每个画面中心取样；如果端点接错了，颜色就会不对。',
+        en: 'Tile bob-to-alice is what alice\'s browser receives from bob (through incoming.bob-to-alice): it must be bob\'s green, and so on for every pair. The lab samples the centre of each tile; a mix-up of endpoints would show the wrong colour.',
+        'zh-Hans': '画面 bob-to-alice 是 alice 的浏览器（经由 incoming.bob-to-alice）从 bob 那里收到的内容：它必须是 bob 的绿色，其他每一对同理。实验对每个画面中心取样；如果端点接错了，颜色就会不对。',
       },
-      code: () => `// In the lab: context.sampleColor('bob-to-alice') must be bob's #2e7d32, and so on for every tile.`,
-      run: async (context, state) => {
-        await Promise.all(allTiles(state).map(({ slot }) => context.waitForPlayback(slot, 15000)));
-      },
-      check: (context, state) => colourCheck(context, allTiles(state)),
+      check: (view) => colourCheck(view, tilesOf(roomOf(view)).map(({ tile, sender }) => ({ video: tile, colour: colourOf(sender) }))),
     },
     {
       id: 'mute-video',
       title: { en: 'alice turns her camera off', 'zh-Hans': 'alice 关闭摄像头' },
       explain: {
-        en: 'Muting on the server side is disconnecting one media type: alice\'s outgoing endpoint is disconnected from the others\' incoming endpoints for VIDEO only (ElementDisconnected VIDEO). Her audio keeps flowing. About 2 to 4 s later, each of those incoming endpoints reports MediaFlowInStateChanged NOT_FLOWING for VIDEO, and the tiles freeze on her last frame.',
-        'zh-Hans': '在服务端静音就是断开一种媒体类型：把 alice 的发送端点与其他人的接收端点之间只断开 VIDEO（ElementDisconnected VIDEO），她的音频照常流动。约 2 到 4 秒后，这些接收端点会各自报告 VIDEO 的 MediaFlowInStateChanged NOT_FLOWING，画面停在她的最后一帧。',
+        en: 'Muting on the server side is disconnecting one media type: outgoing.alice is disconnected from the others\' incoming endpoints for VIDEO only (ElementDisconnected VIDEO). Her audio keeps flowing. About 2 to 4 s later, each of those incoming endpoints reports MediaFlowInStateChanged NOT_FLOWING for VIDEO, and the tiles freeze on her last frame.',
+        'zh-Hans': '在服务端静音就是断开一种媒体类型：把 outgoing.alice 与其他人的接收端点之间只断开 VIDEO（ElementDisconnected VIDEO），她的音频照常流动。约 2 到 4 秒后，这些接收端点会各自报告 VIDEO 的 MediaFlowInStateChanged NOT_FLOWING，画面停在她的最后一帧。',
       },
-      code: () => `for (const other of room.users) {
-  if (other !== alice) alice.outgoing.disconnect(other.incoming.alice, 'VIDEO', onError);
-}`,
-      run: async (context, state) => {
-        markFrames(context, state);
-        await setMedia(state, 'alice', 'VIDEO', false);
-      },
-      check: (context, state) => flowSince(context, state, 'alice', 'VIDEO', 'NOT_FLOWING'),
-      checkTimeout: 8000,
+      check: (view) => flowAfter(view, 'alice', 'VIDEO', 'ElementDisconnected', 'NOT_FLOWING'),
+      timeout: 12000,
     },
     {
       id: 'unmute-video',
@@ -289,138 +175,104 @@ function receiveVideoFrom(receiver, sender) {
         en: 'Unmuting connects VIDEO again (ElementConnected VIDEO). The new link asks alice\'s browser for a key frame, so the tiles resume at once with MediaFlowInStateChanged FLOWING; the lab checks that they decode new frames of her red again.',
         'zh-Hans': '取消静音就是重新连接 VIDEO（ElementConnected VIDEO）。新的连接会向 alice 的浏览器请求一个关键帧，所以画面马上恢复，并出现 MediaFlowInStateChanged FLOWING；实验检查这些画面重新解码出她的红色新帧。',
       },
-      code: () => `for (const other of room.users) {
-  if (other !== alice) alice.outgoing.connect(other.incoming.alice, 'VIDEO', onError);
-}`,
-      run: async (context, state) => {
-        markFrames(context, state);
-        await setMedia(state, 'alice', 'VIDEO', true);
-      },
-      check: (context, state) => {
-        const result = both(flowSince(context, state, 'alice', 'VIDEO', 'FLOWING'), moving(context, state, 'alice', 10));
+      check: (view) => {
+        const flow = flowAfter(view, 'alice', 'VIDEO', 'ElementConnected', 'FLOWING');
+        const tiles = tilesOf(roomOf(view), 'alice').map(({ tile }) => tile);
+        const moving = flow.ok ? movingCheck(view, tiles, flow.since) : { ok: false, detail: '' };
         return both(
-          result,
+          both(flow, moving),
           colourCheck(
-            context,
-            tilesOf(state, 'alice').map((incoming) => ({ slot: incoming.role, colour: RED })),
+            view,
+            tiles.map((tile) => ({ video: tile, colour: RED })),
           ),
         );
       },
-      checkTimeout: 10000,
+      timeout: 12000,
     },
     {
       id: 'mute-audio',
       title: { en: 'bob mutes his microphone', 'zh-Hans': 'bob 关闭麦克风' },
       explain: {
-        en: 'The same with AUDIO: bob\'s outgoing endpoint is disconnected from the others\' incoming endpoints for AUDIO, those report NOT_FLOWING for AUDIO, and his video goes on playing (the lab checks that his tiles keep decoding frames).',
-        'zh-Hans': 'AUDIO 也一样：把 bob 的发送端点与其他人的接收端点之间的 AUDIO 断开，这些端点报告 AUDIO 的 NOT_FLOWING，而他的视频继续播放（实验检查他的画面仍在解码新帧）。',
+        en: 'The same with AUDIO: outgoing.bob is disconnected from the others\' incoming endpoints for AUDIO, those report NOT_FLOWING for AUDIO, and his video goes on playing (the lab checks that his tiles keep decoding frames).',
+        'zh-Hans': 'AUDIO 也一样：把 outgoing.bob 与其他人的接收端点之间的 AUDIO 断开，这些端点报告 AUDIO 的 NOT_FLOWING，而他的视频继续播放（实验检查他的画面仍在解码新帧）。',
       },
-      code: () => `for (const other of room.users) {
-  if (other !== bob) bob.outgoing.disconnect(other.incoming.bob, 'AUDIO', onError);
-}`,
-      run: async (context, state) => {
-        markFrames(context, state);
-        await setMedia(state, 'bob', 'AUDIO', false);
+      check: (view) => {
+        const flow = flowAfter(view, 'bob', 'AUDIO', 'ElementDisconnected', 'NOT_FLOWING');
+        const tiles = tilesOf(roomOf(view), 'bob').map(({ tile }) => tile);
+        return both(flow, flow.since > 0 ? movingCheck(view, tiles, flow.since) : { ok: false, detail: '' });
       },
-      check: (context, state) => both(flowSince(context, state, 'bob', 'AUDIO', 'NOT_FLOWING'), moving(context, state, 'bob', 10)),
-      checkTimeout: 8000,
+      timeout: 12000,
     },
     {
       id: 'unmute-audio',
       title: { en: 'bob unmutes', 'zh-Hans': 'bob 取消静音' },
       explain: {
-        en: 'connect(…, \'AUDIO\') links the audio again; the incoming endpoints report FLOWING for AUDIO within a moment.',
-        'zh-Hans': 'connect(…, \'AUDIO\') 重新连上音频；接收端点很快报告 AUDIO 的 FLOWING。',
+        en: 'connect(sink, \'AUDIO\') links the audio again; the incoming endpoints report FLOWING for AUDIO within a moment.',
+        'zh-Hans': 'connect(sink, \'AUDIO\') 重新连上音频；接收端点很快报告 AUDIO 的 FLOWING。',
       },
-      code: () => `for (const other of room.users) {
-  if (other !== bob) bob.outgoing.connect(other.incoming.bob, 'AUDIO', onError);
-}`,
-      run: async (context, state) => {
-        markFrames(context, state);
-        await setMedia(state, 'bob', 'AUDIO', true);
-      },
-      check: (context, state) => flowSince(context, state, 'bob', 'AUDIO', 'FLOWING'),
-      checkTimeout: 8000,
+      check: (view) => flowAfter(view, 'bob', 'AUDIO', 'ElementConnected', 'FLOWING'),
+      timeout: 12000,
     },
     {
       id: 'leave',
       title: { en: 'The newcomer leaves; the others go on', 'zh-Hans': '新参与者离开，其他人继续' },
       explain: {
-        en: 'As in the tutorial: every other participant releases the endpoint where they received the leaver (cancelVideoFrom), then the leaver releases their incoming endpoints and their outgoing endpoint, and their browser peers are disposed. The leaver raises ElementDisconnected for each released sink; the calls between the others are untouched.',
-        'zh-Hans': '与教程一样：其他每个参与者先释放接收离开者的那个端点（cancelVideoFrom），然后离开者释放自己的所有接收端点和发送端点，并销毁其浏览器 peer。每释放一个下游，离开者都会触发 ElementDisconnected；其他人之间的通话不受影响。',
+        en: 'As in the tutorial: every other participant releases the endpoint where they received the leaver (cancelVideoFrom), the leaver\'s incoming endpoints and outgoing endpoint are released, and their browser peers disposed. The leaver\'s outgoing endpoint raises ElementDisconnected for each released sink; the calls between the others are untouched.',
+        'zh-Hans': '与教程一样：其他每个参与者先释放接收离开者的那个端点（cancelVideoFrom），再释放离开者的所有接收端点和发送端点，并销毁其浏览器 peer。每释放一个下游，离开者的发送端点都会触发 ElementDisconnected；其他人之间的通话不受影响。',
       },
-      code: ({ params }) => `leaveRoom(${js(PEOPLE[participantCount(params) - 1]?.name ?? 'carol')});
-
-function leaveRoom(name) {
-  const user = room.users.find((u) => u.name === name);
-  room.users = room.users.filter((u) => u !== user);
-  for (const other of room.users) {       // participantLeft → cancelVideoFrom
-    other.incoming[name].release(onError);
-    delete other.incoming[name];
-  }
-  for (const endpoint of Object.values(user.incoming)) endpoint.release(onError);
-  user.outgoing.release(onError);
-  user.peer.dispose();                     // and the receive-only peers of that user
-}`,
-      run: async (context, state) => {
-        const leaver = required(state.room.at(-1), 'leaver');
-        state.left = leaver.name;
-        state.room = state.room.filter((participant) => participant !== leaver);
-        for (const other of state.room) {
-          const incoming = other.incoming.get(leaver.name);
-          if (!incoming) continue;
-          await release(incoming.endpoint);
-          incoming.peer.dispose();
-          other.incoming.delete(leaver.name);
-        }
-        for (const incoming of leaver.incoming.values()) {
-          await release(incoming.endpoint);
-          incoming.peer.dispose();
-        }
-        await release(leaver.outgoing);
-        leaver.peer.dispose();
-        markFrames(context, state);
-      },
-      check: (context, state) => {
-        const tiles = allTiles(state);
+      expects: ['participant-left'],
+      check: (view) => {
+        const room = roomOf(view);
+        const tiles = tilesOf(room);
         if (tiles.length === 0) {
-          return { ok: true, detail: localize({ en: `${state.room.map((p) => p.name).join(', ')} alone in the room`, 'zh-Hans': `房间里只剩 ${state.room.map((p) => p.name).join('、')}` }, context.locale) };
+          return { ok: true, detail: localize({ en: `${room.join(', ')} alone in the room`, 'zh-Hans': `房间里只剩 ${room.join('、')}` }, view.locale) };
         }
-        return both(moving(context, state, undefined, 10), colourCheck(context, tiles));
+        const left = view.recorded({ lane: 'kms', type: 'ElementDisconnected', where: { mediaType: 'VIDEO' } }).at(-1);
+        return both(
+          movingCheck(
+            view,
+            tiles.map(({ tile }) => tile),
+            left?.t ?? view.now(),
+          ),
+          colourCheck(
+            view,
+            tiles.map(({ tile, sender }) => ({ video: tile, colour: colourOf(sender) })),
+          ),
+        );
       },
     },
   ],
   expected: [
-    ...WEBRTC_ICE_EXPECTATIONS('alice', { ready: 'optional' }),
+    ...WEBRTC_ICE_EXPECTATIONS('outgoing.alice', { ready: 'optional' }),
     {
       id: 'alice-connected',
-      label: { en: 'alice: ElementConnected VIDEO (to an incoming endpoint)', 'zh-Hans': 'alice：ElementConnected VIDEO（连到一个接收端点）' },
+      label: { en: 'outgoing.alice: ElementConnected VIDEO (to an incoming endpoint)', 'zh-Hans': 'outgoing.alice：ElementConnected VIDEO（连到一个接收端点）' },
       lane: 'kms',
-      source: 'alice',
+      source: 'outgoing.alice',
       type: 'ElementConnected',
       where: { mediaType: 'VIDEO' },
       within: 20000,
       hint: {
-        en: 'Each incoming endpoint must be fed by the sender\'s outgoing endpoint: sender.outgoing.connect(incoming).',
-        'zh-Hans': '每个接收端点都要由发送者的发送端点供流：sender.outgoing.connect(incoming)。',
+        en: 'Each incoming endpoint must be fed by the sender\'s outgoing endpoint: outgoing[sender].connect(incoming).',
+        'zh-Hans': '每个接收端点都要由发送者的发送端点供流：outgoing[sender].connect(incoming)。',
       },
     },
-    ...flowExpectations('alice-to-bob', ['AUDIO', 'VIDEO']),
-    ...flowExpectations('bob-to-alice', ['AUDIO', 'VIDEO']),
+    ...flowExpectations('incoming.alice-to-bob', ['AUDIO', 'VIDEO']),
+    ...flowExpectations('incoming.bob-to-alice', ['AUDIO', 'VIDEO']),
     {
       id: 'alice-video-off',
-      label: { en: 'alice: ElementDisconnected VIDEO (camera off)', 'zh-Hans': 'alice：ElementDisconnected VIDEO（关闭摄像头）' },
+      label: { en: 'outgoing.alice: ElementDisconnected VIDEO (camera off)', 'zh-Hans': 'outgoing.alice：ElementDisconnected VIDEO（关闭摄像头）' },
       lane: 'kms',
-      source: 'alice',
+      source: 'outgoing.alice',
       type: 'ElementDisconnected',
       where: { mediaType: 'VIDEO' },
-      after: ['alice-to-bob:flow-in-VIDEO'],
+      after: ['incoming.alice-to-bob:flow-in-VIDEO'],
     },
     {
       id: 'alice-video-stopped',
-      label: { en: 'alice-to-bob: MediaFlowInStateChanged VIDEO → NOT_FLOWING', 'zh-Hans': 'alice-to-bob：MediaFlowInStateChanged VIDEO → NOT_FLOWING' },
+      label: { en: 'incoming.alice-to-bob: MediaFlowInStateChanged VIDEO → NOT_FLOWING', 'zh-Hans': 'incoming.alice-to-bob：MediaFlowInStateChanged VIDEO → NOT_FLOWING' },
       lane: 'kms',
-      source: 'alice-to-bob',
+      source: 'incoming.alice-to-bob',
       type: 'MediaFlowInStateChanged',
       where: { mediaType: 'VIDEO', state: 'NOT_FLOWING' },
       after: ['alice-video-off'],
@@ -429,18 +281,18 @@ function leaveRoom(name) {
     },
     {
       id: 'alice-video-on',
-      label: { en: 'alice: ElementConnected VIDEO (camera on)', 'zh-Hans': 'alice：ElementConnected VIDEO（打开摄像头）' },
+      label: { en: 'outgoing.alice: ElementConnected VIDEO (camera on)', 'zh-Hans': 'outgoing.alice：ElementConnected VIDEO（打开摄像头）' },
       lane: 'kms',
-      source: 'alice',
+      source: 'outgoing.alice',
       type: 'ElementConnected',
       where: { mediaType: 'VIDEO' },
       after: ['alice-video-stopped'],
     },
     {
       id: 'alice-video-back',
-      label: { en: 'alice-to-bob: MediaFlowInStateChanged VIDEO → FLOWING again', 'zh-Hans': 'alice-to-bob：MediaFlowInStateChanged VIDEO 再次 → FLOWING' },
+      label: { en: 'incoming.alice-to-bob: MediaFlowInStateChanged VIDEO → FLOWING again', 'zh-Hans': 'incoming.alice-to-bob：MediaFlowInStateChanged VIDEO 再次 → FLOWING' },
       lane: 'kms',
-      source: 'alice-to-bob',
+      source: 'incoming.alice-to-bob',
       type: 'MediaFlowInStateChanged',
       where: { mediaType: 'VIDEO', state: 'FLOWING' },
       after: ['alice-video-on'],
@@ -452,18 +304,18 @@ function leaveRoom(name) {
     },
     {
       id: 'bob-audio-off',
-      label: { en: 'bob: ElementDisconnected AUDIO (microphone muted)', 'zh-Hans': 'bob：ElementDisconnected AUDIO（麦克风静音）' },
+      label: { en: 'outgoing.bob: ElementDisconnected AUDIO (microphone muted)', 'zh-Hans': 'outgoing.bob：ElementDisconnected AUDIO（麦克风静音）' },
       lane: 'kms',
-      source: 'bob',
+      source: 'outgoing.bob',
       type: 'ElementDisconnected',
       where: { mediaType: 'AUDIO' },
       after: ['alice-video-back'],
     },
     {
       id: 'bob-audio-stopped',
-      label: { en: 'bob-to-alice: MediaFlowInStateChanged AUDIO → NOT_FLOWING', 'zh-Hans': 'bob-to-alice：MediaFlowInStateChanged AUDIO → NOT_FLOWING' },
+      label: { en: 'incoming.bob-to-alice: MediaFlowInStateChanged AUDIO → NOT_FLOWING', 'zh-Hans': 'incoming.bob-to-alice：MediaFlowInStateChanged AUDIO → NOT_FLOWING' },
       lane: 'kms',
-      source: 'bob-to-alice',
+      source: 'incoming.bob-to-alice',
       type: 'MediaFlowInStateChanged',
       where: { mediaType: 'AUDIO', state: 'NOT_FLOWING' },
       after: ['bob-audio-off'],
@@ -472,18 +324,18 @@ function leaveRoom(name) {
     },
     {
       id: 'bob-audio-on',
-      label: { en: 'bob: ElementConnected AUDIO (unmuted)', 'zh-Hans': 'bob：ElementConnected AUDIO（取消静音）' },
+      label: { en: 'outgoing.bob: ElementConnected AUDIO (unmuted)', 'zh-Hans': 'outgoing.bob：ElementConnected AUDIO（取消静音）' },
       lane: 'kms',
-      source: 'bob',
+      source: 'outgoing.bob',
       type: 'ElementConnected',
       where: { mediaType: 'AUDIO' },
       after: ['bob-audio-stopped'],
     },
     {
       id: 'bob-audio-back',
-      label: { en: 'bob-to-alice: MediaFlowInStateChanged AUDIO → FLOWING again', 'zh-Hans': 'bob-to-alice：MediaFlowInStateChanged AUDIO 再次 → FLOWING' },
+      label: { en: 'incoming.bob-to-alice: MediaFlowInStateChanged AUDIO → FLOWING again', 'zh-Hans': 'incoming.bob-to-alice：MediaFlowInStateChanged AUDIO 再次 → FLOWING' },
       lane: 'kms',
-      source: 'bob-to-alice',
+      source: 'incoming.bob-to-alice',
       type: 'MediaFlowInStateChanged',
       where: { mediaType: 'AUDIO', state: 'FLOWING' },
       after: ['bob-audio-on'],

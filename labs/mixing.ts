@@ -3,35 +3,14 @@
  * each with a send-receive WebRtcEndpoint connected to its own HubPort of one Composite (endpoint → port for what
  * they send, port → endpoint for what they receive). Every participant receives one grid of everybody's video and
  * the mix of everybody's audio but their own. The checks read the grid itself: the colour of every cell of what a
- * participant receives must be the colour of the participant in that cell.
+ * participant receives must be the colour of the participant in that cell. The program is labs/programs/mixing.js.
  *
- * Cells are sampled with `context.sampleColorAt(slot, relX, relY)` (the average colour around a point of a video
- * slot, in relative coordinates); `sampleColor` only looks at the centre, which in a grid is a corner between cells.
+ * Cells are sampled with `view.sampleColorAt(video, relX, relY)` (the average colour around a point of a video, in
+ * relative coordinates): the centre of the picture is, in a grid, a corner between cells.
  */
-import type { Composite, HubPort, KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
-import { AMBER, BLUE, COLOUR_TOLERANCE, ENDPOINT_EVENTS, GREEN, RED, framesOf, release, type TestColour } from './broadcasting';
+import { AMBER, BLACK, BLUE, GREEN, RED, both, framesOf, rgbText, showsColour, type TestColour } from './framework/colours';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from '../core/kurento';
-import { localize, type CheckResult, type LabContext, type LabDefinition, type WebRtcPeer } from './framework/types';
-import { negotiate } from './framework/webrtc';
-
-interface Participant {
-  name: string;
-  colour: TestColour;
-  endpoint: WebRtcEndpoint;
-  port: HubPort;
-  peer: WebRtcPeer;
-}
-
-interface State {
-  client?: KurentoClient;
-  pipeline?: MediaPipeline;
-  composite?: Composite;
-  room: Participant[];
-  left?: string;
-}
-
-type Rgb = { r: number; g: number; b: number };
+import { localize, type CheckResult, type LabDefinition, type LabView } from './framework/types';
 
 const PEOPLE: ReadonlyArray<{ name: string; colour: TestColour }> = [
   { name: 'alice', colour: RED },
@@ -39,108 +18,70 @@ const PEOPLE: ReadonlyArray<{ name: string; colour: TestColour }> = [
   { name: 'carol', colour: BLUE },
   { name: 'dave', colour: AMBER },
 ];
+/** What a cell can show: a participant, or black when empty. */
+export const CELL_COLOURS: readonly TestColour[] = [...PEOPLE.map((person) => person.colour), BLACK];
 
-/** An empty cell of the grid. */
-const BLACK: TestColour = { key: 'black', name: { en: 'black (empty cell)', 'zh-Hans': '黑色（空格）' }, hex: '#000000', frequency: 0 };
-
-function participantCount(params: Record<string, number | string>): number {
-  const count = Math.round(Number(params.participants ?? 3));
+function participantCount(view: LabView): number {
+  const count = Math.round(Number(view.params.participants ?? 3));
   return Number.isFinite(count) ? Math.min(PEOPLE.length, Math.max(3, count)) : 3;
 }
 
-/** The video slot showing what a participant's browser receives: the grid. */
-const gridSlot = (name: string): string => `${name}-grid`;
+function colourOf(name: string): TestColour {
+  return PEOPLE.find((person) => person.name === name)?.colour ?? BLACK;
+}
+
+/** The names in the program's `room`, in the order their ports were created. */
+function roomOf(view: LabView): string[] {
+  const room = view.read('room');
+  return Array.isArray(room) ? room.map(String) : [];
+}
+
+/** The video showing what a participant's browser receives: the grid. */
+const gridVideo = (name: string): string => `${name}-grid`;
 
 /** The grid of KMS' Composite (kmscompositemixer): ⌈√n⌉ columns, ⌈n / columns⌉ rows, in the order ports were created. */
-function gridOf(count: number): { columns: number; rows: number } {
+export function gridOf(count: number): { columns: number; rows: number } {
   const columns = Math.max(1, Math.ceil(Math.sqrt(count)));
   return { columns, rows: Math.max(1, Math.ceil(count / columns)) };
 }
 
 /** What every cell must show: the participants in order, then black. */
-function expectedCells(room: readonly Participant[]): TestColour[] {
+function expectedCells(room: readonly string[]): TestColour[] {
   const { columns, rows } = gridOf(room.length);
-  return Array.from({ length: columns * rows }, (_, index) => room[index]?.colour ?? BLACK);
-}
-
-function rgbOf(hex: string): Rgb {
-  const value = Number.parseInt(hex.slice(1), 16);
-  return { r: (value >> 16) & 0xff, g: (value >> 8) & 0xff, b: value & 0xff };
-}
-
-function distance(a: Rgb, b: Rgb): number {
-  return Math.max(Math.abs(a.r - b.r), Math.abs(a.g - b.g), Math.abs(a.b - b.b));
-}
-
-function nearest(sample: Rgb): TestColour {
-  const candidates = [...PEOPLE.map((person) => person.colour), BLACK];
-  return candidates.reduce((best, colour) => (distance(sample, rgbOf(colour.hex)) < distance(sample, rgbOf(best.hex)) ? colour : best));
+  return Array.from({ length: columns * rows }, (_, index) => {
+    const name = room[index];
+    return name ? colourOf(name) : BLACK;
+  });
 }
 
 /**
- * Samples the centre of every cell of a grid slot and compares it with the colour that cell must have. The detail
+ * Samples the centre of every cell of a grid video and compares it with the colour that cell must have. The detail
  * reads `alice-grid 2x2: ① ✓ red ② ✓ green ③ ✓ blue ④ ✓ black`.
  */
-function gridCheck(context: LabContext, slot: string, expected: readonly TestColour[], count: number): CheckResult {
-  const { columns, rows } = gridOf(count);
+function gridCheck(view: LabView, video: string, room: readonly string[]): CheckResult {
+  const { columns, rows } = gridOf(room.length);
   let ok = true;
-  const marks = expected.map((colour, index) => {
-    const rgb = context.sampleColorAt(slot, ((index % columns) + 0.5) / columns, (Math.floor(index / columns) + 0.5) / rows);
-    const good = rgb !== undefined && nearest(rgb) === colour && distance(rgb, rgbOf(colour.hex)) <= COLOUR_TOLERANCE;
+  const marks = expectedCells(room).map((colour, index) => {
+    const rgb = view.sampleColorAt(video, ((index % columns) + 0.5) / columns, (Math.floor(index / columns) + 0.5) / rows);
+    const good = showsColour(rgb, colour, CELL_COLOURS);
     if (!good) ok = false;
-    const seen = rgb ? `rgb(${rgb.r},${rgb.g},${rgb.b})` : '—';
-    return `${String.fromCodePoint(0x2460 + index)} ${good ? '✓' : '✗'} ${localize(colour.name, context.locale)}${good ? '' : ` ≠ ${seen}`}`;
+    return `${String.fromCodePoint(0x2460 + index)} ${good ? '✓' : '✗'} ${localize(colour.name, view.locale)}${good ? '' : ` ≠ ${rgb ? rgbText(rgb) : '—'}`}`;
   });
-  return { ok, detail: `${slot} ${columns}x${rows}: ${marks.join(' ')}` };
+  return { ok, detail: `${video} ${columns}x${rows}: ${marks.join(' ')}` };
 }
 
-function both(first: CheckResult, second: CheckResult): CheckResult {
-  return { ok: first.ok && second.ok, detail: [first.detail, second.detail].filter(Boolean).join('; ') };
+/** The room has `count` participants, every grid plays, and the first participant's grid shows every cell right. */
+function roomCheck(view: LabView, count: number): CheckResult {
+  const room = roomOf(view);
+  const joined = { ok: room.length === count, detail: `room ${room.join(', ') || '∅'} (${room.length}/${count})` };
+  const first = room[0];
+  if (!first) return joined;
+  const frames = room.map((name) => ({ name, frames: framesOf(view, gridVideo(name)) }));
+  const playing = { ok: frames.every((entry) => entry.frames > 0), detail: frames.map((entry) => `${gridVideo(entry.name)} framesDecoded ${entry.frames}`).join(', ') };
+  return both(both(joined, playing), gridCheck(view, gridVideo(first), room));
 }
 
-/** Every participant's grid plays, and the first participant's grid shows every cell right. */
-function roomCheck(context: LabContext, state: State): CheckResult {
-  const frames = state.room.map((person) => `${gridSlot(person.name)} framesDecoded ${framesOf(context, gridSlot(person.name))}`);
-  const playing = state.room.every((person) => framesOf(context, gridSlot(person.name)) > 0);
-  const first = required(state.room[0], 'first participant');
-  return both({ ok: playing, detail: frames.join(', ') }, gridCheck(context, gridSlot(first.name), expectedCells(state.room), state.room.length));
-}
-
-/** One participant joins: a test source, an endpoint, a HubPort, connected both ways, then the browser negotiates. */
-async function join(context: LabContext, state: State, person: { name: string; colour: TestColour }): Promise<void> {
-  const pipeline = required(state.pipeline, 'pipeline');
-  const composite = required(state.composite, 'composite');
-  const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-  await context.observe(endpoint, person.name, ENDPOINT_EVENTS);
-  const [port] = await create<HubPort>((done) => composite.createHubPort(done));
-  await context.observe(port, `${person.name}-port`, [], 'composite');
-  await call<void>((done) => endpoint.connect(port, done));
-  await call<void>((done) => port.connect(endpoint, done));
-  const stream = context.testSource({ color: person.colour.hex, label: person.name, frequency: person.colour.frequency });
-  const peer = await context.peer(person.name, { mode: 'sendrecv', remoteVideo: gridSlot(person.name), videoStream: stream });
-  await negotiate(context, peer, endpoint, person.name);
-  state.room.push({ ...person, endpoint, port, peer });
-}
-
-const joinCode = (iceServers: unknown): string => `function join(user) {
-  pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
-    if (error) return onError(error);
-    composite.createHubPort((error, port) => {
-      if (error) return onError(error);
-      webRtcEp.connect(port, onError);   // what the user sends goes into the mix
-      port.connect(webRtcEp, onError);   // the grid and the mix come back
-      user.peer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({
-        remoteVideo: document.getElementById(user.name + '-grid'),
-        videoStream: user.stream,          // here: a canvas of the user's colour and a tone
-        configuration: { iceServers: ${js(iceServers)} },
-      }, (error) => error ? onError(error) : negotiate(user.peer, webRtcEp));
-      user.webRtcEp = webRtcEp;
-      user.port = port;
-    });
-  });
-}`;
-
-export const mixing: LabDefinition<State> = {
+export const mixing: LabDefinition = {
   id: 'mixing',
   title: { en: 'Mixing with a Composite', 'zh-Hans': '用 Composite 混流' },
   summary: {
@@ -149,7 +90,8 @@ export const mixing: LabDefinition<State> = {
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint', 'Composite', 'HubPort'],
   params: [{ id: 'participants', label: { en: 'Participants', 'zh-Hans': '参与者人数' }, kind: 'number', default: 3, min: 3, max: PEOPLE.length }],
-  createState: () => ({ room: [] }),
+  program: () => import('./programs/mixing.js?raw').then((module) => module.default),
+  page: { videos: [] },
   steps: [
     {
       id: 'composite',
@@ -158,26 +100,7 @@ export const mixing: LabDefinition<State> = {
         en: 'A Composite is a Hub: it is not connected directly, you create HubPorts on it (createHubPort) and connect elements to and from the ports. Its constructor takes the size and frame rate of the grid (defaults 800x600 at 15 fps).',
         'zh-Hans': 'Composite 是一种 Hub：它本身不直接 connect，而是在它上面创建 HubPort（createHubPort），再把元素连到端口、从端口连出。构造参数是网格的尺寸和帧率（默认 800x600、15 fps）。',
       },
-      code: ({ kmsUrl }) => `kurentoClient(${js(kmsUrl)}, (error, client) => {
-  if (error) return onError(error);
-  client.create('MediaPipeline', (error, pipeline) => {
-    if (error) return onError(error);
-    pipeline.create('Composite', { width: 800, height: 600, framerate: 15 }, (error, composite) => {
-      if (error) return onError(error);
-      // next: one WebRtcEndpoint and one HubPort per participant
-    });
-  });
-});`,
-      run: async (context, state) => {
-        state.client = await context.connect();
-        const client = state.client;
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        state.pipeline = pipeline;
-        await context.observe(pipeline, 'pipeline', []);
-        [state.composite] = await create<Composite>((done) => pipeline.create('Composite', done));
-        await context.observe(state.composite, 'composite', ['Error']);
-      },
+      sets: ['client', 'pipeline', 'composite'],
     },
     {
       id: 'two',
@@ -186,16 +109,8 @@ export const mixing: LabDefinition<State> = {
         en: 'Each participant has a WebRtcEndpoint and a HubPort: endpoint → port carries what they send into the mix, port → endpoint brings the grid and the audio mix back. With two pictures the grid is two cells side by side, in the order the ports were created: alice (red) left, bob (green) right. This is where the CPU goes: KMS decodes every participant\'s video and audio (one decoder each), draws the grid, encodes it once (the same video for everybody) and encodes one audio mix per participant, because each mix leaves that participant\'s own voice out.',
         'zh-Hans': '每个参与者有一个 WebRtcEndpoint 和一个 HubPort：端点 → 端口把他发送的媒体送进混流，端口 → 端点把网格和混音送回来。两个画面时网格是左右并排的两格，按端口创建的顺序排列：alice（红色）在左，bob（绿色）在右。CPU 就花在这里：KMS 要解码每个参与者的视频和音频（每人一个解码器），画出网格，把网格编码一次（所有人收到同一路视频），再为每个参与者各编码一路混音，因为每路混音都要去掉该参与者自己的声音。',
       },
-      code: ({ iceServers }) => `${joinCode(iceServers)}
-
-join(alice);   // red, 440 Hz
-join(bob);     // green, 554 Hz`,
-      run: async (context, state) => {
-        for (const person of PEOPLE.slice(0, 2)) await join(context, state, person);
-        await Promise.all(state.room.map((person) => context.waitForPlayback(gridSlot(person.name), 20000)));
-      },
-      check: (context, state) => roomCheck(context, state),
-      checkTimeout: 20000,
+      check: (view) => roomCheck(view, 2),
+      timeout: 30000,
     },
     {
       id: 'more',
@@ -204,16 +119,8 @@ join(bob);     // green, 554 Hz`,
         en: 'carol (blue) joins, and dave (amber) with four participants. KMS lays the grid out again for the new number of pictures: ⌈√n⌉ columns, ⌈n / columns⌉ rows, so three or four pictures make a 2x2 grid, and a cell nobody fills stays black. Nothing is renegotiated: the grid is one video stream whose content changes. The lab samples the centre of every cell of alice\'s grid.',
         'zh-Hans': 'carol（蓝色）加入；四人时 dave（琥珀色）也加入。KMS 按新的画面数量重新排布网格：⌈√n⌉ 列、⌈n / 列数⌉ 行，所以三或四个画面组成 2x2 网格，没人占用的格子保持黑色。不需要重新协商：网格始终是同一路视频流，只是内容变了。实验对 alice 的网格每一格的中心取样。',
       },
-      code: ({ params }) =>
-        PEOPLE.slice(2, participantCount(params))
-          .map((person) => `join(${person.name});${' '.repeat(Math.max(1, 8 - person.name.length))}// ${person.colour.key}, ${person.colour.frequency} Hz`)
-          .join('\n'),
-      run: async (context, state) => {
-        for (const person of PEOPLE.slice(2, participantCount(context.params))) await join(context, state, person);
-        await Promise.all(state.room.map((person) => context.waitForPlayback(gridSlot(person.name), 20000)));
-      },
-      check: (context, state) => roomCheck(context, state),
-      checkTimeout: 25000,
+      check: (view) => roomCheck(view, participantCount(view)),
+      timeout: 35000,
     },
     {
       id: 'everyone',
@@ -222,19 +129,16 @@ join(bob);     // green, 554 Hz`,
         en: 'Every port sends the same grid, so every participant\'s tile shows the same cells. The audio is different for each: alice hears bob\'s and carol\'s tones but not her own 440 Hz. MediaFlowInStateChanged AUDIO and VIDEO FLOWING on each endpoint prove the grid and the mix reach every participant.',
         'zh-Hans': '每个端口送出的都是同一个网格，所以每个参与者的画面都显示相同的格子。音频则各不相同：alice 听得到 bob 和 carol 的音调，却听不到自己的 440 Hz。每个端点上 AUDIO 和 VIDEO 的 MediaFlowInStateChanged FLOWING 证明网格和混音送到了每个参与者。',
       },
-      code: () => `// In the lab: context.sampleColorAt('bob-grid', 0.25, 0.25) must be alice's red, and so on for every cell of every grid.
-webRtcEp.on('MediaFlowInStateChanged', (event) => console.log(event.mediaType, event.state));`,
-      run: async () => undefined,
-      check: (context, state) => {
-        const expected = expectedCells(state.room);
-        const grids = state.room.map((person) => gridCheck(context, gridSlot(person.name), expected, state.room.length));
-        const flows = state.room.map((person) => {
-          const audio = context.recorded({ lane: 'kms', source: person.name, type: 'MediaFlowInStateChanged', where: { mediaType: 'AUDIO', state: 'FLOWING' } }).length > 0;
-          return { ok: audio, detail: `${person.name} AUDIO ${audio ? 'FLOWING' : '…'}` };
+      check: (view) => {
+        const room = roomOf(view);
+        const grids = room.map((name) => gridCheck(view, gridVideo(name), room));
+        const flows = room.map((name) => {
+          const audio = view.recorded({ lane: 'kms', source: `endpoints.${name}`, type: 'MediaFlowInStateChanged', where: { mediaType: 'AUDIO', state: 'FLOWING' } }).length > 0;
+          return { ok: audio, detail: `endpoints.${name} AUDIO ${audio ? 'FLOWING' : '…'}` };
         });
-        return [...grids, ...flows].reduce(both);
+        return [...grids, ...flows].reduce(both, { ok: room.length > 0, detail: '' });
       },
-      checkTimeout: 15000,
+      timeout: 20000,
     },
     {
       id: 'leave',
@@ -243,28 +147,18 @@ webRtcEp.on('MediaFlowInStateChanged', (event) => console.log(event.mediaType, e
         en: 'The leaver\'s HubPort and endpoint are released and the browser peer disposed. Releasing the port disconnects it (ElementDisconnected on the leaver\'s endpoint); the Composite takes the picture out of the grid and lays it out again for the others, whose calls go on.',
         'zh-Hans': '释放离开者的 HubPort 和端点，并销毁浏览器 peer。释放端口会先断开它（离开者的端点触发 ElementDisconnected）；Composite 把这个画面从网格中拿掉，为其余的人重新排布，他们的通话照常进行。',
       },
-      code: () => `user.port.release(onError);
-user.webRtcEp.release(onError);
-user.peer.dispose();`,
-      run: async (_context, state) => {
-        const leaver = required(state.room.at(-1), 'leaver');
-        state.left = leaver.name;
-        state.room = state.room.slice(0, -1);
-        await release(leaver.port);
-        await release(leaver.endpoint);
-        leaver.peer.dispose();
-      },
-      check: (context, state) => roomCheck(context, state),
-      checkTimeout: 20000,
+      sets: ['leaver'],
+      check: (view) => roomCheck(view, participantCount(view) - 1),
+      timeout: 25000,
     },
   ],
   expected: [
-    ...WEBRTC_ICE_EXPECTATIONS('alice', { ready: 'optional' }),
+    ...WEBRTC_ICE_EXPECTATIONS('endpoints.alice', { ready: 'optional' }),
     {
       id: 'alice-into-port',
-      label: { en: 'alice: ElementConnected VIDEO (endpoint → HubPort)', 'zh-Hans': 'alice：ElementConnected VIDEO（端点 → HubPort）' },
+      label: { en: 'endpoints.alice: ElementConnected VIDEO (endpoint → HubPort)', 'zh-Hans': 'endpoints.alice：ElementConnected VIDEO（端点 → HubPort）' },
       lane: 'kms',
-      source: 'alice',
+      source: 'endpoints.alice',
       type: 'ElementConnected',
       where: { mediaType: 'VIDEO' },
       within: 20000,
@@ -275,27 +169,27 @@ user.peer.dispose();`,
     },
     {
       id: 'alice-port-out',
-      label: { en: 'alice-port: MediaFlowOutStateChanged VIDEO → FLOWING (the grid leaves the port)', 'zh-Hans': 'alice-port：MediaFlowOutStateChanged VIDEO → FLOWING（网格从端口送出）' },
+      label: { en: 'ports.alice: MediaFlowOutStateChanged VIDEO → FLOWING (the grid leaves the port)', 'zh-Hans': 'ports.alice：MediaFlowOutStateChanged VIDEO → FLOWING（网格从端口送出）' },
       lane: 'kms',
-      source: 'alice-port',
+      source: 'ports.alice',
       type: 'MediaFlowOutStateChanged',
       where: { mediaType: 'VIDEO', state: 'FLOWING' },
-      after: ['alice:connected'],
+      after: ['endpoints.alice:connected'],
       within: 20000,
       hint: {
         en: 'The Composite sends nothing out of this port: is the port connected back to the endpoint (port.connect(webRtcEp))? The grid starts once some participant\'s video arrives.',
         'zh-Hans': 'Composite 没有从这个端口送出任何东西：端口是否连回了端点（port.connect(webRtcEp)）？要等某个参与者的视频到达后网格才会开始。',
       },
     },
-    ...flowExpectations('alice', ['AUDIO', 'VIDEO'], { after: ['alice:connected'] }),
-    ...flowExpectations('bob', ['AUDIO', 'VIDEO']),
+    ...flowExpectations('endpoints.alice', ['AUDIO', 'VIDEO'], { after: ['endpoints.alice:connected'] }),
+    ...flowExpectations('endpoints.bob', ['AUDIO', 'VIDEO']),
     {
       id: 'left',
       label: { en: 'ElementDisconnected VIDEO (a participant left)', 'zh-Hans': 'ElementDisconnected VIDEO（有参与者离开）' },
       lane: 'kms',
       type: 'ElementDisconnected',
       where: { mediaType: 'VIDEO' },
-      after: ['bob:flow-in-VIDEO'],
+      after: ['endpoints.bob:flow-in-VIDEO'],
       hint: {
         en: 'Releasing the leaver\'s HubPort disconnects it from the leaver\'s endpoint, which raises ElementDisconnected.',
         'zh-Hans': '释放离开者的 HubPort 时，KMS 会把它与离开者的端点断开，由端点触发 ElementDisconnected。',

@@ -1,27 +1,16 @@
 /**
  * PlayerEndpoint: a sample clip served by this site, played into the page, with getVideoInfo, pause, seek, position
- * and EndOfStream.
+ * and EndOfStream. The code of each step is labs/programs/player.js; the clip's URL is built there from siteOrigin
+ * (static/media/kurento-labs-sample.webm: 12 s of ffmpeg's testsrc2 pattern with a tone, VP8 + Opus, made for this
+ * site).
  */
-import type { KurentoClient, MediaPipeline, PlayerEndpoint, WebRtcEndpoint } from 'kurento-client';
-import { call, create, js, required } from '../core/kurento';
 import type { LabDefinition } from './framework/types';
-import { negotiate } from './framework/webrtc';
+import { remotePlays } from './hello-world';
 
-interface State {
-  client?: KurentoClient;
-  pipeline?: MediaPipeline;
-  player?: PlayerEndpoint;
-  endpoint?: WebRtcEndpoint;
-  durationMs?: number;
-  pausedAt?: number;
-}
-
-/** Shipped in static/media: 12 s of ffmpeg's testsrc2 pattern with a tone, VP8 + Opus, made for this site. */
-export const SAMPLE_CLIP_PATH = '/media/kurento-labs-sample.webm';
+/** Where the program seeks to (its `seekTo`) when the learner did not change it. */
 const SEEK_TO_MS = 9000;
-const voidDone = (done: (error: unknown, value: undefined) => void) => (error: unknown) => done(error, undefined);
 
-export const player: LabDefinition<State> = {
+export const player: LabDefinition = {
   id: 'player',
   title: { en: 'Play a clip with PlayerEndpoint', 'zh-Hans': '用 PlayerEndpoint 播放视频' },
   summary: {
@@ -29,7 +18,11 @@ export const player: LabDefinition<State> = {
     'zh-Hans': 'PlayerEndpoint 通过 HTTP 从本站读取一段 12 秒的示例视频，并播放到一个 WebRtcEndpoint 中：视频信息、暂停、跳转、播放位置和 EndOfStream。',
   },
   elements: ['MediaPipeline', 'PlayerEndpoint', 'WebRtcEndpoint'],
-  createState: () => ({}),
+  program: () => import('./programs/player.js?raw').then((module) => module.default),
+  page: {
+    videos: [{ id: 'videoOutput', label: { en: 'The clip, from KMS (videoOutput)', 'zh-Hans': '来自 KMS 的视频（videoOutput）' }, muted: true }],
+  },
+  settingsVars: (settings) => ({ siteOrigin: settings.siteOrigin }),
   steps: [
     {
       id: 'create',
@@ -38,27 +31,10 @@ export const player: LabDefinition<State> = {
         en: 'The URI may be file:// (a file on the KMS machine) or http(s)://: here KMS downloads the clip from this site, so KMS must be able to reach it. The browser only receives (a recvonly peer).',
         'zh-Hans': 'URI 可以是 file://（KMS 机器上的文件）或 http(s)://：这里由 KMS 从本站下载示例视频，因此 KMS 必须能访问本站。浏览器只接收（recvonly peer）。',
       },
-      code: ({ siteOrigin }) => `pipeline.create('PlayerEndpoint', { uri: ${js(`${siteOrigin}${SAMPLE_CLIP_PATH}`)} }, (error, player) => {
-  pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
-    // negotiate with a WebRtcPeerRecvonly, then:
-    player.connect(webRtcEp, onError);
-  });
-});`,
-      run: async (context, state) => {
-        const client = (state.client = await context.connect());
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        state.pipeline = pipeline;
-        const uri = `${context.settings.siteOrigin}${SAMPLE_CLIP_PATH}`;
-        const [playerEndpoint] = await create<PlayerEndpoint>((done) => pipeline.create('PlayerEndpoint', { uri }, done));
-        state.player = playerEndpoint;
-        await context.observe(playerEndpoint, 'player', ['EndOfStream', 'UriEndpointStateChanged', 'Error']);
-        const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-        state.endpoint = endpoint;
-        await context.observe(endpoint, 'webRtcEndpoint', ['IceComponentStateChanged']);
-        const peer = await context.peer('viewer', { mode: 'recvonly', remoteVideo: 'player' });
-        await negotiate(context, peer, endpoint, 'webRtcEndpoint');
-        await call<void>((done) => playerEndpoint.connect(endpoint, voidDone(done)));
+      sets: ['client', 'pipeline', 'player', 'webRtcEp', 'webRtcPeer', 'sdpAnswer'],
+      check: (view) => {
+        const links = view.graph().links.filter((link) => link.source === 'player' && link.sink === 'webRtcEp');
+        return { ok: links.some((link) => link.mediaType === 'VIDEO'), detail: links.map((link) => link.mediaType).join(' ') };
       },
     },
     {
@@ -68,13 +44,12 @@ export const player: LabDefinition<State> = {
         en: 'VideoInfo tells whether the source is seekable and its duration in milliseconds: a live stream (RTSP, for instance) would not be seekable.',
         'zh-Hans': 'VideoInfo 说明源是否可以跳转，以及以毫秒计的时长；直播流（例如 RTSP）通常不可跳转。',
       },
-      code: () => `player.getVideoInfo((error, info) => console.log(info.isSeekable, info.duration));`,
-      run: async (_context, state) => {
-        const playerEndpoint = required(state.player, 'player');
-        const info = await call<{ isSeekable: boolean; duration: number }>((done) => playerEndpoint.getVideoInfo(done));
-        state.durationMs = Number(info.duration);
+      sets: ['videoInfo'],
+      check: (view) => {
+        const info = view.read('videoInfo') as { duration?: unknown; isSeekable?: unknown } | undefined;
+        const duration = Number(info?.duration ?? 0);
+        return { ok: duration > 1000, detail: `${(duration / 1000).toFixed(1)} s` };
       },
-      check: (_context, state) => ({ ok: (state.durationMs ?? 0) > 1000, detail: `${((state.durationMs ?? 0) / 1000).toFixed(1)} s` }),
     },
     {
       id: 'play',
@@ -83,15 +58,12 @@ export const player: LabDefinition<State> = {
         en: 'The player sends the clip at its own pace; UriEndpointStateChanged START. The position advances with the media.',
         'zh-Hans': '播放器按视频本身的速度发送；触发 UriEndpointStateChanged START。播放位置随媒体前进。',
       },
-      code: () => `player.play(onError);`,
-      run: async (context, state) => {
-        const playerEndpoint = required(state.player, 'player');
-        await call<void>((done) => playerEndpoint.play(voidDone(done)));
-        await context.waitForPlayback('player', 15000);
-      },
-      check: async (_context, state) => {
-        const position = await call<number>((done) => required(state.player, 'player').getPosition(done));
-        return { ok: position > 300, detail: `position ${position} ms` };
+      sets: ['playPosition'],
+      expects: ['start'],
+      check: (view) => {
+        const position = Number(view.read('playPosition') ?? 0);
+        const plays = remotePlays(view, 'videoOutput');
+        return { ok: position > 300 && plays.ok, detail: `position ${position} ms` };
       },
     },
     {
@@ -101,18 +73,13 @@ export const player: LabDefinition<State> = {
         en: 'pause() freezes the position; setPosition() seeks (in milliseconds) — here near the end, so EndOfStream comes soon after play().',
         'zh-Hans': 'pause() 使播放位置停住；setPosition() 按毫秒跳转——这里跳到接近结尾处，因此 play() 之后很快就会出现 EndOfStream。',
       },
-      code: () => `player.pause(onError);
-player.setPosition(${SEEK_TO_MS}, onError);`,
-      run: async (context, state) => {
-        const playerEndpoint = required(state.player, 'player');
-        await call<void>((done) => playerEndpoint.pause(voidDone(done)));
-        state.pausedAt = await call<number>((done) => playerEndpoint.getPosition(done));
-        await context.sleep(500);
-        await call<void>((done) => playerEndpoint.setPosition(SEEK_TO_MS, voidDone(done)));
-      },
-      check: async (_context, state) => {
-        const position = await call<number>((done) => required(state.player, 'player').getPosition(done));
-        return { ok: Math.abs(position - SEEK_TO_MS) < 200, detail: `paused at ${state.pausedAt ?? 0} ms, now ${position} ms` };
+      sets: ['pausedAt', 'seekedPosition'],
+      expects: ['pause'],
+      check: (view) => {
+        const target = Number(view.read('seekTo') ?? SEEK_TO_MS);
+        const pausedAt = Number(view.read('pausedAt') ?? 0);
+        const position = Number(view.read('seekedPosition') ?? 0);
+        return { ok: Math.abs(position - target) < 200, detail: `paused at ${pausedAt} ms, now ${position} ms` };
       },
     },
     {
@@ -122,13 +89,8 @@ player.setPosition(${SEEK_TO_MS}, onError);`,
         en: 'From the new position the clip plays to its end; the player raises EndOfStream. An application typically releases the pipeline then.',
         'zh-Hans': '从新的位置一直播放到结尾，播放器触发 EndOfStream。应用程序通常在这时释放管道。',
       },
-      code: () => `player.on('EndOfStream', () => pipeline.release());
-player.play(onError);`,
-      run: async (context, state) => {
-        const playerEndpoint = required(state.player, 'player');
-        await call<void>((done) => playerEndpoint.play(voidDone(done)));
-        await context.waitForEvent({ lane: 'kms', source: 'player', type: 'EndOfStream' }, 15000);
-      },
+      sets: ['endOfStream'],
+      expects: ['eos'],
     },
   ],
   expected: [
@@ -149,7 +111,7 @@ player.play(onError);`,
       id: 'flowing',
       label: { en: 'MediaFlowInStateChanged VIDEO → FLOWING on the WebRtcEndpoint', 'zh-Hans': 'WebRtcEndpoint 上的 MediaFlowInStateChanged VIDEO → FLOWING' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'MediaFlowInStateChanged',
       where: { state: 'FLOWING', mediaType: 'VIDEO' },
       after: ['start'],

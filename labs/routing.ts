@@ -2,14 +2,11 @@
  * Audio and video routing: three sources (red, green, blue) and two viewers. Part 1, a Dispatcher routes any source
  * port to any viewer port (`connect(source, sink)`) and switches them; part 2, a DispatcherOneToMany switches what
  * every viewer sees with `setSource`; part 3, connect by media type sends the audio of one source with the video of
- * another to one viewer, proved by the colour and by getSourceConnections.
+ * another to one viewer, proved by the colour and by getSourceConnections. The program is labs/programs/routing.js.
  */
-import type { Dispatcher, DispatcherOneToMany, HubPort, KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
-import { BLUE, ENDPOINT_EVENTS, GREEN, RED, colourCheck, idOf, type TestColour } from './broadcasting';
+import { BLUE, GREEN, RED, colourCheck, idOf, nameOfId, type TestColour } from './framework/colours';
 import { flowExpectations } from './framework/expectations';
-import { call, create, js, required } from '../core/kurento';
-import type { CheckResult, LabContext, LabDefinition, WebRtcPeer } from './framework/types';
-import { negotiate } from './framework/webrtc';
+import type { CheckResult, LabDefinition, LabView } from './framework/types';
 
 type SourceKey = 'red' | 'green' | 'blue';
 type ViewerKey = 'viewer-1' | 'viewer-2';
@@ -22,77 +19,33 @@ const SOURCES: ReadonlyArray<{ key: SourceKey; colour: TestColour }> = [
 const VIEWERS: readonly ViewerKey[] = ['viewer-1', 'viewer-2'];
 const COLOUR: Record<SourceKey, TestColour> = { red: RED, green: GREEN, blue: BLUE };
 
-interface Member {
-  endpoint: WebRtcEndpoint;
-  peer: WebRtcPeer;
-}
-
-interface State {
-  client?: KurentoClient;
-  pipeline?: MediaPipeline;
-  sources: Partial<Record<SourceKey, Member>>;
-  viewers: Partial<Record<ViewerKey, Member>>;
-  dispatcher?: Dispatcher;
-  /** Ports of the Dispatcher, by source or viewer key. */
-  dispatcherPorts: Record<string, HubPort>;
-  oneToMany?: DispatcherOneToMany;
-  oneToManyPorts: Record<string, HubPort>;
-  /** Object id → role, to name what getSourceConnections returns. */
-  roles: Record<string, string>;
-}
-
-function source(state: State, key: SourceKey): Member {
-  return required(state.sources[key], key);
-}
-
-function viewer(state: State, key: ViewerKey): Member {
-  return required(state.viewers[key], key);
-}
-
-function port(ports: Record<string, HubPort>, key: string): HubPort {
-  return required(ports[key], `the HubPort of ${key}`);
-}
-
 /** Both viewers must show these sources. */
-function showing(context: LabContext, wanted: Record<ViewerKey, SourceKey>): CheckResult {
+function showing(view: LabView, wanted: Record<ViewerKey, SourceKey>): CheckResult {
   return colourCheck(
-    context,
-    VIEWERS.map((key) => ({ slot: key, colour: COLOUR[wanted[key]] })),
+    view,
+    VIEWERS.map((key) => ({ video: key, colour: COLOUR[wanted[key]] })),
   );
 }
 
-/** A port per source (fed by the source's endpoint) and a port per viewer (feeding the viewer's endpoint). */
-async function addPorts(context: LabContext, state: State, hub: Dispatcher | DispatcherOneToMany, hubRole: string, ports: Record<string, HubPort>): Promise<void> {
-  for (const { key } of SOURCES) {
-    const [hubPort] = await create<HubPort>((done) => hub.createHubPort(done));
-    ports[key] = hubPort;
-    state.roles[hubPort.id] = `${hubRole}/${key}`;
-    await context.observe(hubPort, `${hubRole}/${key}`, [], hubRole);
-    const endpoint = source(state, key).endpoint;
-    await call<void>((done) => endpoint.connect(hubPort, done));
-  }
-  for (const key of VIEWERS) {
-    const [hubPort] = await create<HubPort>((done) => hub.createHubPort(done));
-    ports[key] = hubPort;
-    state.roles[hubPort.id] = `${hubRole}/${key}`;
-    await context.observe(hubPort, `${hubRole}/${key}`, [], hubRole);
-    const endpoint = viewer(state, key).endpoint;
-    await call<void>((done) => hubPort.connect(endpoint, done));
-  }
+function idIn(view: LabView, variable: string, key: string): string | undefined {
+  const objects = view.read(variable) as Record<string, { id?: unknown } | undefined> | undefined;
+  const id = objects?.[key]?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
-async function route(state: State, from: SourceKey, to: ViewerKey): Promise<void> {
-  const dispatcher = required(state.dispatcher, 'dispatcher');
-  const ports = state.dispatcherPorts;
-  await call<void>((done) => dispatcher.connect(port(ports, from), port(ports, to), done));
+/** getSourceConnections on viewer-1, as the program stored it: one source per media type. */
+function byMediaType(view: LabView): CheckResult {
+  const connections = view.read('viewer1Sources');
+  if (!Array.isArray(connections)) return { ok: false, detail: 'viewer1Sources …' };
+  const byType = new Map(connections.map((connection: { type?: unknown; source?: unknown }) => [String(connection.type), idOf(connection.source)]));
+  const name = (id: string | undefined): string => (id === undefined ? '∅' : nameOfId(view, id));
+  const red = idIn(view, 'sources', 'red');
+  const green = idIn(view, 'sources', 'green');
+  const wired = red !== undefined && green !== undefined && byType.get('AUDIO') === red && byType.get('VIDEO') === green;
+  return { ok: wired, detail: `viewer-1 getSourceConnections: AUDIO ← ${name(byType.get('AUDIO'))}, VIDEO ← ${name(byType.get('VIDEO'))}` };
 }
 
-async function setSource(state: State, from: SourceKey): Promise<void> {
-  const hub = required(state.oneToMany, 'oneToMany');
-  await call<void>((done) => hub.setSource(port(state.oneToManyPorts, from), done));
-}
-
-export const routing: LabDefinition<State> = {
+export const routing: LabDefinition = {
   id: 'routing',
   title: { en: 'Audio and video routing: Dispatcher, DispatcherOneToMany, connect by media type', 'zh-Hans': '视音频路由：Dispatcher、DispatcherOneToMany 与按媒体类型连接' },
   summary: {
@@ -100,7 +53,16 @@ export const routing: LabDefinition<State> = {
     'zh-Hans': '一个管道里有三个彩色的源和两个观众。Dispatcher 把任意源路由到任意观众，DispatcherOneToMany 切换所有人看到的内容，connect(sink, mediaType) 则把一个源的音频和另一个源的视频组合起来。',
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint', 'Dispatcher', 'DispatcherOneToMany', 'HubPort'],
-  createState: () => ({ sources: {}, viewers: {}, dispatcherPorts: {}, oneToManyPorts: {}, roles: {} }),
+  program: () => import('./programs/routing.js?raw').then((module) => module.default),
+  page: {
+    videos: [
+      { id: 'red', label: { en: 'red source (sources.red)', 'zh-Hans': '红色源（sources.red）' }, muted: true },
+      { id: 'green', label: { en: 'green source (sources.green)', 'zh-Hans': '绿色源（sources.green）' }, muted: true },
+      { id: 'blue', label: { en: 'blue source (sources.blue)', 'zh-Hans': '蓝色源（sources.blue）' }, muted: true },
+      { id: 'viewer-1', label: { en: 'viewer-1', 'zh-Hans': 'viewer-1' }, muted: true },
+      { id: 'viewer-2', label: { en: 'viewer-2', 'zh-Hans': 'viewer-2' }, muted: true },
+    ],
+  },
   steps: [
     {
       id: 'members',
@@ -109,72 +71,22 @@ export const routing: LabDefinition<State> = {
         en: 'Three send-only browser peers (red, green and blue pictures, with tones of 440, 554 and 659 Hz) and two receive-only ones, each negotiated with its own WebRtcEndpoint in one pipeline. Nothing is connected yet: the viewers stay black.',
         'zh-Hans': '三个只发送的浏览器 peer（红、绿、蓝三种画面，音调分别为 440、554 和 659 Hz）和两个只接收的 peer，各自与同一管道中自己的 WebRtcEndpoint 协商。此时还没有任何连接：观众画面是黑的。',
       },
-      code: ({ kmsUrl, iceServers }) => `kurentoClient(${js(kmsUrl)}, (error, client) => {
-  if (error) return onError(error);
-  client.create('MediaPipeline', (error, pipeline) => {
-    if (error) return onError(error);
-    for (const name of ['red', 'green', 'blue']) {
-      pipeline.create('WebRtcEndpoint', (error, endpoint) => {
-        if (error) return onError(error);
-        sources[name] = endpoint;
-        const peer = kurentoUtils.WebRtcPeer.WebRtcPeerSendonly({
-          localVideo: document.getElementById(name),
-          configuration: { iceServers: ${js(iceServers)} },
-        }, (error) => error ? onError(error) : negotiate(peer, endpoint));
-      });
-    }
-    for (const name of ['viewer-1', 'viewer-2']) {
-      pipeline.create('WebRtcEndpoint', (error, endpoint) => {
-        if (error) return onError(error);
-        viewers[name] = endpoint;
-        const peer = kurentoUtils.WebRtcPeer.WebRtcPeerRecvonly({
-          remoteVideo: document.getElementById(name),
-          configuration: { iceServers: ${js(iceServers)} },
-        }, (error) => error ? onError(error) : negotiate(peer, endpoint));
-      });
-    }
-  });
-});`,
-      run: async (context, state) => {
-        state.client = await context.connect();
-        const client = state.client;
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        state.pipeline = pipeline;
-        await context.observe(pipeline, 'pipeline', []);
-        for (const { key, colour } of SOURCES) {
-          const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-          state.roles[endpoint.id] = key;
-          await context.observe(endpoint, key, ENDPOINT_EVENTS);
-          const stream = context.testSource({ color: colour.hex, label: key, frequency: colour.frequency });
-          const peer = await context.peer(key, { mode: 'sendonly', localVideo: key, videoStream: stream });
-          await negotiate(context, peer, endpoint, key);
-          state.sources[key] = { endpoint, peer };
-        }
-        for (const key of VIEWERS) {
-          const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-          state.roles[endpoint.id] = key;
-          await context.observe(endpoint, key, ENDPOINT_EVENTS);
-          const peer = await context.peer(key, { mode: 'recvonly', remoteVideo: key });
-          await negotiate(context, peer, endpoint, key);
-          state.viewers[key] = { endpoint, peer };
-        }
-      },
-      check: (context) => {
-        const connected = [...SOURCES.map((entry) => entry.key), ...VIEWERS].map((key) => ({
-          key,
-          up: context.recorded({ lane: 'browser', source: key, type: 'connectionstatechange', where: { state: 'connected' } }).length > 0,
+      sets: ['client', 'pipeline'],
+      check: (view) => {
+        const peers = [...SOURCES.map(({ key }) => `sourcePeers.${key}`), ...VIEWERS.map((key) => `viewerPeers.${key}`)];
+        const connected = peers.map((peer) => ({
+          peer,
+          up: view.recorded({ lane: 'browser', source: peer, type: 'connectionstatechange', where: { state: 'connected' } }).length > 0,
         }));
         const previews = colourCheck(
-          context,
-          SOURCES.map(({ key, colour }) => ({ slot: key, colour })),
+          view,
+          SOURCES.map(({ key, colour }) => ({ video: key, colour })),
         );
         return {
           ok: connected.every((entry) => entry.up) && previews.ok,
-          detail: `${connected.map((entry) => `${entry.key} ${entry.up ? 'connected' : '…'}`).join(', ')}; ${previews.detail}`,
+          detail: `${connected.map((entry) => `${entry.peer} ${entry.up ? 'connected' : '…'}`).join(', ')}; ${previews.detail}`,
         };
       },
-      checkTimeout: 15000,
     },
     {
       id: 'dispatcher',
@@ -183,35 +95,8 @@ export const routing: LabDefinition<State> = {
         en: 'A Dispatcher gets one HubPort per member: each source feeds its port (source.connect(port)), each viewer\'s port feeds the viewer (port.connect(viewer)). Then dispatcher.connect(sourcePort, viewerPort) decides which source goes to which viewer, like a patch panel. No media leaves a viewer port until a route reaches it.',
         'zh-Hans': 'Dispatcher 为每个成员建一个 HubPort：每个源给自己的端口供流（source.connect(port)），每个观众的端口给该观众供流（port.connect(viewer)）。然后由 dispatcher.connect(sourcePort, viewerPort) 决定哪个源送到哪个观众，就像一块配线架。在路由接到某个观众端口之前，它不会输出任何媒体。',
       },
-      code: () => `pipeline.create('Dispatcher', (error, dispatcher) => {
-  if (error) return onError(error);
-  const names = ['red', 'green', 'blue', 'viewer-1', 'viewer-2'];
-  const ports = {};
-  for (const name of names) {
-    dispatcher.createHubPort((error, port) => {
-      if (error) return onError(error);
-      ports[name] = port;
-      if (sources[name]) sources[name].connect(port, onError); // source → its port
-      else port.connect(viewers[name], onError);               // viewer's port → viewer
-      if (Object.keys(ports).length === names.length) route();
-    });
-  }
-  function route() {
-    dispatcher.connect(ports.red, ports['viewer-1'], onError);
-    dispatcher.connect(ports.green, ports['viewer-2'], onError);
-  }
-});`,
-      run: async (context, state) => {
-        const pipeline = required(state.pipeline, 'pipeline');
-        const [dispatcher] = await create<Dispatcher>((done) => pipeline.create('Dispatcher', done));
-        state.dispatcher = dispatcher;
-        await context.observe(dispatcher, 'dispatcher', []);
-        await addPorts(context, state, dispatcher, 'dispatcher', state.dispatcherPorts);
-        await route(state, 'red', 'viewer-1');
-        await route(state, 'green', 'viewer-2');
-        await Promise.all(VIEWERS.map((key) => context.waitForPlayback(key, 15000)));
-      },
-      check: (context) => showing(context, { 'viewer-1': 'red', 'viewer-2': 'green' }),
+      sets: ['dispatcher'],
+      check: (view) => showing(view, { 'viewer-1': 'red', 'viewer-2': 'green' }),
     },
     {
       id: 'dispatcher-switch',
@@ -220,37 +105,17 @@ export const routing: LabDefinition<State> = {
         en: 'Another connect() on the same viewer port replaces its route: the viewer port now takes its media from the new source port. KMS asks the new source for a key frame, and the viewer switches without renegotiating: same WebRTC connection, same stream, another picture.',
         'zh-Hans': '对同一个观众端口再调用一次 connect() 就会替换它的路由：这个观众端口改为从新的源端口取媒体。KMS 会向新源请求一个关键帧，观众无需重新协商即可切换：同一个 WebRTC 连接、同一条流，换了画面。',
       },
-      code: () => `dispatcher.connect(ports.blue, ports['viewer-1'], onError);
-dispatcher.connect(ports.red, ports['viewer-2'], onError);`,
-      run: async (_context, state) => {
-        await route(state, 'blue', 'viewer-1');
-        await route(state, 'red', 'viewer-2');
-      },
-      check: (context) => showing(context, { 'viewer-1': 'blue', 'viewer-2': 'red' }),
+      check: (view) => showing(view, { 'viewer-1': 'blue', 'viewer-2': 'red' }),
     },
     {
       id: 'one-to-many',
       title: { en: 'Part 2 — DispatcherOneToMany: everybody sees green', 'zh-Hans': '第 2 部分 — DispatcherOneToMany：所有人都看绿色' },
       explain: {
-        en: 'A DispatcherOneToMany with its own ports. Connecting its viewer ports to the viewers replaces the Dispatcher\'s ports upstream of them (a sink pad has one source: ElementDisconnected on the old port). setSource(port) sends that port\'s media to every other port of the hub.',
-        'zh-Hans': '新建一个 DispatcherOneToMany，并为它建自己的端口。把它的观众端口连到观众上，就替换掉了观众上游原来 Dispatcher 的端口（一个 sink pad 只能有一个源：旧端口上触发 ElementDisconnected）。setSource(port) 把该端口的媒体发给集线器的其他所有端口。',
+        en: 'A DispatcherOneToMany with its own ports. Connecting its viewer ports to the viewers replaces the Dispatcher\'s ports upstream of them (a sink pad has one source: ElementDisconnected on dispatcherPorts.viewer-1). setSource(port) sends that port\'s media to every other port of the hub.',
+        'zh-Hans': '新建一个 DispatcherOneToMany，并为它建自己的端口。把它的观众端口连到观众上，就替换掉了观众上游原来 Dispatcher 的端口（一个 sink pad 只能有一个源：dispatcherPorts.viewer-1 上触发 ElementDisconnected）。setSource(port) 把该端口的媒体发给集线器的其他所有端口。',
       },
-      code: () => `pipeline.create('DispatcherOneToMany', (error, hub) => {
-  if (error) return onError(error);
-  // …one HubPort per source and per viewer, connected as for the Dispatcher, kept in hubPorts…
-  hub.setSource(hubPorts.green, onError);
-  // With promises, pass the object createHubPort() returned: \`await hub.createHubPort()\` resolves to a
-  // plain copy in kurento-client 7.3, and setSource() sends that copy as JSON instead of its id.
-});`,
-      run: async (context, state) => {
-        const pipeline = required(state.pipeline, 'pipeline');
-        const [hub] = await create<DispatcherOneToMany>((done) => pipeline.create('DispatcherOneToMany', done));
-        state.oneToMany = hub;
-        await context.observe(hub, 'oneToMany', []);
-        await addPorts(context, state, hub, 'oneToMany', state.oneToManyPorts);
-        await setSource(state, 'green');
-      },
-      check: (context) => showing(context, { 'viewer-1': 'green', 'viewer-2': 'green' }),
+      sets: ['oneToMany'],
+      check: (view) => showing(view, { 'viewer-1': 'green', 'viewer-2': 'green' }),
     },
     {
       id: 'one-to-many-switch',
@@ -259,55 +124,31 @@ dispatcher.connect(ports.red, ports['viewer-2'], onError);`,
         en: 'One call switches every viewer. This is the presenter switch of a webinar or a "follow the speaker" view: the receivers keep their connections, only the source port changes.',
         'zh-Hans': '一次调用就切换了所有观众。网络研讨会里切换主讲人、或者“跟随发言人”的视图就是这样：接收者保持各自的连接不变，只换源端口。',
       },
-      code: () => `hub.setSource(hubPorts.blue, onError);`,
-      run: async (_context, state) => {
-        await setSource(state, 'blue');
-      },
-      check: (context) => showing(context, { 'viewer-1': 'blue', 'viewer-2': 'blue' }),
+      check: (view) => showing(view, { 'viewer-1': 'blue', 'viewer-2': 'blue' }),
     },
     {
       id: 'by-media-type',
       title: { en: 'Part 3 — The audio of red with the video of green, to viewer-1', 'zh-Hans': '第 3 部分 — 把红色的音频和绿色的视频送给 viewer-1' },
       explain: {
-        en: 'connect(sink, mediaType) links one media type only. red.connect(viewer-1, \'AUDIO\') and green.connect(viewer-1, \'VIDEO\') replace the hub port upstream of viewer-1 for each type separately. viewer-1 now shows green and plays red\'s 440 Hz tone; getSourceConnections on viewer-1 lists one source per media type, as ids. viewer-2 stays on the hub (blue).',
-        'zh-Hans': 'connect(sink, mediaType) 只连接一种媒体类型。red.connect(viewer-1, \'AUDIO\') 和 green.connect(viewer-1, \'VIDEO\') 按类型分别替换了 viewer-1 上游的集线器端口。viewer-1 现在显示绿色，播放的是红色源的 440 Hz 音调；对 viewer-1 调用 getSourceConnections，会按媒体类型各列出一个源（以 id 表示）。viewer-2 仍由集线器供流（蓝色）。',
+        en: 'connect(sink, mediaType) links one media type only. sources.red.connect(viewer-1, \'AUDIO\') and sources.green.connect(viewer-1, \'VIDEO\') replace the hub port upstream of viewer-1 for each type separately. viewer-1 now shows green and plays red\'s 440 Hz tone; getSourceConnections on viewer-1 lists one source per media type, as ids. viewer-2 stays on the hub (blue).',
+        'zh-Hans': 'connect(sink, mediaType) 只连接一种媒体类型。sources.red.connect(viewer-1, \'AUDIO\') 和 sources.green.connect(viewer-1, \'VIDEO\') 按类型分别替换了 viewer-1 上游的集线器端口。viewer-1 现在显示绿色，播放的是红色源的 440 Hz 音调；对 viewer-1 调用 getSourceConnections，会按媒体类型各列出一个源（以 id 表示）。viewer-2 仍由集线器供流（蓝色）。',
       },
-      code: () => `sources.red.connect(viewers['viewer-1'], 'AUDIO', onError);
-sources.green.connect(viewers['viewer-1'], 'VIDEO', onError);
-viewers['viewer-1'].getSourceConnections((error, connections) => {
-  // ElementConnectionData: source and sink are ids on the wire
-  for (const c of connections) console.log(c.type, '←', c.source);
-  // AUDIO ← …_kurento.WebRtcEndpoint (red), VIDEO ← …_kurento.WebRtcEndpoint (green), DATA ← the hub port
-});`,
-      run: async (_context, state) => {
-        const target = viewer(state, 'viewer-1').endpoint;
-        const red = source(state, 'red').endpoint;
-        const green = source(state, 'green').endpoint;
-        await call<void>((done) => red.connect(target, 'AUDIO', done));
-        await call<void>((done) => green.connect(target, 'VIDEO', done));
-      },
-      check: async (context, state) => {
-        const target = viewer(state, 'viewer-1').endpoint;
-        const connections = await call<Array<{ source: unknown; type: string }>>((done) => target.getSourceConnections(done));
-        const byType = Object.fromEntries(connections.map((connection) => [connection.type, idOf(connection.source)]));
-        const name = (id: string | undefined): string => (id === undefined ? '∅' : (state.roles[id] ?? id));
-        const wired = byType.AUDIO === source(state, 'red').endpoint.id && byType.VIDEO === source(state, 'green').endpoint.id;
-        const colours = showing(context, { 'viewer-1': 'green', 'viewer-2': 'blue' });
-        return {
-          ok: wired && colours.ok,
-          detail: `viewer-1 getSourceConnections: AUDIO ← ${name(byType.AUDIO)}, VIDEO ← ${name(byType.VIDEO)}; ${colours.detail}`,
-        };
+      sets: ['viewer1Sources'],
+      check: (view) => {
+        const wired = byMediaType(view);
+        const colours = showing(view, { 'viewer-1': 'green', 'viewer-2': 'blue' });
+        return { ok: wired.ok && colours.ok, detail: `${wired.detail}; ${colours.detail}` };
       },
     },
   ],
   expected: [
-    ...flowExpectations('viewer-1', ['VIDEO']),
-    ...flowExpectations('viewer-2', ['VIDEO']),
+    ...flowExpectations('viewers.viewer-1', ['VIDEO']),
+    ...flowExpectations('viewers.viewer-2', ['VIDEO']),
     {
       id: 'dispatcher-out',
-      label: { en: 'dispatcher/viewer-1: MediaFlowOutStateChanged VIDEO → FLOWING', 'zh-Hans': 'dispatcher/viewer-1：MediaFlowOutStateChanged VIDEO → FLOWING' },
+      label: { en: 'dispatcherPorts.viewer-1: MediaFlowOutStateChanged VIDEO → FLOWING', 'zh-Hans': 'dispatcherPorts.viewer-1：MediaFlowOutStateChanged VIDEO → FLOWING' },
       lane: 'kms',
-      source: 'dispatcher/viewer-1',
+      source: 'dispatcherPorts.viewer-1',
       type: 'MediaFlowOutStateChanged',
       where: { mediaType: 'VIDEO', state: 'FLOWING' },
       within: 20000,
@@ -318,18 +159,21 @@ viewers['viewer-1'].getSourceConnections((error, connections) => {
     },
     {
       id: 'dispatcher-replaced',
-      label: { en: 'dispatcher/viewer-1: ElementDisconnected VIDEO (replaced by the DispatcherOneToMany port)', 'zh-Hans': 'dispatcher/viewer-1：ElementDisconnected VIDEO（被 DispatcherOneToMany 的端口取代）' },
+      label: {
+        en: 'dispatcherPorts.viewer-1: ElementDisconnected VIDEO (replaced by the DispatcherOneToMany port)',
+        'zh-Hans': 'dispatcherPorts.viewer-1：ElementDisconnected VIDEO（被 DispatcherOneToMany 的端口取代）',
+      },
       lane: 'kms',
-      source: 'dispatcher/viewer-1',
+      source: 'dispatcherPorts.viewer-1',
       type: 'ElementDisconnected',
       where: { mediaType: 'VIDEO' },
       after: ['dispatcher-out'],
     },
     {
       id: 'one-to-many-out',
-      label: { en: 'oneToMany/viewer-1: MediaFlowOutStateChanged VIDEO → FLOWING', 'zh-Hans': 'oneToMany/viewer-1：MediaFlowOutStateChanged VIDEO → FLOWING' },
+      label: { en: 'oneToManyPorts.viewer-1: MediaFlowOutStateChanged VIDEO → FLOWING', 'zh-Hans': 'oneToManyPorts.viewer-1：MediaFlowOutStateChanged VIDEO → FLOWING' },
       lane: 'kms',
-      source: 'oneToMany/viewer-1',
+      source: 'oneToManyPorts.viewer-1',
       type: 'MediaFlowOutStateChanged',
       where: { mediaType: 'VIDEO', state: 'FLOWING' },
       after: ['dispatcher-replaced'],
@@ -341,27 +185,30 @@ viewers['viewer-1'].getSourceConnections((error, connections) => {
     },
     {
       id: 'audio-from-red',
-      label: { en: 'red: ElementConnected AUDIO (to viewer-1)', 'zh-Hans': 'red：ElementConnected AUDIO（连到 viewer-1）' },
+      label: { en: 'sources.red: ElementConnected AUDIO (to viewer-1)', 'zh-Hans': 'sources.red：ElementConnected AUDIO（连到 viewer-1）' },
       lane: 'kms',
-      source: 'red',
+      source: 'sources.red',
       type: 'ElementConnected',
       where: { mediaType: 'AUDIO' },
       after: ['one-to-many-out'],
     },
     {
       id: 'video-from-green',
-      label: { en: 'green: ElementConnected VIDEO (to viewer-1)', 'zh-Hans': 'green：ElementConnected VIDEO（连到 viewer-1）' },
+      label: { en: 'sources.green: ElementConnected VIDEO (to viewer-1)', 'zh-Hans': 'sources.green：ElementConnected VIDEO（连到 viewer-1）' },
       lane: 'kms',
-      source: 'green',
+      source: 'sources.green',
       type: 'ElementConnected',
       where: { mediaType: 'VIDEO' },
       after: ['one-to-many-out'],
     },
     {
       id: 'hub-replaced',
-      label: { en: 'oneToMany/viewer-1: ElementDisconnected VIDEO (replaced by green for VIDEO only)', 'zh-Hans': 'oneToMany/viewer-1：ElementDisconnected VIDEO（只有 VIDEO 被 green 取代）' },
+      label: {
+        en: 'oneToManyPorts.viewer-1: ElementDisconnected VIDEO (replaced by green for VIDEO only)',
+        'zh-Hans': 'oneToManyPorts.viewer-1：ElementDisconnected VIDEO（只有 VIDEO 被 green 取代）',
+      },
       lane: 'kms',
-      source: 'oneToMany/viewer-1',
+      source: 'oneToManyPorts.viewer-1',
       type: 'ElementDisconnected',
       where: { mediaType: 'VIDEO' },
       after: ['one-to-many-out'],

@@ -2,26 +2,22 @@
  * Hello World in three tiers, as Kurento's Java tutorial runs it: the page (web app) ↔ the application server at
  * /helloworld (server/apps/hello-world.ts, the TypeScript twin of HelloWorldHandler.java) ↔ KMS. The page speaks only
  * the tutorial's signaling messages; the server drives KMS and forwards every endpoint event as KMS_EVENT, which the
- * lab records in the KMS lane.
+ * lab records in the KMS lane. The code of each step is labs/programs/three-tier-hello-world.js.
  */
+import { WEBRTC_ENDPOINT_EVENTS } from '../core/events';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { js, required } from '../core/kurento';
-import type { AppSocket, LabDefinition, WebRtcPeer } from './framework/types';
-import { WEBRTC_ENDPOINT_EVENTS } from './framework/webrtc';
-import { addRelayedCandidate, appMessage, appUrl, browserConnected, browserTrack, expectReply, generateOffer, processAnswer, sdpAnswerOf, sendCandidates } from './three-tier-signaling';
+import type { LabDefinition } from './framework/types';
+import { appMessage, browserConnected, browserTrack, socketsOpen, videosPlay, appServerVars } from './three-tier';
 
 const PATH = '/helloworld';
+/** The endpoint of HelloWorldHandler.java, as the KMS lane names it. */
+const ENDPOINT = 'webRtcEndpoint';
 
-interface State {
-  socket?: AppSocket;
-  peer?: WebRtcPeer;
-}
-
-function eventData(value: unknown): Record<string, unknown> {
+function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-export const threeTierHelloWorld: LabDefinition<State> = {
+export const threeTierHelloWorld: LabDefinition = {
   id: 'three-tier-hello-world',
   title: { en: 'Three tiers: Hello World through an application server', 'zh-Hans': '三层架构：经由应用服务器的 Hello World' },
   summary: {
@@ -30,31 +26,29 @@ export const threeTierHelloWorld: LabDefinition<State> = {
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   eventClasses: WEBRTC_ENDPOINT_EVENTS,
-  createState: () => ({}),
+  program: () => import('./programs/three-tier-hello-world.js?raw').then((module) => module.default),
+  settingsVars: appServerVars,
+  page: {
+    videos: [
+      { id: 'videoInput', label: { en: 'Your camera (videoInput)', 'zh-Hans': '你的摄像头（videoInput）' }, muted: true },
+      { id: 'videoOutput', label: { en: 'Back from KMS (videoOutput)', 'zh-Hans': '从 KMS 传回（videoOutput）' }, muted: true },
+    ],
+  },
+  // The KMS lane: each KMS_EVENT is the event of the server's WebRtcEndpoint it stands for.
+  appEvents: (path, message) =>
+    path === PATH && message.id === 'KMS_EVENT' && typeof message.eventType === 'string'
+      ? [{ lane: 'kms', source: ENDPOINT, type: message.eventType, data: record(message.data) }]
+      : undefined,
   steps: [
     {
       id: 'socket',
       title: { en: 'Open the signaling WebSocket to the application server', 'zh-Hans': '打开到应用服务器的信令 WebSocket' },
       explain: {
-        en: 'In the three-tier architecture the page never talks to KMS: it opens a WebSocket to the application server (/helloworld, on the same origin as this site), which holds the kurento-client. The KMS settings of this panel do not apply here: the application server uses the KMS that npm start was given. Besides the tutorial\'s messages, this server forwards each KMS event of the endpoint as KMS_EVENT.',
-        'zh-Hans': '在三层架构中，页面从不直接与 KMS 通信：它打开一条到应用服务器的 WebSocket（/helloworld，与本站同源），kurento-client 由应用服务器持有。本面板的 KMS 设置在这里不起作用：应用服务器使用的是 npm start 所指定的 KMS。除了教程中的消息之外，这个服务器还会把端点的每个 KMS 事件作为 KMS_EVENT 转发过来。',
+        en: 'In the three-tier architecture the page never talks to KMS: it opens a WebSocket to the application server (/helloworld, on the same host as this site: location.host), which holds the kurento-client. The KMS settings of this panel do not apply here: the application server uses the KMS that npm start was given. Besides the tutorial\'s messages, this server forwards each KMS event of the endpoint as KMS_EVENT.',
+        'zh-Hans': '在三层架构中，页面从不直接与 KMS 通信：它打开一条到应用服务器的 WebSocket（/helloworld，与本站同一主机：location.host），kurento-client 由应用服务器持有。本面板的 KMS 设置在这里不起作用：应用服务器使用的是 npm start 所指定的 KMS。除了教程中的消息之外，这个服务器还会把端点的每个 KMS 事件作为 KMS_EVENT 转发过来。',
       },
-      code: () => `const ws = new WebSocket(${appUrl(PATH)});
-ws.onmessage = (message) => {
-  const jsonMessage = JSON.parse(message.data);
-  switch (jsonMessage.id) {
-    case 'PROCESS_SDP_ANSWER': handleProcessSdpAnswer(jsonMessage); break;
-    case 'ADD_ICE_CANDIDATE': handleAddIceCandidate(jsonMessage); break;
-    case 'KMS_EVENT': console.log('[KMS]', jsonMessage.eventType, jsonMessage.data); break;
-    case 'ERROR': handleError(jsonMessage); break;
-  }
-};`,
-      run: async (context, state) => {
-        const socket = await context.appSocket(PATH);
-        context.onCleanup(() => socket.close());
-        socket.on('KMS_EVENT', (message) => context.record('kms', 'webRtcEndpoint', String(message.eventType), eventData(message.data)));
-        state.socket = socket;
-      },
+      sets: ['ws'],
+      check: (view) => socketsOpen(view, ['ws']),
     },
     {
       id: 'peer',
@@ -63,28 +57,9 @@ ws.onmessage = (message) => {
         en: 'The same kurento-utils peer as in the browser-only tutorial. What changes is where its ICE candidates go: to the application server as ADD_ICE_CANDIDATE, and those of KMS come back from it with the same id.',
         'zh-Hans': '与纯浏览器教程中相同的 kurento-utils peer。不同的是 ICE 候选的去向：以 ADD_ICE_CANDIDATE 发给应用服务器，KMS 的候选也由它以同一个 id 发回来。',
       },
-      code: ({ iceServers }) => `webRtcPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({
-  localVideo: uiLocalVideo,
-  remoteVideo: uiRemoteVideo,
-  configuration: { iceServers: ${js(iceServers)} },
-  onicecandidate: (candidate) => sendMessage({ id: 'ADD_ICE_CANDIDATE', candidate }),
-}, (error) => {
-  if (error) return sendError(error);
-  // next: webRtcPeer.generateOffer(...)
-});
-
-function handleAddIceCandidate(jsonMessage) {
-  webRtcPeer.addIceCandidate(jsonMessage.candidate, (error) => { if (error) console.error(error); });
-}`,
-      run: async (context, state) => {
-        const socket = required(state.socket, 'socket');
-        const peer = await context.peer('browser', { mode: 'sendrecv', localVideo: 'local', remoteVideo: 'remote' });
-        state.peer = peer;
-        sendCandidates(peer, socket, 'ADD_ICE_CANDIDATE');
-        socket.on('ADD_ICE_CANDIDATE', (message) => addRelayedCandidate(context, peer, 'browser', message.candidate));
-      },
-      check: (context) => {
-        const local = context.media('local');
+      sets: ['webRtcPeer'],
+      check: (view) => {
+        const local = view.media('videoInput');
         return { ok: local.width > 0, detail: `${local.width}x${local.height}` };
       },
     },
@@ -95,25 +70,8 @@ function handleAddIceCandidate(jsonMessage) {
         en: 'The server runs the sequence of HelloWorldHandler.java: create a MediaPipeline and a WebRtcEndpoint, subscribe to all of its events, connect it to itself, processOffer, send PROCESS_SDP_ANSWER, and only then gatherCandidates(). The three lanes show it: the browser sends, the application server answers, KMS raises ElementConnected, MediaSessionStarted and the ICE events.',
         'zh-Hans': '服务器执行 HelloWorldHandler.java 中的流程：创建 MediaPipeline 和 WebRtcEndpoint，订阅它的全部事件，把它连接到自身，processOffer，发出 PROCESS_SDP_ANSWER，然后才调用 gatherCandidates()。三条通道都能看到这个过程：浏览器发送，应用服务器应答，KMS 触发 ElementConnected、MediaSessionStarted 以及各个 ICE 事件。',
       },
-      code: () => `webRtcPeer.generateOffer((error, sdpOffer) => {
-  if (error) return sendError(error);
-  sendMessage({ id: 'PROCESS_SDP_OFFER', sdpOffer });
-});
-
-function handleProcessSdpAnswer(jsonMessage) {
-  webRtcPeer.processAnswer(jsonMessage.sdpAnswer, (error) => {
-    if (error) return sendError(error);
-    startVideo(uiRemoteVideo);
-  });
-}`,
-      run: async (_context, state) => {
-        const socket = required(state.socket, 'socket');
-        const peer = required(state.peer, 'peer');
-        const sdpOffer = await generateOffer(peer);
-        const answer = expectReply(socket, PATH, 'PROCESS_SDP_ANSWER', { request: 'PROCESS_SDP_OFFER' });
-        socket.send({ id: 'PROCESS_SDP_OFFER', sdpOffer });
-        await processAnswer(peer, sdpAnswerOf(await answer, PATH));
-      },
+      sets: ['sdpAnswer'],
+      expects: ['answer'],
     },
     {
       id: 'play',
@@ -122,14 +80,8 @@ function handleProcessSdpAnswer(jsonMessage) {
         en: 'The remote video plays what went to KMS and came back. The KMS lane got there through the application server: MediaFlowInStateChanged FLOWING is KMS saying that media enters the endpoint.',
         'zh-Hans': '远端视频播放的是发往 KMS 又传回来的画面。KMS 通道中的事件是经由应用服务器到达的：MediaFlowInStateChanged FLOWING 表示媒体已进入端点。',
       },
-      code: () => `// uiRemoteVideo plays on its own: kurento-utils attached the remote stream to it.`,
-      run: async (context) => {
-        await context.waitForPlayback('remote', 20000);
-      },
-      check: (context) => {
-        const remote = context.media('remote');
-        return { ok: remote.currentTime > 0 && remote.framesDecoded > 0, detail: `framesDecoded ${remote.framesDecoded}` };
-      },
+      check: (view) => videosPlay(view, ['videoOutput']),
+      timeout: 20000,
     },
   ],
   expected: [
@@ -140,10 +92,10 @@ function handleProcessSdpAnswer(jsonMessage) {
       },
     }),
     appMessage('kms-candidate', PATH, 'ADD_ICE_CANDIDATE', { en: 'ADD_ICE_CANDIDATE (KMS candidate, relayed)', 'zh-Hans': 'ADD_ICE_CANDIDATE（KMS 候选，经转发）' }, { after: ['answer'] }),
-    ...WEBRTC_ICE_EXPECTATIONS('webRtcEndpoint', { ready: 'optional' }),
-    ...flowExpectations('webRtcEndpoint', ['AUDIO', 'VIDEO']),
-    browserConnected('browser-connected', 'browser', ['answer']),
-    browserTrack('browser-track', 'browser', ['answer']),
+    ...WEBRTC_ICE_EXPECTATIONS(ENDPOINT, { ready: 'optional' }),
+    ...flowExpectations(ENDPOINT, ['AUDIO', 'VIDEO']),
+    browserConnected('browser-connected', 'webRtcPeer', ['answer']),
+    browserTrack('browser-track', 'webRtcPeer', ['answer']),
   ],
   completion: {
     en: 'Complete when the application server answered, KMS reported ICE CONNECTED and media FLOWING into the endpoint (forwarded as KMS_EVENT), the browser is connected, and the remote video plays.',

@@ -1,74 +1,17 @@
 /**
  * One-to-one call in three tiers, as Kurento's Java one2one-call tutorial runs it: two browsers (here, two sockets and
- * two peers in one page: the caller and the callee) register with the application server at /call
+ * two peers in one program: the caller and the callee) register with the application server at /call
  * (server/apps/one2one-call.ts, after CallHandler.java), one calls the other, the other accepts; the server builds
- * one pipeline with two cross-connected WebRtcEndpoints.
+ * one pipeline with two cross-connected WebRtcEndpoints. The code is labs/programs/three-tier-one2one.js.
  */
-import { js, required } from '../core/kurento';
-import type { AppSocket, LabContext, LabDefinition, WebRtcPeer } from './framework/types';
-import {
-  addRelayedCandidate,
-  appMessage,
-  appUrl,
-  browserConnected,
-  browserTrack,
-  expectReply,
-  generateOffer,
-  processAnswer,
-  relayedCandidate,
-  runTag,
-  sdpAnswerOf,
-  sendCandidates,
-  type AppMessage,
-} from './three-tier-signaling';
+import type { LabDefinition } from './framework/types';
+import { appMessage, appReplies, browserConnected, browserTrack, relayedCandidate, relayedCandidateEvents, socketsOpen, videosShow, appServerVars } from './three-tier';
 
 const PATH = '/call';
-type Role = 'caller' | 'callee';
-const ROLES: readonly Role[] = ['caller', 'callee'];
-/** The endpoints of CallMediaPipeline.java, as the KMS lane names them. */
-const ENDPOINT: Record<Role, string> = { caller: 'callerWebRtcEp', callee: 'calleeWebRtcEp' };
+/** The KMS lane's name for the endpoints whose candidates the server relays (its message does not say which one). */
+const ENDPOINTS = 'WebRtcEndpoint';
 
-interface Side {
-  name: string;
-  socket?: AppSocket;
-  peer?: WebRtcPeer;
-}
-
-interface State {
-  sides: Record<Role, Side>;
-  callResponse?: Promise<AppMessage>;
-}
-
-function side(state: State, role: Role): Side {
-  return state.sides[role];
-}
-
-async function register(context: LabContext, state: State, role: Role): Promise<void> {
-  const current = side(state, role);
-  const socket = await context.appSocket(PATH);
-  context.onCleanup(() => socket.close());
-  current.socket = socket;
-  // KMS' candidates for this browser's endpoint, relayed by the server as iceCandidate.
-  socket.on('iceCandidate', (message) => {
-    const peer = current.peer;
-    if (peer) addRelayedCandidate(context, peer, role, message.candidate, ENDPOINT[role]);
-    else context.record('browser', role, 'addIceCandidateError', { message: 'iceCandidate before the peer exists' });
-  });
-  const response = expectReply(socket, PATH, 'registerResponse', { request: 'register' });
-  socket.send({ id: 'register', name: current.name });
-  await response;
-}
-
-async function openPeer(context: LabContext, state: State, role: Role): Promise<{ peer: WebRtcPeer; socket: AppSocket; sdpOffer: string }> {
-  const current = side(state, role);
-  const socket = required(current.socket, `${role} socket`);
-  const peer = await context.peer(role, { mode: 'sendrecv', localVideo: `${role}-local`, remoteVideo: `${role}-remote` });
-  current.peer = peer;
-  sendCandidates(peer, socket, 'onIceCandidate');
-  return { peer, socket, sdpOffer: await generateOffer(peer) };
-}
-
-export const threeTierOne2One: LabDefinition<State> = {
+export const threeTierOne2One: LabDefinition = {
   id: 'three-tier-one2one',
   title: { en: 'Three tiers: a one-to-one call', 'zh-Hans': '三层架构：一对一通话' },
   summary: {
@@ -76,33 +19,30 @@ export const threeTierOne2One: LabDefinition<State> = {
     'zh-Hans': '在一个页面中用两个浏览器角色运行 Java one2one-call 教程：双方先向应用服务器注册，主叫发起呼叫，被叫接听。服务器创建一个 MediaPipeline，其中两个 WebRtcEndpoint 互相连接，并负责转发 SDP 应答和 ICE 候选。',
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
-  createState: () => {
-    const tag = runTag();
-    return { sides: { caller: { name: `alice-${tag}` }, callee: { name: `bob-${tag}` } } };
+  program: () => import('./programs/three-tier-one2one.js?raw').then((module) => module.default),
+  settingsVars: appServerVars,
+  page: {
+    videos: [
+      { id: 'callerVideoInput', label: { en: 'Caller: its camera (red)', 'zh-Hans': '主叫：自己的摄像头（红色）' }, muted: true },
+      { id: 'callerVideoOutput', label: { en: 'Caller: the callee', 'zh-Hans': '主叫：看到的被叫' }, muted: true },
+      { id: 'calleeVideoInput', label: { en: 'Callee: its camera (blue)', 'zh-Hans': '被叫：自己的摄像头（蓝色）' }, muted: true },
+      { id: 'calleeVideoOutput', label: { en: 'Callee: the caller', 'zh-Hans': '被叫：看到的主叫' }, muted: true },
+    ],
   },
+  appEvents: (path, message) => (path === PATH ? relayedCandidateEvents(message, ENDPOINTS) : undefined),
   steps: [
     {
       id: 'register',
       title: { en: 'Both browsers register', 'zh-Hans': '两个浏览器分别注册' },
       explain: {
-        en: 'Each browser opens its own WebSocket to /call and sends register {name}; the server keeps a registry of names (UserRegistry.java) and answers registerResponse. The lab adds a random suffix to alice and bob, so that learners sharing one server do not collide: a taken name is rejected.',
-        'zh-Hans': '每个浏览器各自打开一条到 /call 的 WebSocket 并发送 register {name}；服务器维护一张名字登记表（UserRegistry.java），并回复 registerResponse。实验在 alice 和 bob 后面加上随机后缀，以免共用一台服务器的学员之间冲突：已被占用的名字会被拒绝。',
+        en: 'Each browser opens its own WebSocket to /call and sends register {name}; the server keeps a registry of names (UserRegistry.java) and answers registerResponse. The program adds a random suffix to alice and bob, so that learners sharing one server do not collide: a taken name is rejected.',
+        'zh-Hans': '每个浏览器各自打开一条到 /call 的 WebSocket 并发送 register {name}；服务器维护一张名字登记表（UserRegistry.java），并回复 registerResponse。程序在 alice 和 bob 后面加上随机后缀，以免共用一台服务器的学员之间冲突：已被占用的名字会被拒绝。',
       },
-      code: () => `const ws = new WebSocket(${appUrl(PATH)});
-ws.onmessage = (message) => {
-  const parsedMessage = JSON.parse(message.data);
-  switch (parsedMessage.id) {
-    case 'registerResponse': registerResponse(parsedMessage); break;
-    case 'callResponse': callResponse(parsedMessage); break;
-    case 'incomingCall': incomingCall(parsedMessage); break;
-    case 'startCommunication': startCommunication(parsedMessage); break;
-    case 'stopCommunication': stop(true); break;
-    case 'iceCandidate': webRtcPeer.addIceCandidate(parsedMessage.candidate); break;
-  }
-};
-ws.onopen = () => sendMessage({ id: 'register', name: 'alice' });   // 'bob' in the other browser`,
-      run: async (context, state) => {
-        for (const role of ROLES) await register(context, state, role);
+      sets: ['callerWs', 'calleeWs'],
+      check: (view) => {
+        const sockets = socketsOpen(view, ['callerWs', 'calleeWs']);
+        const registered = appReplies(view, PATH, 'registerResponse', { response: 'accepted' });
+        return { ok: sockets.ok && registered >= 2, detail: `${sockets.detail}, registerResponse accepted ${registered}/2` };
       },
     },
     {
@@ -112,26 +52,8 @@ ws.onopen = () => sendMessage({ id: 'register', name: 'alice' });   // 'bob' in 
         en: 'The caller opens its camera and sends its offer with the call. The server does not touch KMS yet: it keeps the offer and tells the callee incomingCall {from}. The caller\'s ICE candidates (onIceCandidate) already flow; the server queues them until the caller has an endpoint.',
         'zh-Hans': '主叫打开摄像头，把 offer 随 call 一起发出。服务器此时还不访问 KMS：它保存 offer，并向被叫发送 incomingCall {from}。主叫的 ICE 候选（onIceCandidate）已经开始发送；服务器把它们排队，直到主叫有了端点。',
       },
-      code: ({ iceServers }) => `webRtcPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({
-  localVideo: videoInput,
-  remoteVideo: videoOutput,
-  configuration: { iceServers: ${js(iceServers)} },
-  onicecandidate: (candidate) => sendMessage({ id: 'onIceCandidate', candidate }),
-}, (error) => {
-  if (error) return console.error(error);
-  webRtcPeer.generateOffer((error, offerSdp) => {
-    sendMessage({ id: 'call', from: 'alice', to: 'bob', sdpOffer: offerSdp });
-  });
-});`,
-      run: async (context, state) => {
-        const caller = side(state, 'caller');
-        const callee = side(state, 'callee');
-        const { socket, sdpOffer } = await openPeer(context, state, 'caller');
-        const incoming = expectReply(required(callee.socket, 'callee socket'), PATH, 'incomingCall', { request: 'call' });
-        state.callResponse = expectReply(socket, PATH, 'callResponse', { request: 'call', timeout: 30000 });
-        socket.send({ id: 'call', from: caller.name, to: callee.name, sdpOffer });
-        await incoming;
-      },
+      sets: ['callerPeer', 'incomingFrom'],
+      expects: ['incoming'],
     },
     {
       id: 'accept',
@@ -140,45 +62,18 @@ ws.onopen = () => sendMessage({ id: 'register', name: 'alice' });   // 'bob' in 
         en: 'The callee answers incomingCallResponse {from, callResponse: \'accept\', sdpOffer}. Now the server creates the pipeline and the two endpoints, connects each to the other, and negotiates both: startCommunication {sdpAnswer} goes to the callee, callResponse {response: \'accepted\', sdpAnswer} to the caller. KMS\' candidates come back to each as iceCandidate.',
         'zh-Hans': '被叫回复 incomingCallResponse {from, callResponse: \'accept\', sdpOffer}。此时服务器才创建管道和两个端点，把它们互相连接，并分别完成协商：startCommunication {sdpAnswer} 发给被叫，callResponse {response: \'accepted\', sdpAnswer} 发给主叫。KMS 的候选以 iceCandidate 发回给各自的浏览器。',
       },
-      code: () => `function incomingCall(message) {
-  webRtcPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv(options, (error) => {
-    webRtcPeer.generateOffer((error, offerSdp) => {
-      sendMessage({ id: 'incomingCallResponse', from: message.from, callResponse: 'accept', sdpOffer: offerSdp });
-    });
-  });
-}
-function startCommunication(message) {   // callee
-  webRtcPeer.processAnswer(message.sdpAnswer);
-}
-function callResponse(message) {         // caller
-  if (message.response !== 'accepted') return stop();
-  webRtcPeer.processAnswer(message.sdpAnswer);
-}`,
-      run: async (context, state) => {
-        const caller = side(state, 'caller');
-        const { peer, socket, sdpOffer } = await openPeer(context, state, 'callee');
-        const start = expectReply(socket, PATH, 'startCommunication', { request: 'incomingCallResponse' });
-        socket.send({ id: 'incomingCallResponse', from: caller.name, callResponse: 'accept', sdpOffer });
-        await processAnswer(peer, sdpAnswerOf(await start, PATH));
-        const accepted = await required(state.callResponse, 'callResponse');
-        await processAnswer(required(caller.peer, 'caller peer'), sdpAnswerOf(accepted, PATH));
-      },
+      sets: ['calleePeer'],
+      expects: ['start', 'accepted'],
     },
     {
       id: 'play',
       title: { en: 'Each side sees the other', 'zh-Hans': '双方看到对方' },
       explain: {
-        en: 'caller-remote plays what the callee sends and callee-remote what the caller sends, through callerWebRtcEp → calleeWebRtcEp and back. Stop or Reset closes both sockets: the server releases the pipeline, as CallHandler.java does in afterConnectionClosed.',
-        'zh-Hans': 'caller-remote 播放被叫发送的画面，callee-remote 播放主叫发送的画面，经由 callerWebRtcEp → calleeWebRtcEp 以及反方向。“停止”或“重置”会关闭两条 WebSocket：服务器随即释放管道，就像 CallHandler.java 在 afterConnectionClosed 中所做的那样。',
+        en: 'callerVideoOutput plays what the callee sends (blue) and calleeVideoOutput what the caller sends (red), through the caller\'s endpoint → the callee\'s endpoint and back. Stop or Reset closes both sockets: the server releases the pipeline, as CallHandler.java does in afterConnectionClosed.',
+        'zh-Hans': 'callerVideoOutput 播放被叫发送的画面（蓝色），calleeVideoOutput 播放主叫发送的画面（红色），经由主叫的端点 → 被叫的端点以及反方向。“停止”或“重置”会关闭两条 WebSocket：服务器随即释放管道，就像 CallHandler.java 在 afterConnectionClosed 中所做的那样。',
       },
-      code: () => `// videoOutput plays on its own in each browser: kurento-utils attached the remote stream to it.`,
-      run: async (context) => {
-        for (const role of ROLES) await context.waitForPlayback(`${role}-remote`, 20000);
-      },
-      check: (context) => {
-        const frames = ROLES.map((role) => context.media(`${role}-remote`).framesDecoded);
-        return { ok: frames.every((count) => count > 0), detail: `framesDecoded ${frames.join(' / ')}` };
-      },
+      check: (view) => videosShow(view, { callerVideoOutput: 'blue', calleeVideoOutput: 'red' }),
+      timeout: 20000,
     },
   ],
   expected: [
@@ -201,12 +96,11 @@ function callResponse(message) {         // caller
       where: { response: 'accepted' },
       after: ['incoming'],
     }),
-    relayedCandidate('caller-candidate', ENDPOINT.caller, { en: 'callerWebRtcEp: IceCandidateFound (relayed as iceCandidate)', 'zh-Hans': 'callerWebRtcEp：IceCandidateFound（以 iceCandidate 转发）' }),
-    relayedCandidate('callee-candidate', ENDPOINT.callee, { en: 'calleeWebRtcEp: IceCandidateFound (relayed as iceCandidate)', 'zh-Hans': 'calleeWebRtcEp：IceCandidateFound（以 iceCandidate 转发）' }),
-    browserConnected('caller-connected', 'caller', ['accepted']),
-    browserConnected('callee-connected', 'callee', ['start']),
-    browserTrack('caller-track', 'caller', ['accepted']),
-    browserTrack('callee-track', 'callee', ['start']),
+    relayedCandidate('kms-candidate', ENDPOINTS, { en: 'IceCandidateFound (a KMS candidate, relayed as iceCandidate)', 'zh-Hans': 'IceCandidateFound（KMS 候选，以 iceCandidate 转发）' }),
+    browserConnected('caller-connected', 'callerPeer', ['accepted']),
+    browserConnected('callee-connected', 'calleePeer', ['start']),
+    browserTrack('caller-track', 'callerPeer', ['accepted']),
+    browserTrack('callee-track', 'calleePeer', ['start']),
   ],
   completion: {
     en: 'Complete when both registered, the call was accepted (startCommunication and callResponse accepted), both browsers are ICE-connected, and each plays the other\'s video.',

@@ -1,27 +1,13 @@
 /**
  * Transcoding: a sender whose browser sends VP8 (the camera peer, Chromium's first choice) and a receiver that accepts
- * only H.264 (its codec preferences say so). KMS sees the mismatch when the two WebRtcEndpoints are connected and puts
- * a transcoder on the sender's output (agnosticbin), which it reports with MediaTranscodingStateChanged TRANSCODING
- * for VIDEO; the Opus audio goes through untouched (NOT_TRANSCODING). The lab explains what that costs and how to
- * avoid it.
+ * only H.264 (its codec preferences say so, set by the program with setCodecPreferences before the offer). KMS sees
+ * the mismatch when the two WebRtcEndpoints are connected and puts a transcoder on the sender's output (agnosticbin),
+ * which it reports with MediaTranscodingStateChanged TRANSCODING for VIDEO; the Opus audio goes through untouched
+ * (NOT_TRANSCODING). The lab explains what that costs and how to avoid it. The program is
+ * labs/programs/transcoding.js.
  */
-import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
-import { ENDPOINT_EVENTS } from './broadcasting';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from '../core/kurento';
-import type { CheckResult, LabContext, LabDefinition, WebRtcPeer } from './framework/types';
-import { negotiate } from './framework/webrtc';
-
-interface State {
-  client?: KurentoClient;
-  pipeline?: MediaPipeline;
-  sender?: WebRtcEndpoint;
-  receiver?: WebRtcEndpoint;
-  senderPeer?: WebRtcPeer;
-  receiverPeer?: WebRtcPeer;
-}
-
-const EVENTS = [...ENDPOINT_EVENTS, 'MediaTranscodingStateChanged'];
+import type { CheckResult, LabDefinition, LabView } from './framework/types';
 
 /** The codecs of the video m-line of an SDP, in order (`VP8`, `H264`, … without rtx/red/ulpfec). */
 function videoCodecs(sdp: string): string[] {
@@ -29,26 +15,22 @@ function videoCodecs(sdp: string): string[] {
   return [...video.matchAll(/a=rtpmap:\d+ ([\w-]+)\/90000/g)].map((match) => match[1] ?? '').filter((name) => !/^(rtx|red|ulpfec|flexfec-03)$/i.test(name));
 }
 
-async function answerCodecs(endpoint: WebRtcEndpoint): Promise<string[]> {
-  return videoCodecs(await call<string>((done) => endpoint.getLocalSessionDescriptor(done)));
+function answerCodecs(view: LabView, variable: string): string[] {
+  return videoCodecs(String(view.read(variable) ?? ''));
 }
 
-function codecCheck(codecs: string[], wanted: string): CheckResult {
-  return { ok: codecs[0] === wanted, detail: `video: ${codecs.join(', ') || '—'}` };
+function receiverPlays(view: LabView): CheckResult {
+  const remote = view.media('receiver');
+  return { ok: remote.framesDecoded > 0 && remote.width > 0, detail: `receiver framesDecoded ${remote.framesDecoded} (${remote.width}x${remote.height})` };
 }
 
-async function transcodingCheck(context: LabContext, state: State): Promise<CheckResult> {
-  const sender = required(state.sender, 'sender');
-  const video = await call<boolean>((done) => sender.isMediaTranscoding('VIDEO', done));
-  const audio = await call<boolean>((done) => sender.isMediaTranscoding('AUDIO', done));
-  const remote = context.media('receiver');
-  return {
-    ok: video && !audio && remote.framesDecoded > 0,
-    detail: `isMediaTranscoding VIDEO ${video}, AUDIO ${audio}; receiver framesDecoded ${remote.framesDecoded} (${remote.width}x${remote.height})`,
-  };
+/** The last MediaTranscodingStateChanged state of the sender's endpoint for a media type. */
+function transcodingState(view: LabView, mediaType: 'AUDIO' | 'VIDEO'): string {
+  const event = view.recorded({ lane: 'kms', source: 'senderEp', type: 'MediaTranscodingStateChanged', where: { mediaType } }).at(-1);
+  return typeof event?.data.state === 'string' ? event.data.state : '…';
 }
 
-export const transcoding: LabDefinition<State> = {
+export const transcoding: LabDefinition = {
   id: 'transcoding',
   title: { en: 'Transcoding: VP8 in, H.264 out', 'zh-Hans': '转码：VP8 进，H.264 出' },
   summary: {
@@ -56,7 +38,13 @@ export const transcoding: LabDefinition<State> = {
     'zh-Hans': '一个发送 VP8 的发送端，一个只接受 H.264 的接收端，通过两个 WebRtcEndpoint 相连。KMS 在发送端的输出上对视频转码，并用 MediaTranscodingStateChanged 报告；音频（两边都是 Opus）原样通过。',
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
-  createState: () => ({}),
+  program: () => import('./programs/transcoding.js?raw').then((module) => module.default),
+  page: {
+    videos: [
+      { id: 'sender', label: { en: 'The sender: your camera (senderVideo)', 'zh-Hans': '发送端：你的摄像头（senderVideo）' }, muted: true },
+      { id: 'receiver', label: { en: 'The receiver, H.264 only (receiverVideo)', 'zh-Hans': '接收端，只收 H.264（receiverVideo）' }, muted: true },
+    ],
+  },
   steps: [
     {
       id: 'pipeline',
@@ -65,87 +53,31 @@ export const transcoding: LabDefinition<State> = {
         en: 'One endpoint for the sender, one for the receiver. MediaTranscodingStateChanged is an event of every MediaElement: KMS raises it on the element whose output needs a transcoder, as soon as it inserts one. Subscribe before connecting, or you miss it.',
         'zh-Hans': '发送端一个端点，接收端一个端点。MediaTranscodingStateChanged 是每个 MediaElement 都有的事件：哪个元素的输出需要转码器，KMS 就在插入转码器的那一刻由它触发。要在 connect 之前订阅，否则会错过。',
       },
-      code: ({ kmsUrl }) => `kurentoClient(${js(kmsUrl)}, (error, client) => {
-  if (error) return onError(error);
-  client.create('MediaPipeline', (error, pipeline) => {
-    if (error) return onError(error);
-    pipeline.create('WebRtcEndpoint', (error, senderEp) => {
-      if (error) return onError(error);
-      senderEp.on('MediaTranscodingStateChanged', (event) => {
-        console.log(event.mediaType, event.state, event.binName);   // VIDEO TRANSCODING …
-      });
-      pipeline.create('WebRtcEndpoint', (error, receiverEp) => {
-        if (error) return onError(error);
-        // next: one browser peer for each endpoint
-      });
-    });
-  });
-});`,
-      run: async (context, state) => {
-        state.client = await context.connect();
-        const client = state.client;
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        state.pipeline = pipeline;
-        await context.observe(pipeline, 'pipeline', []);
-        [state.sender] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-        await context.observe(state.sender, 'sender', EVENTS);
-        [state.receiver] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-        await context.observe(state.receiver, 'receiver', EVENTS);
-      },
+      sets: ['client', 'pipeline', 'senderEp', 'receiverEp'],
     },
     {
       id: 'sender',
       title: { en: 'The sender offers VP8', 'zh-Hans': '发送端提供 VP8' },
       explain: {
-        en: 'A send-only camera peer. Chromium lists VP8 first in its offer, KMS answers with the first codec it supports, so the sender\'s endpoint receives VP8.',
-        'zh-Hans': '一个只发送的摄像头 peer。Chromium 的 offer 把 VP8 排在第一位，KMS 用它支持的第一个编解码器应答，所以发送端的端点收到的是 VP8。',
+        en: 'A send-only camera peer. Chromium lists VP8 first in its offer, KMS answers with the first codec it supports, so the sender\'s endpoint receives VP8. The check reads the video codecs of KMS\' answer (senderAnswer).',
+        'zh-Hans': '一个只发送的摄像头 peer。Chromium 的 offer 把 VP8 排在第一位，KMS 用它支持的第一个编解码器应答，所以发送端的端点收到的是 VP8。检查读取的是 KMS 应答（senderAnswer）中的视频编解码器。',
       },
-      code: ({ iceServers }) => `const senderPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendonly({
-  localVideo: document.getElementById('sender'),
-  configuration: { iceServers: ${js(iceServers)} },
-}, (error) => {
-  if (error) return onError(error);
-  negotiate(senderPeer, senderEp);   // candidates, generateOffer → processOffer → processAnswer, gatherCandidates
-});`,
-      run: async (context, state) => {
-        state.senderPeer = await context.peer('sender', { mode: 'sendonly', localVideo: 'sender' });
-        await negotiate(context, state.senderPeer, required(state.sender, 'sender'), 'sender');
+      sets: ['senderPeer', 'senderAnswer'],
+      check: (view) => {
+        const codecs = answerCodecs(view, 'senderAnswer');
+        return { ok: codecs[0] === 'VP8', detail: `video: ${codecs.join(', ') || '—'}` };
       },
-      check: async (_context, state) => codecCheck(await answerCodecs(required(state.sender, 'sender')), 'VP8'),
     },
     {
       id: 'receiver',
       title: { en: 'The receiver accepts only H.264', 'zh-Hans': '接收端只接受 H.264' },
       explain: {
-        en: 'setCodecPreferences on the receiving transceiver leaves only H.264 in the browser\'s offer (think of a device or a gateway that decodes nothing else). KMS\'s answer for the receiver\'s endpoint therefore has H.264 only: that endpoint must send H.264. A receive-only WebRtcPeer creates its transceivers inside generateOffer(), just before createOffer(), so the preferences are set at that moment.',
-        'zh-Hans': '在接收用的 transceiver 上调用 setCodecPreferences，浏览器的 offer 里就只剩 H.264（想象一台只会解码 H.264 的设备或网关）。因此 KMS 对接收端端点的应答里也只有 H.264：这个端点必须发送 H.264。只接收的 WebRtcPeer 是在 generateOffer() 里、紧挨着 createOffer() 之前才创建 transceiver 的，所以要在那一刻设置编解码器偏好。',
+        en: 'setCodecPreferences on the receiving transceiver leaves only H.264 in the browser\'s offer (think of a device or a gateway that decodes nothing else). KMS\'s answer for the receiver\'s endpoint therefore has H.264 only: that endpoint must send H.264. A receive-only WebRtcPeer creates its transceivers inside generateOffer(), just before createOffer(), so the program sets the preferences at that moment.',
+        'zh-Hans': '在接收用的 transceiver 上调用 setCodecPreferences，浏览器的 offer 里就只剩 H.264（想象一台只会解码 H.264 的设备或网关）。因此 KMS 对接收端端点的应答里也只有 H.264：这个端点必须发送 H.264。只接收的 WebRtcPeer 是在 generateOffer() 里、紧挨着 createOffer() 之前才创建 transceiver 的，所以程序在那一刻设置编解码器偏好。',
       },
-      code: ({ iceServers }) => `const receiverPeer = kurentoUtils.WebRtcPeer.WebRtcPeerRecvonly({
-  remoteVideo: document.getElementById('receiver'),
-  configuration: { iceServers: ${js(iceServers)} },
-}, (error) => {
-  if (error) return onError(error);
-  const pc = receiverPeer.peerConnection;
-  const h264 = RTCRtpReceiver.getCapabilities('video').codecs
-    .filter((codec) => codec.mimeType === 'video/H264' || /rtx|red|ulpfec/.test(codec.mimeType));
-  // A recvonly WebRtcPeer adds its transceivers inside generateOffer(), just before createOffer():
-  // the preferences must be set there, or there is no transceiver to set them on yet.
-  const createOffer = pc.createOffer.bind(pc);
-  pc.createOffer = () => {
-    for (const transceiver of pc.getTransceivers()) {
-      if (transceiver.receiver.track.kind === 'video') transceiver.setCodecPreferences(h264);
-    }
-    return createOffer();
-  };
-  negotiate(receiverPeer, receiverEp);
-});`,
-      run: async (context, state) => {
-        state.receiverPeer = await context.peer('receiver', { mode: 'recvonly', remoteVideo: 'receiver', videoCodecs: ['video/H264'] });
-        await negotiate(context, state.receiverPeer, required(state.receiver, 'receiver'), 'receiver');
-      },
-      check: async (_context, state) => {
-        const codecs = await answerCodecs(required(state.receiver, 'receiver'));
+      sets: ['receiverPeer', 'receiverAnswer'],
+      check: (view) => {
+        const codecs = answerCodecs(view, 'receiverAnswer');
         return { ok: codecs.length > 0 && codecs.every((codec) => codec === 'H264'), detail: `video: ${codecs.join(', ') || '—'}` };
       },
     },
@@ -156,46 +88,39 @@ export const transcoding: LabDefinition<State> = {
         en: 'senderEp.connect(receiverEp) links VP8 video to a sink that must send H.264. KMS inserts a decoder and an H.264 encoder on the sender\'s output and raises MediaTranscodingStateChanged TRANSCODING for VIDEO on the sender\'s endpoint. The audio is Opus on both sides, so it is forwarded as it is: NOT_TRANSCODING for AUDIO. The receiver\'s video plays.',
         'zh-Hans': 'senderEp.connect(receiverEp) 把 VP8 视频连到一个必须发送 H.264 的下游。KMS 在发送端的输出上插入解码器和 H.264 编码器，并在发送端端点上触发 VIDEO 的 MediaTranscodingStateChanged TRANSCODING。音频两边都是 Opus，直接转发：AUDIO 为 NOT_TRANSCODING。接收端的视频开始播放。',
       },
-      code: () => `senderEp.connect(receiverEp, (error) => {
-  if (error) return onError(error);
-  senderEp.isMediaTranscoding('VIDEO', (error, transcoding) => console.log('VIDEO transcoding:', transcoding));
-});`,
-      run: async (context, state) => {
-        const sender = required(state.sender, 'sender');
-        const receiver = required(state.receiver, 'receiver');
-        await call<void>((done) => sender.connect(receiver, (error: unknown) => done(error, undefined)));
-        await context.waitForPlayback('receiver', 20000);
+      expects: ['video-transcoding', 'audio-not-transcoding'],
+      check: (view) => {
+        const plays = receiverPlays(view);
+        return { ok: plays.ok, detail: `MediaTranscodingStateChanged VIDEO ${transcodingState(view, 'VIDEO')}, AUDIO ${transcodingState(view, 'AUDIO')}; ${plays.detail}` };
       },
-      check: (context, state) => transcodingCheck(context, state),
-      checkTimeout: 15000,
+      timeout: 25000,
     },
     {
       id: 'cost',
       title: { en: 'What it costs, and how to avoid it', 'zh-Hans': '代价是什么，如何避免' },
       explain: {
-        en: 'Forwarding costs almost nothing; transcoding means decoding every frame and encoding it again — per distinct target codec, shared by all sinks that need it. For 640x480 at 30 fps that is about 9-15 % of one CPU core for each transcoder, plus some delay and a little quality loss. Avoid it by giving both sides the same codec preferences (VP8 everywhere, or H.264 everywhere); watch for MediaTranscodingStateChanged TRANSCODING in production: it usually means a codec mismatch nobody intended.',
-        'zh-Hans': '转发几乎不花什么；转码则要把每一帧解码后重新编码——每种不同的目标编解码器一份，需要它的所有下游共用。640x480、30 fps 的视频，每个转码器大约占一个 CPU 核心的 9-15 %，还会增加一些延迟、损失一点画质。避免的办法是让两边的编解码器偏好一致（都用 VP8，或都用 H.264）；生产环境里要留意 MediaTranscodingStateChanged TRANSCODING：它通常意味着一次没人想要的编解码器不匹配。',
+        en: 'isMediaTranscoding asks KMS whether an element\'s output goes through a transcoder: VIDEO yes, AUDIO no. Forwarding costs almost nothing; transcoding means decoding every frame and encoding it again — per distinct target codec, shared by all sinks that need it. For 640x480 at 30 fps that is about 9-15 % of one CPU core for each transcoder, plus some delay and a little quality loss. Avoid it by giving both sides the same codec preferences (VP8 everywhere, or H.264 everywhere); watch for MediaTranscodingStateChanged TRANSCODING in production: it usually means a codec mismatch nobody intended.',
+        'zh-Hans': 'isMediaTranscoding 询问 KMS 一个元素的输出是否经过转码器：VIDEO 是，AUDIO 否。转发几乎不花什么；转码则要把每一帧解码后重新编码——每种不同的目标编解码器一份，需要它的所有下游共用。640x480、30 fps 的视频，每个转码器大约占一个 CPU 核心的 9-15 %，还会增加一些延迟、损失一点画质。避免的办法是让两边的编解码器偏好一致（都用 VP8，或都用 H.264）；生产环境里要留意 MediaTranscodingStateChanged TRANSCODING：它通常意味着一次没人想要的编解码器不匹配。',
       },
-      code: () => `// Same preferences on both sides: no transcoder.
-// Sender:   transceiver.setCodecPreferences(h264)  — or leave both on VP8, Chromium's default.
-// Receiver: transceiver.setCodecPreferences(h264)
-senderEp.on('MediaTranscodingStateChanged', (event) => {
-  if (event.state === 'TRANSCODING') console.warn('transcoding', event.mediaType, 'on', event.source);
-});`,
-      run: async () => undefined,
-      check: (context, state) => transcodingCheck(context, state),
+      sets: ['videoTranscoding', 'audioTranscoding'],
+      check: (view) => {
+        const video = view.read('videoTranscoding');
+        const audio = view.read('audioTranscoding');
+        const plays = receiverPlays(view);
+        return { ok: video === true && audio === false && plays.ok, detail: `isMediaTranscoding VIDEO ${String(video)}, AUDIO ${String(audio)}; ${plays.detail}` };
+      },
     },
   ],
   expected: [
-    ...WEBRTC_ICE_EXPECTATIONS('receiver', { ready: 'optional' }),
-    // None of the events below waits for the receiver's ICE: KMS raises them once sender.connect(receiver) forwards
+    ...WEBRTC_ICE_EXPECTATIONS('receiverEp', { ready: 'optional' }),
+    // None of the events below waits for the receiver's ICE: KMS raises them once senderEp.connect(receiverEp) forwards
     // media into the receiver's endpoint, which does not depend on that endpoint's ICE; with a fast connect they come
     // before it is CONNECTED (a run on a fresh clone saw AUDIO NOT_TRANSCODING 7 ms before it).
     {
       id: 'video-transcoding',
-      label: { en: 'sender: MediaTranscodingStateChanged VIDEO → TRANSCODING', 'zh-Hans': 'sender：MediaTranscodingStateChanged VIDEO → TRANSCODING' },
+      label: { en: 'senderEp: MediaTranscodingStateChanged VIDEO → TRANSCODING', 'zh-Hans': 'senderEp：MediaTranscodingStateChanged VIDEO → TRANSCODING' },
       lane: 'kms',
-      source: 'sender',
+      source: 'senderEp',
       type: 'MediaTranscodingStateChanged',
       where: { mediaType: 'VIDEO', state: 'TRANSCODING' },
       within: 20000,
@@ -206,18 +131,18 @@ senderEp.on('MediaTranscodingStateChanged', (event) => {
     },
     {
       id: 'audio-not-transcoding',
-      label: { en: 'sender: MediaTranscodingStateChanged AUDIO → NOT_TRANSCODING', 'zh-Hans': 'sender：MediaTranscodingStateChanged AUDIO → NOT_TRANSCODING' },
+      label: { en: 'senderEp: MediaTranscodingStateChanged AUDIO → NOT_TRANSCODING', 'zh-Hans': 'senderEp：MediaTranscodingStateChanged AUDIO → NOT_TRANSCODING' },
       lane: 'kms',
-      source: 'sender',
+      source: 'senderEp',
       type: 'MediaTranscodingStateChanged',
       where: { mediaType: 'AUDIO', state: 'NOT_TRANSCODING' },
       within: 20000,
       hint: {
-        en: 'The audio should pass untouched (Opus on both sides). Check that the sender sends audio (MediaFlowOutStateChanged AUDIO on the sender).',
-        'zh-Hans': '音频应当原样通过（两边都是 Opus）。请确认发送端在发送音频（发送端上的 MediaFlowOutStateChanged AUDIO）。',
+        en: 'The audio should pass untouched (Opus on both sides). Check that the sender sends audio (MediaFlowOutStateChanged AUDIO on senderEp).',
+        'zh-Hans': '音频应当原样通过（两边都是 Opus）。请确认发送端在发送音频（senderEp 上的 MediaFlowOutStateChanged AUDIO）。',
       },
     },
-    ...flowExpectations('receiver', ['AUDIO', 'VIDEO']),
+    ...flowExpectations('receiverEp', ['AUDIO', 'VIDEO']),
   ],
   completion: {
     en: 'Complete when the sender reported TRANSCODING for VIDEO and NOT_TRANSCODING for AUDIO, and the receiver plays the transcoded video.',

@@ -3,21 +3,19 @@
  * relay candidates through it, KMS gathers its own with setTurnUrl, and a browser peer restricted to relay candidates
  * (iceTransportPolicy 'relay') gets its camera back from KMS through the TURN server. With wrong credentials the TURN
  * server answers 401 Unauthorized: the lab shows where that surfaces (the browser's icecandidateerror), and that no
- * relay candidate, hence no relayed media, exists then.
+ * relay candidate, hence no relayed media, exists then. The code is labs/programs/turn-relay.js; the TURN server comes
+ * from the settings (settings.turn) as the program's turnServer and kmsTurnAddress.
  */
-import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import type { TurnSettings } from '../core/settings';
 import { turnFromIceServer } from '../core/settings';
-import { LabError, explain } from './framework/explain';
+import { explain } from './framework/explain';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, js, required } from '../core/kurento';
-import type { CodeSettings, ExpectedEvent, LabContext, LabDefinition, LabEvent, LabParams, WebRtcPeer } from './framework/types';
-import { negotiate } from './framework/webrtc';
+import type { ExpectedEvent, LabDefinition, LabEvent, LabParams, LabSettings, LabView } from './framework/types';
 
 type Transport = 'udp' | 'tcp';
 
-/** The TURN server as this run uses it: the chosen transport, the right or a wrong password. */
-interface LabTurn {
+/** The TURN server as a run uses it: the chosen transport, the right or a wrong password. */
+export interface LabTurn {
   /** Browser form: `turn:ip:port?transport=udp|tcp`. */
   urls: string;
   username: string;
@@ -28,33 +26,31 @@ interface LabTurn {
   wrong: boolean;
 }
 
-interface State {
-  turn?: LabTurn;
-  gatherPeer?: WebRtcPeer;
-  client?: KurentoClient;
-  pipeline?: MediaPipeline;
-  gatherEndpoint?: WebRtcEndpoint;
-  peer?: WebRtcPeer;
-  endpoint?: WebRtcEndpoint;
-  relayOnlyPeer?: WebRtcPeer;
-}
+type TurnServer = Pick<TurnSettings, 'urls' | 'username' | 'credential' | 'kmsTurnUrl' | 'transport'>;
 
-/** What the password becomes in the 'wrong' variant. */
+/** What the password becomes in the 'wrong' variant (the program has the same). */
 const WRONG_PASSWORD = 'not-the-password';
 /** KMS' own turnURL expression (kmswebrtcsession.c). */
 const KMS_TURN_URL = /^(.+):(.+)@([0-9.]+):([0-9]+)(?:\?transport=(udp|tcp|tls))?$/;
+/** The TURN server the code shows when the settings have none (the run then stops with turnMissing). */
+const PLACEHOLDER: TurnServer = {
+  urls: 'turn:127.0.0.1:3478?transport=udp',
+  username: 'kurento-labs',
+  credential: 'PASSWORD',
+  kmsTurnUrl: 'kurento-labs:PASSWORD@127.0.0.1:3478?transport=udp',
+  transport: 'udp',
+};
 
 function transportOf(params: LabParams): Transport {
   return params.transport === 'tcp' ? 'tcp' : 'udp';
 }
 
-function wrongCredentials(params: LabParams): boolean {
-  return params.credentials === 'wrong';
-}
-
-/** The TURN server with the lab's transport and credentials applied. */
-export function labTurn(turn: Pick<TurnSettings, 'urls' | 'username' | 'credential' | 'kmsTurnUrl' | 'transport'>, params: LabParams): LabTurn {
-  const wrong = wrongCredentials(params);
+/**
+ * The TURN server with the lab's transport and credentials applied, in both forms: what the program's declarations
+ * compute from turnServer, kmsTurnAddress, transport and credentials (tests/unit/coturn.test.ts runs them to compare).
+ */
+export function labTurn(turn: TurnServer, params: LabParams): LabTurn {
+  const wrong = params.credentials === 'wrong';
   const credential = wrong ? WRONG_PASSWORD : turn.credential;
   // turns: (TLS) URLs keep their own transport; turn: URLs take the chosen one.
   const transport = turn.transport === 'tls' ? 'tls' : transportOf(params);
@@ -64,28 +60,14 @@ export function labTurn(turn: Pick<TurnSettings, 'urls' | 'username' | 'credenti
   return { urls, username: turn.username, credential, kmsTurnUrl, transport, wrong };
 }
 
-/** The TURN server for the code shown to the learner: the run's, or the learner's ICE servers, or the coturn default. */
-function shownTurn(settings: CodeSettings & { turn?: TurnSettings }): LabTurn {
-  const fromIce = settings.iceServers.map((server) => turnFromIceServer(server, 'panel')).find((turn) => turn !== undefined);
-  const turn = settings.turn ??
-    fromIce ?? {
-      urls: 'turn:127.0.0.1:3478?transport=udp',
-      username: 'kurento-labs',
-      credential: 'PASSWORD',
-      kmsTurnUrl: 'kurento-labs:PASSWORD@127.0.0.1:3478?transport=udp',
-      transport: 'udp' as const,
-    };
-  return labTurn(turn, settings.params);
+/** The TURN server of the settings: the run's, or the first TURN server of the ICE servers, or the placeholder. */
+function turnServerOf(settings: LabSettings): TurnServer {
+  return settings.turn ?? settings.iceServers.map((server) => turnFromIceServer(server, 'panel')).find((turn) => turn !== undefined) ?? PLACEHOLDER;
 }
 
-function turnOf(context: LabContext): LabTurn {
-  const turn = context.settings.turn;
-  if (!turn) throw new LabError(explain.turnMissing(context.settings.turnStatus?.reason));
-  return labTurn(turn, context.params);
-}
-
-function iceServer(turn: LabTurn): { urls: string; username: string; credential: string } {
-  return { urls: turn.urls, username: turn.username, credential: turn.credential };
+/** The TURN server as this run uses it. */
+function runTurn(view: LabView): LabTurn {
+  return labTurn(turnServerOf(view.settings), view.params);
 }
 
 /** Candidate type from a candidate line. */
@@ -93,37 +75,31 @@ function typeOf(candidate: string): string {
   return / typ (\w+)/.exec(candidate)?.[1] ?? '';
 }
 
-function kmsCandidates(context: LabContext, source: string): string[] {
-  return context
-    .recorded({ lane: 'kms', source, type: 'IceCandidateFound' })
-    .map((event) => String((event.data.candidate as { candidate?: unknown } | undefined)?.candidate ?? ''));
+function kmsCandidates(view: LabView, source: string): string[] {
+  return view.recorded({ lane: 'kms', source, type: 'IceCandidateFound' }).map((event) => String((event.data.candidate as { candidate?: unknown } | undefined)?.candidate ?? ''));
 }
 
-function browserCandidates(context: LabContext, source: string): LabEvent[] {
-  return context.recorded({ lane: 'browser', source, type: 'icecandidate' });
+function browserCandidates(view: LabView, source: string): LabEvent[] {
+  return view.recorded({ lane: 'browser', source, type: 'icecandidate' });
 }
 
-function turnErrors(context: LabContext, source: string): LabEvent[] {
-  return context.recorded({ lane: 'browser', source, type: 'icecandidateerror' });
-}
-
-/** Waits until a browser peer of this lab has finished gathering (icegatheringstatechange → complete). */
-async function gatheringComplete(context: LabContext, source: string): Promise<void> {
-  await context.waitForEvent({ lane: 'browser', source, type: 'icegatheringstatechange', where: { state: 'complete' } }, 20000);
+function turnErrors(view: LabView, source: string): LabEvent[] {
+  return view.recorded({ lane: 'browser', source, type: 'icecandidateerror' });
 }
 
 interface SelectedPair {
   localType: string;
   remoteType: string;
   relayProtocol: string;
-  url: string;
   local: string;
   remote: string;
 }
 
 /** The browser's selected candidate pair, from RTCPeerConnection.getStats (transport → candidate-pair → candidates). */
-async function browserSelectedPair(peer: WebRtcPeer): Promise<SelectedPair | undefined> {
-  const report = await peer.peerConnection.getStats();
+async function browserSelectedPair(peer: { peerConnection?: RTCPeerConnection } | undefined): Promise<SelectedPair | undefined> {
+  const pc = peer?.peerConnection;
+  if (!pc || pc.signalingState === 'closed') return undefined;
+  const report = await pc.getStats();
   const stats: Array<Record<string, unknown>> = [];
   report.forEach((stat: Record<string, unknown>) => stats.push(stat));
   const byId = new Map(stats.map((stat) => [String(stat.id), stat]));
@@ -139,24 +115,23 @@ async function browserSelectedPair(peer: WebRtcPeer): Promise<SelectedPair | und
     localType: String(local?.candidateType ?? ''),
     remoteType: String(remote?.candidateType ?? ''),
     relayProtocol: String(local?.relayProtocol ?? ''),
-    url: String(local?.url ?? ''),
     local: where(local),
     remote: where(remote),
   };
 }
 
 /**
- * Whether KMS' NewCandidatePairSelected shows the relay: `typ relay` on one side, or a remote candidate at the
- * address of one of the browser's relay candidates (KMS may have learnt it as prflx from the first check).
+ * Whether KMS' NewCandidatePairSelected of webRtcEp shows the relay: `typ relay` on one side, or a remote candidate at
+ * the address of one of the browser's relay candidates (KMS may have learnt it as prflx from the first check).
  */
-function kmsRelayPair(context: LabContext): { ok: boolean; local: string; remote: string } | undefined {
-  const selected = context.recorded({ lane: 'kms', source: 'webRtcEndpoint', type: 'NewCandidatePairSelected' }).at(-1);
+function kmsRelayPair(view: LabView): { ok: boolean; local: string; remote: string } | undefined {
+  const selected = view.recorded({ lane: 'kms', source: 'webRtcEp', type: 'NewCandidatePairSelected' }).at(-1);
   const pair = selected?.data.candidatePair as { localCandidate?: string; remoteCandidate?: string } | undefined;
   if (!pair) return undefined;
   const local = String(pair.localCandidate ?? '');
   const remote = String(pair.remoteCandidate ?? '');
   const relayAddresses = new Set(
-    browserCandidates(context, 'browser')
+    browserCandidates(view, 'webRtcPeer')
       .filter((event) => typeOf(String(event.data.candidate)) === 'relay')
       .map((event) => /^\S+ \d+ \S+ \d+ (\S+ \d+)/.exec(String(event.data.candidate).replace(/^candidate:/, ''))?.[1] ?? ''),
   );
@@ -176,7 +151,7 @@ const RIGHT_ONLY = {
   'zh-Hans': '仅在凭据正确时出现（凭据错误时没有中继路径）。',
 };
 
-export const turnRelay: LabDefinition<State> = {
+export const turnRelay: LabDefinition = {
   id: 'turn-relay',
   title: { en: 'TURN: media relayed through coturn', 'zh-Hans': 'TURN：经 coturn 中继的媒体' },
   summary: {
@@ -206,40 +181,47 @@ export const turnRelay: LabDefinition<State> = {
       ],
     },
   ],
-  createState: () => ({}),
+  program: () => import('./programs/turn-relay.js?raw').then((module) => module.default),
+  page: {
+    videos: [
+      { id: 'videoInput', label: { en: 'Your camera (videoInput)', 'zh-Hans': '你的摄像头（videoInput）' }, muted: true },
+      { id: 'videoOutput', label: { en: 'Back from KMS through the relay (videoOutput)', 'zh-Hans': '经中继从 KMS 传回（videoOutput）' }, muted: true },
+    ],
+  },
+  // The TURN server of the settings, as the program's variables: the browser's RTCIceServer and KMS' IPv4:port.
+  settingsVars: (settings) => {
+    const turn = turnServerOf(settings);
+    const kms = KMS_TURN_URL.exec(turn.kmsTurnUrl);
+    return {
+      turnServer: { urls: turn.urls, username: turn.username, credential: turn.credential },
+      kmsTurnAddress: kms ? `${kms[3] ?? ''}:${kms[4] ?? ''}` : '',
+    };
+  },
+  // No TURN server, or one KMS cannot take: the lab says what to do before anything runs.
+  unavailable: (settings) => {
+    const turn = turnServerOf(settings);
+    if (turn === PLACEHOLDER) return explain.turnMissing(settings.turnStatus?.reason);
+    if (!KMS_TURN_URL.test(turn.kmsTurnUrl)) {
+      const host = /^turns?:([^:?]+)/.exec(turn.urls)?.[1] ?? turn.urls;
+      return explain.turnMissing(`the TURN server "${host}" is a host name, and KMS' turnURL only takes an IPv4 address`);
+    }
+    return undefined;
+  },
   steps: [
     {
       id: 'browser-gather',
       title: { en: 'The browser gathers candidates with the TURN server', 'zh-Hans': '浏览器借助 TURN 服务器收集候选' },
       explain: {
-        en: 'An RTCPeerConnection with the TURN server as its only ICE server. After setLocalDescription (generateOffer) the browser asks the TURN server for an allocation (Allocate, answered 401 first, then again with the long-term credential): the relayed address comes back as a typ relay candidate. The Candidates tab lists every candidate with its type, address and the server it came from. With a wrong password the TURN server answers 401 Unauthorized again, the browser fires icecandidateerror, and no relay candidate appears.',
-        'zh-Hans': '创建一个只以该 TURN 服务器为 ICE 服务器的 RTCPeerConnection。setLocalDescription（generateOffer）之后，浏览器向 TURN 服务器申请分配（Allocate：先得到 401，再带上长期凭据重发），中继地址以 typ relay 候选的形式返回。“候选”标签页列出每个候选的类型、地址和来源服务器。密码错误时 TURN 服务器再次返回 401 Unauthorized，浏览器触发 icecandidateerror，不会出现 relay 候选。',
+        en: 'A receive-only kurento-utils peer whose RTCPeerConnection has the TURN server as its only ICE server. After setLocalDescription (generateOffer) the browser asks the TURN server for an allocation (Allocate, answered 401 first, then again with the long-term credential): the relayed address comes back as a typ relay candidate. The Candidates tab lists every candidate with its type, address and the server it came from. With a wrong password the TURN server answers 401 Unauthorized again, the browser fires icecandidateerror, and no relay candidate appears.',
+        'zh-Hans': '创建一个只接收的 kurento-utils peer，它的 RTCPeerConnection 只以该 TURN 服务器为 ICE 服务器。setLocalDescription（generateOffer）之后，浏览器向 TURN 服务器申请分配（Allocate：先得到 401，再带上长期凭据重发），中继地址以 typ relay 候选的形式返回。“候选”标签页列出每个候选的类型、地址和来源服务器。密码错误时 TURN 服务器再次返回 401 Unauthorized，浏览器触发 icecandidateerror，不会出现 relay 候选。',
       },
-      code: (settings) => {
-        const turn = shownTurn(settings);
-        return `const pc = new RTCPeerConnection({
-  iceServers: [${js(iceServer(turn))}],
-});
-pc.onicecandidate = (event) => console.log(event.candidate?.candidate); // typ host, srflx, relay
-pc.onicecandidateerror = (event) => console.log(event.errorCode, event.errorText, event.url); // 401: wrong credentials
-pc.addTransceiver('video', { direction: 'recvonly' });
-await pc.setLocalDescription(await pc.createOffer()); // gathering starts here`;
-      },
-      run: async (context, state) => {
-        state.turn = turnOf(context);
-        const turn = state.turn;
-        state.gatherPeer = await context.peer('gather', { mode: 'recvonly', iceServers: [iceServer(turn)] });
-        const peer = state.gatherPeer;
-        await call<string>((done) => peer.generateOffer((error, sdp) => done(error, sdp)));
-        await gatheringComplete(context, 'gather');
-        // Its candidates are recorded; closing it now gives its TURN allocations back (a lab TURN server has few ports).
-        peer.dispose();
-      },
-      check: (context, state) => {
-        const turn = required(state.turn, 'turn');
-        const candidates = browserCandidates(context, 'gather');
+      sets: ['gatherPeer'],
+      expects: ['browser:gathered'],
+      check: (view) => {
+        const turn = runTurn(view);
+        const candidates = browserCandidates(view, 'gatherPeer');
         const relay = candidates.filter((event) => event.data.type === 'relay');
-        const errors = turnErrors(context, 'gather');
+        const errors = turnErrors(view, 'gatherPeer');
         const codes = [...new Set(errors.map((event) => String(event.data.errorCode)))].join(', ');
         if (turn.wrong) {
           const unauthorized = errors.some((event) => Number(event.data.errorCode) === 401);
@@ -260,6 +242,7 @@ await pc.setLocalDescription(await pc.createOffer()); // gathering starts here`;
               : `no relay candidate (${candidates.length} candidates; TURN errors: ${codes || 'none'})`,
         };
       },
+      timeout: 25000,
     },
     {
       id: 'kms-gather',
@@ -268,39 +251,11 @@ await pc.setLocalDescription(await pc.createOffer()); // gathering starts here`;
         en: 'KMS takes the TURN server in its own format, user:password@ip:port?transport=udp|tcp (turnURL of WebRtcEndpoint.conf.ini, or setTurnUrl per endpoint before gatherCandidates). KMS only gathers for a negotiated session, so the endpoint makes an offer itself (generateOffer) and gathers: IceCandidateFound brings a typ relay candidate next to the host ones. KMS raises no event when the TURN server refuses its credentials: with a wrong password, IceGatheringDone simply comes without a relay candidate (and late, after KMS gave up waiting).',
         'zh-Hans': 'KMS 使用自己的格式描述 TURN 服务器：user:password@ip:port?transport=udp|tcp（WebRtcEndpoint.conf.ini 中的 turnURL，或者在 gatherCandidates 之前对单个端点调用 setTurnUrl）。KMS 只为已协商的会话收集候选，所以这里让端点自己生成 offer（generateOffer）再收集：IceCandidateFound 会在 host 候选之外带来一个 typ relay 候选。TURN 服务器拒绝凭据时 KMS 不会触发任何事件：密码错误时，IceGatheringDone 只是不带 relay 候选地到来（而且较晚，要等 KMS 放弃等待）。',
       },
-      code: (settings) => {
-        const turn = shownTurn(settings);
-        return `pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
-  webRtcEp.on('IceCandidateFound', (event) => console.log(event.candidate.candidate)); // … typ relay …
-  webRtcEp.on('IceGatheringDone', () => console.log('gathering done'));
-  webRtcEp.setTurnUrl(${js(turn.kmsTurnUrl || 'user:password@IPv4:3478?transport=udp')}, (error) => {
-    webRtcEp.generateOffer((error, sdpOffer) => webRtcEp.gatherCandidates(onError));
-  });
-});`;
-      },
-      run: async (context, state) => {
-        const turn = required(state.turn, 'turn');
-        if (turn.kmsTurnUrl === '') {
-          const host = /^turns?:([^:?]+)/.exec(turn.urls)?.[1] ?? turn.urls;
-          throw new LabError(explain.turnMissing(`the TURN server "${host}" is a host name, and KMS' turnURL only takes an IPv4 address`));
-        }
-        state.client = await context.connect();
-        const client = state.client;
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        state.pipeline = pipeline;
-        await context.observe(pipeline, 'pipeline', []);
-        const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-        state.gatherEndpoint = endpoint;
-        await context.observe(endpoint, 'kmsGather', ['IceCandidateFound', 'IceGatheringDone', 'IceComponentStateChanged', 'Error']);
-        await call<void>((done) => endpoint.setTurnUrl(turn.kmsTurnUrl, (error: unknown) => done(error, undefined)));
-        await call<string>((done) => endpoint.generateOffer(done));
-        await call<void>((done) => endpoint.gatherCandidates((error: unknown) => done(error, undefined)));
-        await context.waitForEvent({ lane: 'kms', source: 'kmsGather', type: 'IceGatheringDone' }, 25000);
-      },
-      check: (context, state) => {
-        const turn = required(state.turn, 'turn');
-        const candidates = kmsCandidates(context, 'kmsGather');
+      sets: ['client', 'pipeline', 'gatherEp'],
+      expects: ['gatherEp:done'],
+      check: (view) => {
+        const turn = runTurn(view);
+        const candidates = kmsCandidates(view, 'gatherEp');
         const relay = candidates.filter((candidate) => typeOf(candidate) === 'relay');
         const unique = new Set(candidates).size;
         if (turn.wrong) {
@@ -314,75 +269,30 @@ await pc.setLocalDescription(await pc.createOffer()); // gathering starts here`;
           detail: relay.length > 0 ? `typ relay ${relay[0]?.split(' ').slice(4, 6).join(':') ?? ''} through ${turn.kmsTurnUrl.replace(/:[^:@]*@/, ':•••@')}` : `no relay candidate among ${unique}`,
         };
       },
-      checkTimeout: 5000,
+      timeout: 35000,
     },
     {
       id: 'relay-loopback',
       title: { en: 'A relay-only loopback', 'zh-Hans': '只走中继的回环' },
       explain: {
-        en: "The browser peer gets iceTransportPolicy: 'relay': it offers only relay candidates, so every packet between it and KMS goes through the TURN server, whatever the network. The endpoint (with setTurnUrl as well) is connected to itself; the remote video plays what came back through the relay. The browser's getStats shows the selected candidate pair starting at a relay candidate, and KMS' NewCandidatePairSelected has the relay on one side. With a wrong password this peer gathers no candidate at all: with relay only and no allocation, ICE has nothing to try, so the lab stops there.",
-        'zh-Hans': "浏览器 peer 设置 iceTransportPolicy: 'relay'：它只提供 relay 候选，因此无论网络如何，它与 KMS 之间的每个包都经过 TURN 服务器。端点（同样调用了 setTurnUrl）连接到自身，远端视频播放经中继传回的画面。浏览器的 getStats 显示选中的候选对从 relay 候选出发，KMS 的 NewCandidatePairSelected 也有一端是 relay。密码错误时，这个 peer 一个候选也收集不到：只允许中继而又没有分配到中继地址，ICE 无路可试，实验就到此为止。",
+        en: "The browser peer gets iceTransportPolicy: 'relay': it offers only relay candidates, so every packet between it and KMS goes through the TURN server, whatever the network. The endpoint (with setTurnUrl as well) is connected to itself; the remote video plays what came back through the relay. The browser's getStats shows the selected candidate pair starting at a relay candidate, and KMS' NewCandidatePairSelected has the relay on one side. With a wrong password this peer gathers no candidate at all: with relay only and no allocation, ICE has nothing to try, and no media flows.",
+        'zh-Hans': "浏览器 peer 设置 iceTransportPolicy: 'relay'：它只提供 relay 候选，因此无论网络如何，它与 KMS 之间的每个包都经过 TURN 服务器。端点（同样调用了 setTurnUrl）连接到自身，远端视频播放经中继传回的画面。浏览器的 getStats 显示选中的候选对从 relay 候选出发，KMS 的 NewCandidatePairSelected 也有一端是 relay。密码错误时，这个 peer 一个候选也收集不到：只允许中继而又没有分配到中继地址，ICE 无路可试，也就没有媒体传输。",
       },
-      code: (settings) => {
-        const turn = shownTurn(settings);
-        return `const webRtcPeer = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({
-  localVideo, remoteVideo,
-  configuration: { iceServers: [${js(iceServer(turn))}], iceTransportPolicy: 'relay' },
-}, (error) => webRtcPeer.generateOffer(onOffer));
-// KMS side, as in Hello World, plus the TURN server:
-webRtcEp.setTurnUrl(${js(turn.kmsTurnUrl || 'user:password@IPv4:3478?transport=udp')});
-webRtcEp.processOffer(sdpOffer, (error, sdpAnswer) => webRtcPeer.processAnswer(sdpAnswer));
-webRtcEp.gatherCandidates(onError);
-webRtcEp.connect(webRtcEp, onError);
-// then: (await webRtcPeer.peerConnection.getStats()) → transport.selectedCandidatePairId → candidate-pair →
-// local-candidate.candidateType === 'relay'`;
-      },
-      run: async (context, state) => {
-        const turn = required(state.turn, 'turn');
+      sets: ['webRtcPeer'],
+      check: async (view) => {
+        const turn = runTurn(view);
         if (turn.wrong) {
-          state.relayOnlyPeer = await context.peer('relayOnly', { mode: 'recvonly', iceServers: [iceServer(turn)], iceTransportPolicy: 'relay' });
-          const peer = state.relayOnlyPeer;
-          await call<string>((done) => peer.generateOffer((error, sdp) => done(error, sdp)));
-          await gatheringComplete(context, 'relayOnly');
-          return;
-        }
-        const pipeline = required(state.pipeline, 'pipeline');
-        const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-        state.endpoint = endpoint;
-        await context.observe(endpoint, 'webRtcEndpoint', [
-          'IceCandidateFound',
-          'IceGatheringDone',
-          'IceComponentStateChanged',
-          'NewCandidatePairSelected',
-          'DtlsConnectionStateChange',
-          'MediaStateChanged',
-          'Error',
-        ]);
-        await call<void>((done) => endpoint.setTurnUrl(turn.kmsTurnUrl, (error: unknown) => done(error, undefined)));
-        state.peer = await context.peer('browser', {
-          mode: 'sendrecv',
-          localVideo: 'local',
-          remoteVideo: 'remote',
-          iceServers: [iceServer(turn)],
-          iceTransportPolicy: 'relay',
-        });
-        await negotiate(context, state.peer, endpoint, 'webRtcEndpoint');
-        await call<void>((done) => endpoint.connect(endpoint, (error: unknown) => done(error, undefined)));
-        await context.waitForPlayback('remote', 20000);
-      },
-      check: async (context, state) => {
-        const turn = required(state.turn, 'turn');
-        if (turn.wrong) {
-          const candidates = browserCandidates(context, 'relayOnly');
-          const unauthorized = turnErrors(context, 'relayOnly').some((event) => Number(event.data.errorCode) === 401);
+          const candidates = browserCandidates(view, 'webRtcPeer');
+          const gathered = view.recorded({ lane: 'browser', source: 'webRtcPeer', type: 'icegatheringstatechange', where: { state: 'complete' } }).length > 0;
+          const unauthorized = turnErrors(view, 'webRtcPeer').some((event) => Number(event.data.errorCode) === 401);
           return {
-            ok: candidates.length === 0 && unauthorized,
+            ok: gathered && candidates.length === 0 && unauthorized,
             detail: `relay only, wrong password: ${candidates.length} candidates, ${unauthorized ? '401 Unauthorized' : 'no 401'}; no path, no media`,
           };
         }
-        const remote = context.media('remote');
-        const pair = await browserSelectedPair(required(state.peer, 'peer'));
-        const kms = kmsRelayPair(context);
+        const remote = view.media('videoOutput');
+        const pair = await browserSelectedPair(view.read('webRtcPeer') as { peerConnection?: RTCPeerConnection } | undefined);
+        const kms = kmsRelayPair(view);
         const playing = remote.currentTime > 0 && remote.framesDecoded > 0;
         const ok = playing && pair?.localType === 'relay' && kms?.ok === true;
         const through = `${turn.urls}${pair?.relayProtocol ? ` (relayProtocol ${pair.relayProtocol})` : ''}`;
@@ -393,7 +303,7 @@ webRtcEp.connect(webRtcEp, onError);
             : `browser pair ${pair ? `${pair.localType} → ${pair.remoteType}` : 'not selected yet'}, KMS pair ${kms ? `${kms.local} / ${kms.remote}` : 'not selected yet'}, framesDecoded ${remote.framesDecoded}`,
         };
       },
-      checkTimeout: 15000,
+      timeout: 30000,
     },
   ],
   expected: [
@@ -401,7 +311,7 @@ webRtcEp.connect(webRtcEp, onError);
       id: 'browser:gathered',
       label: { en: 'icegatheringstatechange → complete (browser)', 'zh-Hans': 'icegatheringstatechange → complete（浏览器）' },
       lane: 'browser',
-      source: 'gather',
+      source: 'gatherPeer',
       type: 'icegatheringstatechange',
       where: { state: 'complete' },
       within: 20000,
@@ -414,7 +324,7 @@ webRtcEp.connect(webRtcEp, onError);
       id: 'browser:turn-error',
       label: { en: 'icecandidateerror (TURN refused or unreachable)', 'zh-Hans': 'icecandidateerror（TURN 拒绝或不可达）' },
       lane: 'browser',
-      source: 'gather',
+      source: 'gatherPeer',
       type: 'icecandidateerror',
       optional: true,
       hint: {
@@ -423,10 +333,10 @@ webRtcEp.connect(webRtcEp, onError);
       },
     },
     {
-      id: 'kmsGather:gathering',
+      id: 'gatherEp:gathering',
       label: { en: 'IceComponentStateChanged → GATHERING (KMS)', 'zh-Hans': 'IceComponentStateChanged → GATHERING（KMS）' },
       lane: 'kms',
-      source: 'kmsGather',
+      source: 'gatherEp',
       type: 'IceComponentStateChanged',
       where: { state: 'GATHERING' },
       after: ['browser:gathered'],
@@ -437,12 +347,12 @@ webRtcEp.connect(webRtcEp, onError);
       },
     },
     {
-      id: 'kmsGather:candidate',
+      id: 'gatherEp:candidate',
       label: { en: 'IceCandidateFound (KMS)', 'zh-Hans': 'IceCandidateFound（KMS）' },
       lane: 'kms',
-      source: 'kmsGather',
+      source: 'gatherEp',
       type: 'IceCandidateFound',
-      after: ['kmsGather:gathering'],
+      after: ['gatherEp:gathering'],
       within: 10000,
       hint: {
         en: 'KMS found no candidate at all: it has no usable network interface (networkInterfaces in WebRtcEndpoint.conf.ini).',
@@ -450,20 +360,20 @@ webRtcEp.connect(webRtcEp, onError);
       },
     },
     {
-      id: 'kmsGather:done',
+      id: 'gatherEp:done',
       label: { en: 'IceGatheringDone (KMS)', 'zh-Hans': 'IceGatheringDone（KMS）' },
       lane: 'kms',
-      source: 'kmsGather',
+      source: 'gatherEp',
       type: 'IceGatheringDone',
-      after: ['kmsGather:gathering'],
+      after: ['gatherEp:gathering'],
       within: 25000,
       hint: {
         en: 'KMS waits for the TURN server before it reports the end of gathering: a TURN server that refuses the credentials or does not answer delays IceGatheringDone by several seconds.',
         'zh-Hans': 'KMS 要等 TURN 服务器应答后才报告收集结束：拒绝凭据或不应答的 TURN 服务器会让 IceGatheringDone 推迟好几秒。',
       },
     },
-    ...optional(WEBRTC_ICE_EXPECTATIONS('webRtcEndpoint', { ready: 'optional' }), RIGHT_ONLY),
-    ...optional(flowExpectations('webRtcEndpoint', ['AUDIO', 'VIDEO']), RIGHT_ONLY),
+    ...optional(WEBRTC_ICE_EXPECTATIONS('webRtcEp', { ready: 'optional' }), RIGHT_ONLY),
+    ...optional(flowExpectations('webRtcEp', ['AUDIO', 'VIDEO']), RIGHT_ONLY),
   ],
   completion: {
     en: 'Right credentials: complete when the browser and KMS both gathered a typ relay candidate, the relay-only loopback selected a relay pair (browser getStats and KMS NewCandidatePairSelected) and the remote video plays. Wrong credentials: complete when the browser reported icecandidateerror 401 (the TURN server refused the password) and neither side got a relay candidate, so no media could flow.',

@@ -1,21 +1,14 @@
 /**
  * Every event a WebRtcEndpoint can raise, by the class of the KMD hierarchy that defines it (MediaObject →
- * MediaElement → SessionEndpoint → BaseRtpEndpoint → WebRtcEndpoint), observed live on a loopback.
+ * MediaElement → SessionEndpoint → BaseRtpEndpoint → WebRtcEndpoint), observed live on a loopback. The code of each
+ * step is labs/programs/webrtc-events.js.
  */
-import type { KurentoClient, MediaPipeline, WebRtcEndpoint } from 'kurento-client';
+import { WEBRTC_ENDPOINT_EVENTS } from '../core/events';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { call, create, required } from '../core/kurento';
-import type { LabDefinition, WebRtcPeer } from './framework/types';
-import { ALL_WEBRTC_ENDPOINT_EVENTS, WEBRTC_ENDPOINT_EVENTS, negotiate } from './framework/webrtc';
+import type { LabDefinition } from './framework/types';
+import { remotePlays } from './hello-world';
 
-interface State {
-  peer?: WebRtcPeer;
-  client?: KurentoClient;
-  pipeline?: MediaPipeline;
-  endpoint?: WebRtcEndpoint;
-}
-
-export const webrtcEvents: LabDefinition<State> = {
+export const webrtcEvents: LabDefinition = {
   id: 'webrtc-events',
   title: { en: 'Every WebRtcEndpoint event, live', 'zh-Hans': '实时观察 WebRtcEndpoint 的全部事件' },
   summary: {
@@ -24,7 +17,13 @@ export const webrtcEvents: LabDefinition<State> = {
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint'],
   eventClasses: WEBRTC_ENDPOINT_EVENTS,
-  createState: () => ({}),
+  program: () => import('./programs/webrtc-events.js?raw').then((module) => module.default),
+  page: {
+    videos: [
+      { id: 'videoInput', label: { en: 'Your camera (videoInput)', 'zh-Hans': '你的摄像头（videoInput）' }, muted: true },
+      { id: 'videoOutput', label: { en: 'Back from KMS (videoOutput)', 'zh-Hans': '从 KMS 传回（videoOutput）' }, muted: true },
+    ],
+  },
   steps: [
     {
       id: 'subscribe',
@@ -33,18 +32,11 @@ export const webrtcEvents: LabDefinition<State> = {
         en: 'Listeners added after gatherCandidates miss the first events: this is the most common reason for "events that never fire". Here every event of the hierarchy is subscribed right after create.',
         'zh-Hans': '在 gatherCandidates 之后才添加的监听器会错过最早的事件，这正是“事件从不触发”最常见的原因。这里在创建后立即订阅整个继承链上的所有事件。',
       },
-      code: () => `const events = ${JSON.stringify(ALL_WEBRTC_ENDPOINT_EVENTS, null, 2).replace(/\n/g, '\n  ')};
-pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
-  for (const name of events) webRtcEp.on(name, (event) => console.log(name, event));
-});`,
-      run: async (context, state) => {
-        state.client = await context.connect();
-        const client = state.client;
-        const [pipeline] = await create<MediaPipeline>((done) => client.create('MediaPipeline', done));
-        context.own(pipeline);
-        state.pipeline = pipeline;
-        [state.endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done));
-        await context.observe(state.endpoint, 'webRtcEndpoint', ALL_WEBRTC_ENDPOINT_EVENTS);
+      sets: ['client', 'pipeline', 'webRtcEp', 'subscribed'],
+      check: (view) => {
+        const subscribed = view.read('subscribed');
+        const count = Array.isArray(subscribed) ? subscribed.length : 0;
+        return { ok: count > 0, detail: `${count} events` };
       },
     },
     {
@@ -54,11 +46,7 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
         en: 'ElementConnected comes three times, for AUDIO, VIDEO and DATA, because connect() without a media type links all three.',
         'zh-Hans': 'ElementConnected 会出现三次，分别对应 AUDIO、VIDEO 和 DATA，因为不带媒体类型的 connect() 会把三者都连上。',
       },
-      code: () => `webRtcEp.connect(webRtcEp, onError);`,
-      run: async (_context, state) => {
-        const endpoint = required(state.endpoint, 'endpoint');
-        await call<void>((done) => endpoint.connect(endpoint, (error: unknown) => done(error, undefined)));
-      },
+      expects: ['connected-audio', 'connected-video', 'connected-data'],
     },
     {
       id: 'negotiate',
@@ -67,16 +55,8 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
         en: 'processOffer raises MediaSessionStarted; gatherCandidates starts the ICE events; DtlsConnectionStateChange and ConnectionStateChanged follow once the connection is up.',
         'zh-Hans': 'processOffer 会触发 MediaSessionStarted；gatherCandidates 开启 ICE 事件；连接建立后接着是 DtlsConnectionStateChange 和 ConnectionStateChanged。',
       },
-      code: () => `webRtcPeer.generateOffer((error, sdpOffer) => {
-  webRtcEp.processOffer(sdpOffer, (error, sdpAnswer) => {
-    webRtcPeer.processAnswer(sdpAnswer);
-    webRtcEp.gatherCandidates(onError);
-  });
-});`,
-      run: async (context, state) => {
-        state.peer = await context.peer('browser', { mode: 'sendrecv', localVideo: 'local', remoteVideo: 'remote' });
-        await negotiate(context, state.peer, required(state.endpoint, 'endpoint'), 'webRtcEndpoint');
-      },
+      sets: ['webRtcPeer', 'sdpAnswer'],
+      expects: ['session-started', 'webRtcEp:gathering'],
     },
     {
       id: 'media',
@@ -85,10 +65,7 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
         en: 'MediaFlowOut/In FLOWING per media type when the first packets pass; MediaStateChanged CONNECTED when RTCP from the browser arrives. Were the browser to stop sending while the pipeline lives (a muted track, a lost network), NOT_FLOWING would follow 2 to 4 s later; Stop and Reset release the pipeline, which ends its events.',
         'zh-Hans': '第一批数据包通过时，每种媒体类型都会触发 MediaFlowOut/In FLOWING；收到浏览器的 RTCP 时触发 MediaStateChanged CONNECTED。如果在管道仍存在时浏览器停止发送（轨道被静音、网络中断），2 到 4 秒后会出现 NOT_FLOWING；而“停止”和“重置”会释放管道，管道的事件也随之结束。',
       },
-      code: () => `webRtcEp.on('MediaStateChanged', (event) => console.log(event.oldState, '→', event.newState));`,
-      run: async (context) => {
-        await context.waitForPlayback('remote', 15000);
-      },
+      check: (view) => remotePlays(view),
     },
   ],
   expected: [
@@ -96,7 +73,7 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       id: 'connected-audio',
       label: { en: 'ElementConnected AUDIO', 'zh-Hans': 'ElementConnected AUDIO' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'ElementConnected',
       where: { mediaType: 'AUDIO' },
       within: 10000,
@@ -105,7 +82,7 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       id: 'connected-video',
       label: { en: 'ElementConnected VIDEO', 'zh-Hans': 'ElementConnected VIDEO' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'ElementConnected',
       where: { mediaType: 'VIDEO' },
       within: 10000,
@@ -114,7 +91,7 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       id: 'connected-data',
       label: { en: 'ElementConnected DATA', 'zh-Hans': 'ElementConnected DATA' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'ElementConnected',
       where: { mediaType: 'DATA' },
       within: 10000,
@@ -123,7 +100,7 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       id: 'session-started',
       label: { en: 'MediaSessionStarted', 'zh-Hans': 'MediaSessionStarted' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'MediaSessionStarted',
       within: 10000,
       hint: {
@@ -131,15 +108,15 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
         'zh-Hans': 'processOffer 没有成功：请在 JSON-RPC 检查器中查看它的错误。',
       },
     },
-    ...WEBRTC_ICE_EXPECTATIONS('webRtcEndpoint', { ready: 'required' }),
+    ...WEBRTC_ICE_EXPECTATIONS('webRtcEp', { ready: 'required' }),
     {
       id: 'dtls',
       label: { en: 'DtlsConnectionStateChange → CONNECTED', 'zh-Hans': 'DtlsConnectionStateChange → CONNECTED' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'DtlsConnectionStateChange',
       where: { state: 'CONNECTED' },
-      after: ['webRtcEndpoint:connected'],
+      after: ['webRtcEp:connected'],
       within: 10000,
       hint: {
         en: 'ICE is up but the DTLS handshake did not finish: something drops packets on the selected pair.',
@@ -150,21 +127,21 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       id: 'connection-state',
       label: { en: 'ConnectionStateChanged → CONNECTED', 'zh-Hans': 'ConnectionStateChanged → CONNECTED' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'ConnectionStateChanged',
       where: { newState: 'CONNECTED' },
-      after: ['webRtcEndpoint:connected'],
+      after: ['webRtcEp:connected'],
       within: 10000,
     },
-    ...flowExpectations('webRtcEndpoint', ['AUDIO', 'VIDEO'], { direction: 'both', after: ['webRtcEndpoint:connected'] }),
+    ...flowExpectations('webRtcEp', ['AUDIO', 'VIDEO'], { direction: 'both', after: ['webRtcEp:connected'] }),
     {
       id: 'media-state',
       label: { en: 'MediaStateChanged → CONNECTED', 'zh-Hans': 'MediaStateChanged → CONNECTED' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'MediaStateChanged',
       where: { newState: 'CONNECTED' },
-      after: ['webRtcEndpoint:connected'],
+      after: ['webRtcEp:connected'],
       within: 15000,
       hint: {
         en: 'MediaStateChanged follows RTCP from the browser; it comes a second or so after media starts.',
@@ -175,7 +152,7 @@ pipeline.create('WebRtcEndpoint', (error, webRtcEp) => {
       id: 'not-transcoding',
       label: { en: 'MediaTranscodingStateChanged → NOT_TRANSCODING', 'zh-Hans': 'MediaTranscodingStateChanged → NOT_TRANSCODING' },
       lane: 'kms',
-      source: 'webRtcEndpoint',
+      source: 'webRtcEp',
       type: 'MediaTranscodingStateChanged',
       where: { state: 'NOT_TRANSCODING' },
       optional: true,

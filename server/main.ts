@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KmsServer } from './kms/server';
 import { createLogger, parseLogLevel } from './kms/logger';
-import { KMS_OPTIONS_HELP, kmsArgOptions, kmsConfigFrom } from './kms/options';
+import { KMS_OPTIONS_HELP, STANDALONE_ORIGINS, kmsArgOptions, kmsConfigFrom } from './kms/options';
 import { startAll, stopAll, type Service, type ServiceHealth, type ServiceUrl } from './service';
 import { AppServers } from './apps';
 import { SiteService } from './site/site-service';
@@ -151,7 +151,9 @@ async function main(): Promise<void> {
         // --turn-url / KMS_TURN_URL win; otherwise the embedded KMS relays through the TURN server of the labs, with a
         // credential minted for each endpoint.
         ...(kmsConfig.turnUrl ? {} : fixedTurn ? { turnUrl: fixedTurn.kmsTurnUrl } : { turnUrlProvider: () => coturn?.forLabs()?.kmsTurnUrl || undefined }),
-        allowedOrigins: [...siteOrigins, ...(kmsConfig.allowedOrigins ?? [])],
+        // The site's pages, and pages this machine serves on any port: an app exported from a lab, the first-app
+        // example on python3 -m http.server (no page from elsewhere can carry a loopback origin).
+        allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS, ...(kmsConfig.allowedOrigins ?? [])],
         // The player lab plays this site's sample clip: its own origins stay readable whatever their address.
         trustedSources: siteOrigins,
       },
@@ -195,7 +197,9 @@ async function main(): Promise<void> {
   };
 
   // The three-tier application servers (Java tutorials' structure, in TypeScript) on the site's port.
-  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: siteOrigins });
+  // Their pages are the site's; and, as for the embedded KMS, pages this machine serves on any port (a three-tier lab
+  // downloaded as an app, whose app_uri names this site).
+  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS] });
   services.push(apps);
 
   if (values.dev) {

@@ -10,7 +10,16 @@ export interface Explanation {
   fix: Localized;
   /** The raw error, for the curious (not translated). */
   technical?: string;
+  /** The section of the program (a step id) and the 1-based line and column the error points at, when known. */
+  section?: string;
+  line?: number;
+  column?: number;
+  /** A page of the site that explains more (e.g. the troubleshooting entry of a KMS error code). */
+  link?: string;
 }
+
+/** The troubleshooting entry that lists every KMS error code. */
+export const ERROR_CODES_LINK = '/docs/troubleshooting#error-codes';
 
 /** Thrown by lab code and by the context for failures it has already understood. */
 export class LabError extends Error {
@@ -125,16 +134,59 @@ export const explain = {
       technical,
     };
   },
+  syntaxError(where: Localized, line: number | undefined, message: string): Explanation {
+    return {
+      code: 'syntax-error',
+      title: line
+        ? { en: `Syntax error in ${where.en}, line ${line}: nothing ran.`, 'zh-Hans': `${where['zh-Hans']}第 ${line} 行有语法错误：代码没有运行。` }
+        : { en: `Syntax error in ${where.en}: nothing ran.`, 'zh-Hans': `${where['zh-Hans']}有语法错误：代码没有运行。` },
+      fix: {
+        en: 'The browser could not read this code, so the lab ran none of it. Look at the marked line (and the one before it): a missing bracket, comma or quote is the usual cause. Reset restores the original code.',
+        'zh-Hans': '浏览器无法读懂这段代码，所以实验一行也没有运行。请查看标出的那一行（以及它的上一行）：通常是少了括号、逗号或引号。“还原”可以恢复原来的代码。',
+      },
+      technical: message,
+      ...(line ? { line } : {}),
+    };
+  },
+  exception(where: Localized, line: number | undefined, message: string): Explanation {
+    return {
+      code: 'step-exception',
+      title: line
+        ? { en: `${where.en}, line ${line}: ${message}`, 'zh-Hans': `${where['zh-Hans']}第 ${line} 行：${message}` }
+        : { en: `${where.en}: ${message}`, 'zh-Hans': `${where['zh-Hans']}：${message}` },
+      fix: {
+        en: 'The code threw this error while it ran. A name that is undefined is the usual cause: a variable an earlier step should have set, or a typo. The timeline shows what happened before.',
+        'zh-Hans': '代码在运行时抛出了这个错误。最常见的原因是某个名字未定义：本应由前面步骤设置的变量，或者拼写错误。时间线上可以看到之前发生了什么。',
+      },
+      technical: message,
+      ...(line ? { line } : {}),
+    };
+  },
+  stepTimeout(where: Localized, seconds: number, missing: readonly Localized[]): Explanation {
+    const list = (locale: 'en' | 'zh-Hans'): string => missing.map((item) => item[locale]).join(locale === 'en' ? '; ' : '；');
+    return {
+      code: 'step-timeout',
+      title: {
+        en: `${where.en} did not finish within ${seconds} s. Still missing: ${list('en')}.`,
+        'zh-Hans': `${where['zh-Hans']}在 ${seconds} 秒内没有完成。仍然缺少：${list('zh-Hans')}。`,
+      },
+      fix: {
+        en: 'A callback that never ran leaves its variable undefined: check that the code calls what the step needs, and that every callback hands errors to onError. The timeline shows the last event that did arrive.',
+        'zh-Hans': '从未执行的回调会让它的变量保持 undefined：请检查代码是否调用了这一步需要的方法，以及每个回调是否把错误交给 onError。时间线上可以看到最后到达的事件。',
+      },
+    };
+  },
   kmsError(code: number, message: string, type: string | undefined): Explanation {
     if (code === 40108) {
       return {
         code: 'kms-factory-missing',
         title: fill({ en: 'This KMS cannot create that element: {message}.', 'zh-Hans': '这个 KMS 无法创建该元素：{message}。' }, { message }),
         fix: {
-          en: 'The element comes from a module this KMS does not have (ServerManager.getInfo lists the factories). Use a KMS with that module, or choose another lab.',
-          'zh-Hans': '该元素所属的模块在这个 KMS 上不存在（ServerManager.getInfo 会列出可用的工厂）。请换一个带有该模块的 KMS，或选择其他实验。',
+          en: 'The element comes from a module this KMS does not have (ServerManager.getInfo lists the factories), or its name is misspelt. Use a KMS with that module, or check the name.',
+          'zh-Hans': '该元素所属的模块在这个 KMS 上不存在（ServerManager.getInfo 会列出可用的工厂），或者名字拼错了。请换一个带有该模块的 KMS，或检查名字。',
         },
         technical: `${code} ${type ?? ''} ${message}`,
+        link: ERROR_CODES_LINK,
       };
     }
     return {
@@ -145,6 +197,7 @@ export const explain = {
         'zh-Hans': 'JSON-RPC 检查器中可以看到这个请求和 KMS 返回的错误；“故障排查”一章解释了每个错误码。',
       },
       technical: `${code} ${type ?? ''} ${message}`,
+      link: ERROR_CODES_LINK,
     };
   },
   iceFailed(): Explanation {

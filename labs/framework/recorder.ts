@@ -46,6 +46,10 @@ export class RunRecorder {
   readonly graph: GraphState = { elements: [], links: [], flowIn: {}, flowOut: {} };
   private readonly listeners = new Set<() => void>();
   private readonly roleById = new Map<string, ElementRole>();
+  /** Objects still named `Type#n` (no variable held them yet when they appeared). */
+  private readonly provisional = new Set<string>();
+  private readonly counters = new Map<string, number>();
+  private resolver: (id: string) => ElementRole | undefined = () => undefined;
   private notifyScheduled = false;
   /** Changes since the last notification; the UI re-renders at most once per animation frame. */
   version = 0;
@@ -71,8 +75,64 @@ export class RunRecorder {
     });
   }
 
+  /**
+   * How objects get their names: the host looks the id up among the program's variables. An object no variable
+   * holds yet is `Type#n` until one does; then its earlier events, graph node and links take the variable's name.
+   */
+  setRoleResolver(resolver: (id: string) => ElementRole | undefined): void {
+    this.resolver = resolver;
+  }
+
   roleOf(id: string): ElementRole | undefined {
+    if (this.provisional.has(id)) this.resolveRole(id);
     return this.roleById.get(id);
+  }
+
+  /** The name of an object for its events and its graph node (see setRoleResolver). */
+  nameObject(id: string, type: string): ElementRole {
+    const known = this.roleOf(id);
+    if (known) return known;
+    const resolved = this.resolver(id);
+    if (resolved) {
+      this.roleById.set(id, resolved);
+      return resolved;
+    }
+    const n = (this.counters.get(type) ?? 0) + 1;
+    this.counters.set(type, n);
+    const role = `${type}#${n}`;
+    this.roleById.set(id, role);
+    this.provisional.add(id);
+    return role;
+  }
+
+  private resolveRole(id: string): void {
+    const resolved = this.resolver(id);
+    const old = this.roleById.get(id);
+    if (!resolved || !old || resolved === old) return;
+    this.provisional.delete(id);
+    this.roleById.set(id, resolved);
+    for (const event of this.events) if (event.objectId === id) event.source = resolved;
+    for (const element of this.graph.elements) {
+      if (element.id === id) element.role = resolved;
+      if (element.parentRole === old) element.parentRole = resolved;
+    }
+    for (const link of this.graph.links) {
+      if (link.source === old) link.source = resolved;
+      if (link.sink === old) link.sink = resolved;
+    }
+    for (const flow of [this.graph.flowIn, this.graph.flowOut]) {
+      for (const key of Object.keys(flow)) {
+        if (!key.startsWith(`${old}:`)) continue;
+        flow[`${resolved}${key.slice(old.length)}`] = flow[key] ?? 'UNKNOWN';
+        delete flow[key];
+      }
+    }
+    this.changed();
+  }
+
+  /** Gives provisional names another chance (the program may have stored the object since). */
+  refreshRoles(): void {
+    for (const id of [...this.provisional]) this.resolveRole(id);
   }
 
   addElement(element: GraphElement): void {
@@ -88,8 +148,13 @@ export class RunRecorder {
     this.changed();
   }
 
-  addEvent(lane: Lane, source: string, type: string, data: Record<string, unknown>): LabEvent {
-    const event: LabEvent = { t: this.now(), lane, source, type, data };
+  /** An event of a KMS object, named after the variable that holds it. */
+  addObjectEvent(objectId: string, objectType: string, type: string, data: Record<string, unknown>): LabEvent {
+    return this.addEvent('kms', this.nameObject(objectId, objectType), type, data, objectId);
+  }
+
+  addEvent(lane: Lane, source: string, type: string, data: Record<string, unknown>, objectId?: string): LabEvent {
+    const event: LabEvent = { t: this.now(), lane, source, type, data, ...(objectId ? { objectId } : {}) };
     this.events.push(event);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     if (lane === 'kms') this.applyToGraph(source, type, data);
@@ -102,7 +167,7 @@ export class RunRecorder {
     switch (type) {
       case 'ElementConnected':
       case 'ElementDisconnected': {
-        const sink = typeof data.sink === 'string' ? this.roleById.get(data.sink) : undefined;
+        const sink = typeof data.sink === 'string' ? this.roleOf(data.sink) : undefined;
         if (!sink || !mediaType) return;
         // A sink pad has one source: a new connection replaces the old one, as in KMS.
         this.graph.links = this.graph.links.filter(
@@ -120,7 +185,7 @@ export class RunRecorder {
     }
   }
 
-  addFrame(channel: string, direction: LabFrame['direction'], text: string, extra: Pick<LabFrame, 'truncated' | 'dropped'> = {}): void {
+  addFrame(channel: string, direction: LabFrame['direction'], text: string, extra: Pick<LabFrame, 'truncated' | 'dropped' | 'observer'> = {}): void {
     this.frames.push({ t: this.now(), channel, direction, text, ...extra });
     if (this.frames.length > MAX_FRAMES) this.frames.splice(0, this.frames.length - MAX_FRAMES);
     this.changed();

@@ -1,16 +1,16 @@
 /**
- * The lab model. A lab is UI-free TypeScript: metadata, ordered steps (each with the code shown to the learner and a
- * check that proves it worked), the events it expects KMS, the browser and the application server to emit, and its
- * completion rule. It runs against an injected LabContext, so the same definition runs in the site and in Playwright.
+ * The lab model. A lab is a program (labs/programs/<id>.js: real JavaScript, shown and run as it is, step by step)
+ * plus UI-free TypeScript around it: metadata, the page the program runs in, what each step sets, the checks that
+ * prove a step worked (judged from what the lab observed: events, the pipeline, media, never from the code's text),
+ * the events it expects KMS, the browser and the application server to emit, and its completion rule. A host (the
+ * site, in an iframe of its own per lab) runs the program; the checks read it through a LabView.
  */
-import type { KurentoClient, MediaObject } from 'kurento-client';
-import type { WebRtcPeer as KurentoUtilsPeer } from 'kurento-utils';
-import type { KurentoClientFactory, KurentoUtils } from '../../core/modules';
-import type { IceServer, TurnSettings } from '../../core/settings';
-
 import type { Locale, Localized } from '../../core/localized';
+import type { IceServer, TurnSettings } from '../../core/settings';
+import type { Explanation } from './explain';
 
 export type { Locale, Localized };
+export { localize } from '../../core/localized';
 
 /** Where an event comes from: KMS (through kurento-client), the browser's WebRTC peer, or an application server. */
 export type Lane = 'kms' | 'browser' | 'app';
@@ -19,10 +19,15 @@ export interface LabEvent {
   /** Milliseconds since the run started. */
   t: number;
   lane: Lane;
-  /** The role of the object that raised it, as the lab named it (e.g. `webRtcEndpoint`, `presenter`). */
+  /**
+   * Who raised it, as the program names it: the variable that holds the KMS object or the browser peer
+   * (`webRtcEp`, `presenter`), an application server's path, or `Type#n` for an object no variable holds.
+   */
   source: string;
   type: string;
   data: Record<string, unknown>;
+  /** The KMS object id, for KMS events. */
+  objectId?: string;
 }
 
 export type FrameDirection = 'in' | 'out';
@@ -31,8 +36,8 @@ export type FrameDirection = 'in' | 'out';
 export interface LabFrame {
   t: number;
   /**
-   * Which connection: `kms` for the lab's own kurento-client, `app:/helloworld` for the page's socket to an
-   * application server, `app-kms:/helloworld` for that application server's own frames with KMS (three-tier labs).
+   * Which connection: `kms` for the program's kurento-client (`kms:2` for a second one), `app:/helloworld` for the
+   * page's socket to an application server, `app-kms:/helloworld` for that application server's own frames with KMS.
    */
   channel: string;
   /** 'out' = sent by the page (or, on an `app-kms:` channel, by the application server to KMS). */
@@ -42,11 +47,13 @@ export interface LabFrame {
   truncated?: boolean;
   /** Frames the application server left out just before this one (its rate limit). */
   dropped?: number;
+  /** Sent by the lab itself (the subscriptions that feed the event timeline), not by the program. */
+  observer?: boolean;
 }
 
 export interface StatsSample {
   t: number;
-  /** `kms:<role>` for KMS getStats of an endpoint, `browser:<role>` for RTCPeerConnection.getStats of a peer. */
+  /** `kms:<name>` for KMS getStats of an endpoint, `browser:<name>` for RTCPeerConnection.getStats of a peer. */
   series: string;
   kind: 'audio' | 'video';
   direction: 'inbound' | 'outbound';
@@ -75,7 +82,7 @@ export interface ExpectedEvent {
   label: Localized;
   lane: Lane;
   type: string;
-  /** Only events from the object of this role count (any object when absent). */
+  /** Only events from this source (a program variable, or an application server's path) count. */
   source?: ElementRole;
   /** Fields the event data must have (compared with ===), e.g. `{ state: 'CONNECTED' }`. */
   where?: Readonly<Record<string, unknown>>;
@@ -93,9 +100,12 @@ export interface CheckResult {
   ok: boolean;
   /** What was measured (shown next to the step), e.g. "framesDecoded 42". */
   detail?: string;
+  /** Why it is not ok yet, in plain words with what to change (exercises show it as their hint). */
+  hint?: Localized;
 }
 
 export interface LabParamSpec {
+  /** Also the name of the program variable that holds the value. */
   id: string;
   label: Localized;
   kind: 'number' | 'choice';
@@ -107,151 +117,45 @@ export interface LabParamSpec {
 
 export type LabParams = Record<string, number | string>;
 
-/** The learner's current settings, as code samples must show them. */
-export interface CodeSettings {
+/** A <video> of the lab's page. */
+export interface PageVideo {
+  /** The element id the program uses (`document.getElementById('videoOutput')`). */
+  id: string;
+  label: Localized;
+  /** Local previews are muted (and so is every video of a page that plays synthetic tones). */
+  muted?: boolean;
+}
+
+/** What the page the program runs in contains, besides the runtime (lab-runtime.js). */
+export interface LabPage {
+  videos: readonly PageVideo[];
+}
+
+/** The learner's settings, as the program's settings section and the checks see them. */
+export interface LabSettings {
   kmsUrl: string;
   iceServers: IceServer[];
-  params: LabParams;
-  /** Folder for recordings as a file:// URI prefix (the embedded KMS' media directory, or /tmp/kurento-labs). */
-  recordingsUri: string;
-  siteOrigin: string;
-  /** The TURN server the labs use, when there is one. */
   turn?: TurnSettings;
-}
-
-/** Where recordings go: the embedded KMS' media directory, or /tmp/kurento-labs on another KMS. */
-export function recordingsUri(media: { directory: string } | undefined): string {
-  return `file://${media ? `${media.directory.replace(/\/+$/, '')}/recordings` : '/tmp/kurento-labs'}`;
-}
-
-export interface LabStep<State> {
-  id: string;
-  title: Localized;
-  /** What the step does and why, in a few sentences. */
-  explain: Localized;
-  /** The code the step runs, as shown to the learner, written with their settings. */
-  code: (settings: CodeSettings) => string;
-  run: (context: LabContext, state: State) => Promise<void>;
-  /** Proof that the step worked; the runner retries it until `checkTimeout` (default 10 s). */
-  check?: (context: LabContext, state: State) => Promise<CheckResult> | CheckResult;
-  checkTimeout?: number;
-}
-
-export interface LabDefinition<State = Record<string, unknown>> {
-  id: string;
-  title: Localized;
-  summary: Localized;
-  /** KMS classes the lab uses (shown as tags, and used by the preflight to explain a 40108). */
-  elements: readonly string[];
-  params?: readonly LabParamSpec[];
-  createState: () => State;
-  steps: ReadonlyArray<LabStep<State>>;
-  expected: readonly ExpectedEvent[];
-  /** What "complete" means, in words; the rule itself is: every step passed and every required expectation seen. */
-  completion: Localized;
-  /** For labs about events: which KMD class defines which event, shown next to the observed counts. */
-  eventClasses?: Readonly<Record<string, readonly string[]>>;
-}
-
-/** Any lab, whatever its state type (for registries and runners). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyLab = LabDefinition<any>;
-
-export interface PeerOptions {
-  mode: 'sendrecv' | 'sendonly' | 'recvonly';
-  /** Video slot for the local preview (none for receive-only peers). */
-  localVideo?: string;
-  /** Video slot for the remote stream. */
-  remoteVideo?: string;
-  dataChannels?: boolean;
-  /** Extra constraints, e.g. a canvas stream instead of the camera. */
-  videoStream?: MediaStream;
-  audio?: boolean;
-  video?: boolean;
-  /** Restrict the browser's codecs for this peer (e.g. ['video/H264']). */
-  videoCodecs?: string[];
-  iceTransportPolicy?: RTCIceTransportPolicy;
-  iceServers?: IceServer[];
-}
-
-/** kurento-utils' WebRtcPeer as the labs use it (typed in src/kurento/types/kurento-utils.d.ts). */
-export type WebRtcPeer = KurentoUtilsPeer;
-
-export interface TestSourceOptions {
-  /** CSS colour of the picture, e.g. '#d32f2f'. */
-  color: string;
-  label: string;
-  /** Tone frequency in Hz (default 440). */
-  frequency?: number;
-  width?: number;
-  height?: number;
+  turnStatus?: { available: boolean; reason?: string };
+  /** The embedded KMS's media directory and the site's download path for it, when the lab uses that KMS. */
+  media?: { directory: string; downloadBase: string };
+  /** The site's own origin, e.g. http://127.0.0.1:3000 (sample media for players are served there). */
+  siteOrigin: string;
 }
 
 export interface ObservedMedia {
-  slot: string;
-  /** Seconds of video played so far (HTMLVideoElement.currentTime). */
+  id: string;
+  /** Seconds of media played so far (HTMLMediaElement.currentTime). */
   currentTime: number;
   framesDecoded: number;
   width: number;
   height: number;
 }
 
-/** Everything a lab may touch. The site and the Playwright checks provide it; labs never reach for globals. */
-export interface LabContext {
-  readonly locale: Locale;
-  readonly settings: {
-    kmsUrl: string;
-    iceServers: IceServer[];
-    turn?: TurnSettings;
-    turnStatus?: { available: boolean; reason?: string };
-    /** The embedded KMS' media directory and the site's download path for it (undefined with another KMS). */
-    media?: { directory: string; downloadBase: string };
-    /** The site's own origin, e.g. http://127.0.0.1:3000 (sample media for players are served there). */
-    siteOrigin: string;
-  };
-  readonly params: LabParams;
-  readonly kurentoClient: KurentoClientFactory;
-  readonly kurentoUtils: KurentoUtils;
-  readonly signal: AbortSignal;
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  /** A kurento-client connected to the learner's KMS, with its frames tapped for the JSON-RPC inspector. */
-  connect(name?: string): Promise<KurentoClient>;
-  /** Remembers a pipeline (or any object) so that Stop/Reset/leaving the page releases it. */
-  own<T extends MediaObject>(object: T): T;
-  /**
-   * Shows `object` in the graph under `role` and records its events (the listed ones, plus ElementConnected,
-   * ElementDisconnected and the MediaFlow events the graph needs) in the KMS lane. Subscribe before acting.
-   */
-  observe(object: MediaObject, role: ElementRole, events?: readonly string[], parentRole?: ElementRole): Promise<void>;
-  /** A kurento-utils WebRtcPeer with the learner's ICE servers; its browser-side events are recorded. */
-  peer(role: string, options: PeerOptions): Promise<WebRtcPeer>;
-  /** Records an event in a lane (application-server messages, browser-side facts). */
-  record(lane: Lane, source: string, type: string, data?: Record<string, unknown>): void;
-  /** Events recorded so far that match the filter. */
-  recorded(filter: EventFilter): LabEvent[];
-  /** Waits until an observed event matching the filter arrives (or was already seen); rejects after `timeout`. */
-  waitForEvent(filter: EventFilter, timeout?: number): Promise<LabEvent>;
-  /** What a video slot is playing. */
-  media(slot: string): ObservedMedia;
-  /** Waits until a video slot plays (currentTime advancing, frames decoded). */
-  waitForPlayback(slot: string, timeout?: number): Promise<ObservedMedia>;
-  /**
-   * A synthetic source a test (and a learner) can tell apart from others: a canvas of one colour with its label and a
-   * moving bar, at 30 fps, plus a tone at `frequency` Hz. Used by labs with several senders in one page.
-   */
-  testSource(options: TestSourceOptions): MediaStream;
-  /** The average colour of the centre of a video slot, to tell sources apart. */
-  sampleColor(slot: string): { r: number; g: number; b: number } | undefined;
-  /**
-   * The average colour around a point of a video slot, in coordinates relative to the picture (0..1; 0.5, 0.5 is the
-   * centre): reads one cell of a grid such as a Composite's.
-   */
-  sampleColorAt(slot: string, relX: number, relY: number): { r: number; g: number; b: number } | undefined;
-  /** Registers cleanup work (closing sockets, stopping tracks) for Stop/Reset. */
-  onCleanup(task: () => void | Promise<void>): void;
-  /** A WebSocket to an application server of `npm start` (three-tier labs), its messages recorded in the app lane. */
-  appSocket(path: string): Promise<AppSocket>;
+export interface Rgb {
+  r: number;
+  g: number;
+  b: number;
 }
 
 export interface EventFilter {
@@ -270,12 +174,149 @@ export function eventMatches(filter: EventFilter, event: LabEvent): boolean {
   );
 }
 
-export interface AppSocket {
-  send(message: Record<string, unknown>): void;
-  /** Resolves with the next message with this id (or rejects after `timeout`). */
-  next(id: string, timeout?: number): Promise<Record<string, unknown>>;
-  on(id: string, listener: (message: Record<string, unknown>) => void): () => void;
-  close(): void;
+/** The pipeline graph as the lab sees it (ElementConnected / ElementDisconnected, MediaFlow events). */
+export interface GraphView {
+  elements: readonly GraphElement[];
+  links: ReadonlyArray<{ source: ElementRole; sink: ElementRole; mediaType: 'AUDIO' | 'VIDEO' | 'DATA' }>;
 }
 
-export { localize } from '../../core/localized';
+/** What a check may read: the run as observed, never the code's text. */
+export interface LabView {
+  readonly locale: Locale;
+  readonly params: LabParams;
+  readonly settings: LabSettings;
+  /** Milliseconds since the run started. */
+  now(): number;
+  /** A global of the lab's page: a variable the program set (undefined when it does not exist). */
+  read(name: string): unknown;
+  /** Events recorded so far that match the filter. */
+  recorded(filter: EventFilter): LabEvent[];
+  /** What a <video> (or <audio>) of the page plays. */
+  media(id: string): ObservedMedia;
+  /** The average colour around a point of a video (coordinates 0..1; 0.5, 0.5 is the centre). */
+  sampleColorAt(id: string, relX: number, relY: number): Rgb | undefined;
+  /** The strongest frequency (Hz) in the audio a media element plays, or undefined when it plays none. */
+  dominantFrequency(id: string): Promise<number | undefined>;
+  graph(): GraphView;
+  frames(): readonly LabFrame[];
+  stats(): readonly StatsSample[];
+  /** The errors the program reported (its onError calls and uncaught exceptions), oldest first. */
+  errors(): readonly ProgramError[];
+}
+
+/** An error of the program: a syntax error, an exception, or an error its code passed to onError. */
+export interface ProgramError {
+  kind: 'syntax' | 'exception' | 'reported';
+  /** The section it came from (a step id, `declarations` or `settings`), when it is known. */
+  section?: string;
+  /** 1-based line and column in that section's code, when known. */
+  line?: number;
+  column?: number;
+  message: string;
+  /** A KMS error code (40000–49999) or a JSON-RPC one, when the error came from KMS. */
+  code?: number;
+  /** The KMS error type (data.type), e.g. MEDIA_OBJECT_NOT_FOUND. */
+  type?: string;
+  name?: string;
+  /** When it happened, in ms since the run started. */
+  t: number;
+  /** The lab's own explanation, when the lab understood the failure (no KMS, no camera, an application server error). */
+  explanation?: Explanation;
+}
+
+export interface LabStep {
+  id: string;
+  title: Localized;
+  /** What the step does and why, in a few sentences. */
+  explain: Localized;
+  /**
+   * Variables of the page the step's code sets, usually in a callback: the step has done its part once they are
+   * defined (kurento-client answers in callbacks, so returning from the script is not the end of the step).
+   */
+  sets?: readonly string[];
+  /** Expected events (ids of `expected`) the step brings about: it is done when they are seen too. */
+  expects?: readonly string[];
+  /** Proof from what the lab observed; the runner retries it until `timeout`. */
+  check?: (view: LabView) => CheckResult | Promise<CheckResult>;
+  /** How long the step may take to set its variables, bring its events and pass its check (default 15 s). */
+  timeout?: number;
+}
+
+/** Text of a lab's program file (labs/programs/<id>.js), loaded when needed. */
+export type ProgramSource = () => Promise<string>;
+
+export interface LabDefinition {
+  id: string;
+  title: Localized;
+  summary: Localized;
+  /** KMS classes the lab uses (shown as tags, and used by the preflight to explain a 40108). */
+  elements: readonly string[];
+  params?: readonly LabParamSpec[];
+  program: ProgramSource;
+  page: LabPage;
+  /** The steps, in the order of the program's `// @step` sections (a test checks they match). */
+  steps: readonly LabStep[];
+  expected: readonly ExpectedEvent[];
+  /** What "complete" means, in words; the rule itself is: every step passed and every required expectation seen. */
+  completion: Localized;
+  /** For labs about events: which KMD class defines which event, shown next to the observed counts. */
+  eventClasses?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Extra variables of the settings section, from the learner's settings (e.g. the recordings folder, the site's
+   * origin for sample media).
+   */
+  settingsVars?: (settings: LabSettings) => Record<string, unknown>;
+  /**
+   * Why the lab cannot run with these settings and options (e.g. there is no TURN server), checked before anything
+   * runs: the learner gets this explanation rather than an error in the middle of the program.
+   */
+  unavailable?: (settings: LabSettings, params: LabParams) => Explanation | undefined;
+  /**
+   * Three-tier labs: timeline events an application server's message stands for (a KMS event it forwards, a KMS
+   * candidate it relays), besides the message itself in the app lane.
+   */
+  appEvents?: (path: string, message: Record<string, unknown>) => TimelineEvent[] | undefined;
+}
+
+/** An event for the timeline that a lab derives from something it observed. */
+export interface TimelineEvent {
+  lane: Lane;
+  source: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export type AnyLab = LabDefinition;
+
+/** Where recordings go: the embedded KMS' media directory, or /tmp/kurento-labs on another KMS. */
+export function recordingsUri(media: { directory: string } | undefined): string {
+  return `file://${media ? `${media.directory.replace(/\/+$/, '')}/recordings` : '/tmp/kurento-labs'}`;
+}
+
+/** An exercise: a task on a lab's program, a starting state, and a check judged from what the run observed. */
+export interface Exercise {
+  id: string;
+  /** The lab whose program the exercise starts from. */
+  lab: string;
+  title: Localized;
+  task: Localized;
+  /** The step the learner is asked to change (its editor opens first). */
+  step: string;
+  /**
+   * The last step the exercise's run goes through (default: the lab's last). The steps after it do not run: a later
+   * step of the lab would undo what the task asks (another route to the viewer, a participant leaving).
+   */
+  until?: string;
+  /** Options of the lab for this exercise, fixed: the learner changes the code, not these. */
+  params?: LabParams;
+  /** The starting code of `step` when it differs from the lab's (undefined: the lab's own). */
+  start?: string;
+  /** The hints, revealed one at a time. */
+  hints: readonly Localized[];
+  /** A code of `step` that does the task (Playwright types it in and the check passes). */
+  solution: string;
+  /** Judges the run: ok only when the learner's change did the task; otherwise the hint that fits what it saw. */
+  check: (view: LabView) => CheckResult | Promise<CheckResult>;
+  /** How long the check may wait for the run to show the result (default 15 s). */
+  timeout?: number;
+}

@@ -22,6 +22,7 @@ import { AppServer, BrowserSession, route, type AppServerOptions, type Route } f
 import { CandidateQueue, addRemoteCandidate, connect, gatherCandidates, onIceCandidateFound, processOffer, type KmsConnection } from './kms';
 import { ProtocolError, candidate, sdp, text, type CandidateMessage } from './protocol';
 
+// #region three-tier
 /** UserSession.java: a participant of a room, with its outgoing endpoint and one incoming endpoint per sender. */
 class Participant {
   readonly incomingMedia = new Map<string, WebRtcEndpoint>();
@@ -39,6 +40,7 @@ class Participant {
   endpointFor(sender: string): WebRtcEndpoint | undefined {
     return sender === this.name ? this.outgoingMedia : this.incomingMedia.get(sender);
   }
+  // #endregion three-tier
 
   queueFor(name: string): CandidateQueue {
     let queue = this.pending.get(name);
@@ -51,6 +53,7 @@ class Participant {
     this.pending.delete(name);
   }
 
+  // #region three-tier
   /** cancelVideoFrom of UserSession.java: the incoming endpoint for `sender` goes. */
   async cancelVideoFrom(sender: string, kms: KmsConnection): Promise<void> {
     const incoming = this.incomingMedia.get(sender);
@@ -70,6 +73,7 @@ class Participant {
 /** Room.java: the participants and the pipeline they share. */
 class Room {
   readonly participants = new Map<string, Participant>();
+  // #endregion three-tier
 
   constructor(
     readonly name: string,
@@ -80,6 +84,7 @@ class Room {
   others(except: string): Participant[] {
     return [...this.participants.values()].filter((participant) => participant.name !== except);
   }
+  // #region three-tier
 }
 
 class GroupSession extends BrowserSession {
@@ -97,6 +102,7 @@ export class GroupCallApp extends AppServer<GroupSession> {
     onIceCandidate: route({ candidate, name: text }, (session, fields) => this.onIceCandidate(session, fields.name, fields.candidate)),
     leaveRoom: route({}, (session) => this.exclusive(() => this.leaveRoom(session))),
   };
+  // #endregion three-tier
 
   constructor(options: AppServerOptions) {
     super('group-call', options);
@@ -110,6 +116,7 @@ export class GroupCallApp extends AppServer<GroupSession> {
     return session.participant !== undefined;
   }
 
+  // #region three-tier
   protected sessionClosed(session: GroupSession): Promise<void> {
     return this.exclusive(() => this.leaveRoom(session));
   }
@@ -213,3 +220,4 @@ export class GroupCallApp extends AppServer<GroupSession> {
     await this.kms.release(room.pipeline, `room '${room.name}' MediaPipeline`);
   }
 }
+// #endregion three-tier

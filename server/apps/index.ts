@@ -4,6 +4,7 @@
  * (/groupcall). Browsers reach them with a WebSocket on the site's own origin (the site hands the upgrades over);
  * each app server drives KMS with its own kurento-client.
  */
+import { originListed } from '../kms/protocol/transport';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -24,8 +25,8 @@ export interface AppServersOptions {
   /** A levelled logger (server/kms/logger), or a plain line writer that gets every line. */
   log: Logger | ((line: string) => void);
   /**
-   * Origins whose pages may open the sockets ('*' = any). A request without an Origin header (not a browser) is
-   * always accepted, as by the embedded KMS.
+   * Origins whose pages may open the sockets: exact origins, `scheme://host:*` for any port, '*' for any. A request
+   * without an Origin header (not a browser) is always accepted, as by the embedded KMS.
    */
   allowedOrigins?: readonly string[];
 }
@@ -64,7 +65,7 @@ export class AppServers implements Service {
   private originAllowed(req: IncomingMessage): boolean {
     const origin = req.headers.origin;
     if (origin === undefined) return true;
-    return this.allowedOrigins.includes('*') || this.allowedOrigins.includes(origin);
+    return originListed(origin, this.allowedOrigins);
   }
 
   /**

@@ -18,10 +18,12 @@ import { AppServer, BrowserSession, route, type AppServerOptions, type Route } f
 import { CandidateQueue, addRemoteCandidate, connect, gatherCandidates, onIceCandidateFound, processOffer } from './kms';
 import { ProtocolError, candidate, sdp, type CandidateMessage } from './protocol';
 
+// #region three-tier
 /** UserSession.java: the browser and, once it presents or views, its endpoint. */
 class One2ManySession extends BrowserSession {
   endpoint: WebRtcEndpoint | undefined;
   readonly candidates = new CandidateQueue();
+  // #endregion three-tier
 
   async setEndpoint(endpoint: WebRtcEndpoint): Promise<void> {
     this.endpoint = endpoint;
@@ -32,6 +34,7 @@ class One2ManySession extends BrowserSession {
     this.endpoint = undefined;
     this.candidates.clear();
   }
+  // #region three-tier
 }
 
 interface Presenter {
@@ -52,6 +55,7 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
     onIceCandidate: route({ candidate }, (session, fields) => this.onIceCandidate(session, fields.candidate)),
     stop: route({}, (session) => this.exclusive(() => this.stopSession(session))),
   };
+  // #endregion three-tier
 
   constructor(options: AppServerOptions) {
     super('one2many-call', options);
@@ -65,6 +69,7 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
     return this.presenter?.session === session || this.viewers.has(session);
   }
 
+  // #region three-tier
   protected sessionClosed(session: One2ManySession): Promise<void> {
     return this.exclusive(() => this.stopSession(session));
   }
@@ -145,3 +150,4 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
     }
   }
 }
+// #endregion three-tier

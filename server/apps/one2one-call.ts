@@ -24,6 +24,7 @@ import { AppServer, BrowserSession, route, type AppServerOptions, type Route } f
 import { CandidateQueue, addRemoteCandidate, connect, gatherCandidates, onIceCandidateFound, processOffer, type KmsConnection } from './kms';
 import { ProtocolError, candidate, describeError, oneOf, optional, sdp, text, type CandidateMessage } from './protocol';
 
+// #region three-tier
 /** CallMediaPipeline.java: one pipeline per call, the two endpoints cross-connected. */
 class CallMediaPipeline {
   private constructor(
@@ -57,6 +58,7 @@ class CallSession extends BrowserSession {
   endpoint: WebRtcEndpoint | undefined;
   call: CallMediaPipeline | undefined;
   readonly candidates = new CandidateQueue();
+  // #endregion three-tier
 
   /** setWebRtcEndpoint of UserSession.java: the candidates that waited go to the endpoint now. */
   async setEndpoint(endpoint: WebRtcEndpoint): Promise<void> {
@@ -77,6 +79,7 @@ class CallSession extends BrowserSession {
     this.call = undefined;
     this.candidates.clear();
   }
+  // #region three-tier
 }
 
 export class One2OneCallApp extends AppServer<CallSession> {
@@ -94,6 +97,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
     onIceCandidate: route({ candidate }, (session, fields) => this.onIceCandidate(session, fields.candidate)),
     stop: route({}, (session) => this.exclusive(() => this.stopCall(session))),
   };
+  // #endregion three-tier
 
   constructor(options: AppServerOptions) {
     super('one2one-call', options);
@@ -107,12 +111,14 @@ export class One2OneCallApp extends AppServer<CallSession> {
     return session.call !== undefined;
   }
 
+  // #region three-tier
   protected sessionClosed(session: CallSession): Promise<void> {
     return this.exclusive(async () => {
       await this.stopCall(session);
       if (session.name !== undefined && this.users.get(session.name) === session) this.users.delete(session.name);
     });
   }
+  // #endregion three-tier
 
   private register(session: CallSession, name: string): void {
     if (session.name !== undefined) {
@@ -126,6 +132,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
     }
   }
 
+  // #region three-tier
   private call(caller: CallSession, { from, to, sdpOffer }: { from: string; to: string; sdpOffer: string }): Promise<void> {
     const rejected = (message: string): void => caller.send({ id: 'callResponse', response: 'rejected', message });
     if (caller.name === undefined) throw new ProtocolError('register before calling');
@@ -185,6 +192,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
       await this.abortCall(caller, callee, call, failing, error);
     }
   }
+  // #endregion three-tier
 
   /** As CallHandler.java: release, callResponse rejected to the caller, stopCommunication to the callee. */
   private async abortCall(caller: CallSession, callee: CallSession, call: CallMediaPipeline, failing: CallSession, error: unknown): Promise<void> {
@@ -199,6 +207,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
     else throw error;
   }
 
+  // #region three-tier
   private async onIceCandidate(session: CallSession, found: CandidateMessage): Promise<void> {
     await addRemoteCandidate(session.endpoint, session.candidates, found);
   }
@@ -216,3 +225,4 @@ export class One2OneCallApp extends AppServer<CallSession> {
     if (call) await this.kms.release(call.pipeline, `the call pipeline of ${session.label}`);
   }
 }
+// #endregion three-tier

@@ -2,8 +2,11 @@ import { spawn } from 'node:child_process';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Everything a production build depends on; a newer file than the build stamp means the build is stale. */
-const BUILD_INPUTS = ['docs', 'i18n', 'src', 'labs', 'static', 'docusaurus.config.ts', 'sidebars.ts', 'package.json', 'package-lock.json'];
+/**
+ * Everything a production build depends on; a newer file than the build stamp means the build is stale. The chapters
+ * import examples/ and server/apps/ raw (the programs and excerpts they show).
+ */
+export const BUILD_INPUTS = ['docs', 'i18n', 'src', 'labs', 'static', 'examples', 'server/apps', 'docusaurus.config.ts', 'sidebars.ts', 'package.json', 'package-lock.json'];
 export const BUILD_STAMP = '.kurento-labs-build';
 
 async function newestMtime(entry: string): Promise<number> {

@@ -5,8 +5,8 @@ import Translate, { translate } from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import Heading from '@theme/Heading';
 import Layout from '@theme/Layout';
-import { LABS } from '@site/labs';
-import { LAB_CHAPTERS } from '@site/labs/chapters';
+import { usePluginData } from '@docusaurus/useGlobalData';
+import type { Catalog } from '@site/src/plugins/lab-chapters';
 import type { Locale } from '@site/labs/framework/types';
 import TurnStatus from '@site/src/components/TurnStatus';
 import { clearProgress, useProgress } from '@site/src/kurento/progress';
@@ -30,6 +30,7 @@ function ProgressCell({ id }: { id: string }): ReactNode {
 export default function LabsPage(): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale: Locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
+  const { embeds, labs } = usePluginData('kurento-labs-catalog') as Catalog;
   return (
     <Layout
       title={translate({ id: 'labs.title', message: 'Labs' })}
@@ -61,8 +62,8 @@ export default function LabsPage(): ReactNode {
             </tr>
           </thead>
           <tbody>
-            {LABS.map((lab) => {
-              const chapter = LAB_CHAPTERS[lab.id];
+            {labs.map((lab) => {
+              const chapter = embeds.labs[lab.id];
               return (
                 <tr key={lab.id} data-testid={`labs-row-${lab.id}`}>
                   <td>

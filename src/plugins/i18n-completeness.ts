@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 import { LABS } from '../../labs';
-import { LAB_CHAPTERS } from '../../labs/chapters';
+import { EXERCISES } from '../../labs/exercises';
+import { findEmbeds } from './lab-chapters';
 
 export interface I18nReport {
   problems: string[];
@@ -95,11 +96,22 @@ export function checkI18n(root: string): I18nReport {
     }
   }
 
-  // 4. Labs: every lab has a chapter, and that chapter embeds it in both languages under its `#lab-<id>` heading.
-  for (const lab of LABS) {
-    const chapter = LAB_CHAPTERS[lab.id];
+  // 4. Labs and exercises: each is embedded in one chapter, in both languages (labs under their `#lab-<id>` heading).
+  const embeds = findEmbeds(root);
+  for (const exercise of EXERCISES) {
+    const chapter = embeds.exercises[exercise.id];
     if (!chapter) {
-      problems.push(`lab ${lab.id} has no chapter in labs/chapters.ts`);
+      problems.push(`exercise ${exercise.id} is embedded in no chapter (<Exercise id="${exercise.id}" />)`);
+      continue;
+    }
+    const page = `${chapter.replace(/^\/docs\//, '')}.mdx`;
+    const zh = existsSync(path.join(zhDocs, page)) ? readFileSync(path.join(zhDocs, page), 'utf8') : '';
+    if (!zh.includes(`<Exercise id="${exercise.id}"`)) problems.push(`${path.relative(root, path.join(zhDocs, page))} does not embed <Exercise id="${exercise.id}" />`);
+  }
+  for (const lab of LABS) {
+    const chapter = embeds.labs[lab.id];
+    if (!chapter) {
+      problems.push(`lab ${lab.id} is embedded in no chapter (<Lab id="${lab.id}" />)`);
       continue;
     }
     const page = `${chapter.replace(/^\/docs\//, '')}.mdx`;

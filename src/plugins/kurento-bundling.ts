@@ -22,6 +22,7 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
     name: 'kurento-labs-bundling',
     configureWebpack(config, isServer, { currentBundler }): Configuration {
       minifyWithEsbuild(config, isServer);
+      rawSources(config);
       if (isServer) {
         return {
           resolve: {
@@ -32,7 +33,9 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
       return {
         // kurento-client's register() also accepts a module name and require()s it; the labs never use that form.
         ignoreWarnings: [{ module: /kurento-client[\\/]lib[\\/]register\.js$/, message: /Critical dependency/ }],
+        // #region browser-fallbacks
         resolve: {
+          // #endregion browser-fallbacks
           // node_modules/reconnect-ws is npm's symlink to packages/reconnect-ws (the `overrides` target). Resolved
           // through the link, the file stays under node_modules, so the site's JS rule leaves it alone, as it leaves
           // every dependency. (With Babel as that rule's compiler, before esbuild, compiling it added ESM helper imports
@@ -41,6 +44,7 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
           // theme-mermaid imports the optional ELK layouts behind a flag webpack does not see as constant; the site
           // uses no ELK layout.
           alias: { '@mermaid-js/layout-elk': false },
+          // #region browser-fallbacks
           fallback: {
             url: require.resolve('url/'),
             util: require.resolve('util/'),
@@ -57,9 +61,26 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
             Buffer: [require.resolve('buffer/'), 'Buffer'],
           }),
         ],
+        // #endregion browser-fallbacks
       };
     },
   };
+}
+
+/**
+ * `import text from './file.js?raw'`: the file's text, as it is on disk (a lab's program, the page runtime, an example
+ * shown in a chapter). The rules that compile JavaScript skip such imports, so what a learner reads is byte for byte
+ * the file that the tests run.
+ */
+function rawSources(config: Configuration): void {
+  const rules = config.module?.rules;
+  if (!config.module || !Array.isArray(rules)) return;
+  for (const rule of rules) {
+    if (!rule || typeof rule !== 'object' || !(rule.test instanceof RegExp)) continue;
+    if (!rule.test.test('program.js') && !rule.test.test('program.ts') && !rule.test.test('program.html')) continue;
+    rule.resourceQuery = { not: [/raw/] };
+  }
+  rules.unshift({ resourceQuery: /raw/, type: 'asset/source' });
 }
 
 /**

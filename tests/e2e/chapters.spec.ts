@@ -67,6 +67,8 @@ for (const [locale, prefix] of LOCALES) {
       await page.goto(`${prefix}/docs/${chapter.id}`);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(chapter.titles[locale]);
       for (const lab of chapter.labs) {
+        // A lab loads its code when it comes near the viewport.
+        await page.getByTestId(`lab-slot-${lab}`).scrollIntoViewIfNeeded();
         await expect(page.getByTestId(`lab-${lab}`).getByTestId('lab-run'), `${chapter.id}: lab ${lab}`).toBeEnabled();
       }
     }

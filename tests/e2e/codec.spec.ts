@@ -63,7 +63,8 @@ test('transcoding: VP8 from the sender, H.264 decoded by the receiver, TRANSCODI
   const { lab } = await runLab(page, 'transcoding');
   expect(await stepDetail(lab, 'sender')).toContain('video: VP8');
   expect(await stepDetail(lab, 'receiver')).toMatch(/video: H264(, H264)*( |$)/);
-  expect(await stepDetail(lab, 'connect')).toMatch(/isMediaTranscoding VIDEO true, AUDIO false; receiver framesDecoded [1-9]\d*/);
+  expect(await stepDetail(lab, 'connect')).toMatch(/MediaTranscodingStateChanged VIDEO TRANSCODING, AUDIO NOT_TRANSCODING; receiver framesDecoded [1-9]\d*/);
+  expect(await stepDetail(lab, 'cost')).toMatch(/isMediaTranscoding VIDEO true, AUDIO false; receiver framesDecoded [1-9]\d*/);
   await expect(lab.getByTestId('expected-video-transcoding')).toHaveAttribute('data-status', 'seen');
   await expect(lab.getByTestId('expected-audio-not-transcoding')).toHaveAttribute('data-status', 'seen');
   await expect(lab.locator('[data-testid="timeline-event"][data-lane="kms"][data-type="MediaTranscodingStateChanged"]').first()).toBeVisible();

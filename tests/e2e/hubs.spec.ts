@@ -27,10 +27,10 @@ test('broadcasting, direct: every viewer shows the presenter, one leaves, the ot
   const leave = await stepDetail(lab, 'leave');
   expectColours(leave, { 'viewer-1': RED, 'viewer-3': RED });
   expect(leave).not.toContain('viewer-2 ✓');
-  expect(await stepDetail(lab, 'fanout')).toContain('presenter → viewer-1, viewer-3 (VIDEO)');
+  expect(await stepDetail(lab, 'fanout')).toContain('presenterEp → viewerEps.viewer-1, viewerEps.viewer-3 (VIDEO)');
   const view = await openGraph(lab);
-  // The fan-out: presenter → each remaining viewer, VIDEO.
-  await expect(view.locator('[data-testid="graph-link"][data-source="presenter"][data-media="VIDEO"]')).toHaveCount(2);
+  // The fan-out: presenterEp → each remaining viewer's endpoint, VIDEO.
+  await expect(view.locator('[data-testid="graph-link"][data-source="presenterEp"][data-media="VIDEO"]')).toHaveCount(2);
   await resetLeavesNoPipeline(lab);
   expect(errors).toEqual([]);
 });
@@ -41,13 +41,13 @@ test('broadcasting, DispatcherOneToMany with four viewers', async ({ page }) => 
   expectColours(await stepDetail(lab, 'colours'), { 'viewer-1': RED, 'viewer-2': RED, 'viewer-3': RED, 'viewer-4': RED });
   expectColours(await stepDetail(lab, 'leave'), { 'viewer-1': RED, 'viewer-3': RED, 'viewer-4': RED });
   const fanout = await stepDetail(lab, 'fanout');
-  expect(fanout).toContain('presenter → presenter-port');
-  for (const index of [1, 3, 4]) expect(fanout).toContain(`port-${index} → viewer-${index}`);
+  expect(fanout).toContain('presenterEp → presenterPort');
+  for (const index of [1, 3, 4]) expect(fanout).toContain(`viewerPorts.viewer-${index} → viewerEps.viewer-${index}`);
   const view = await openGraph(lab);
   await expect(view.locator('[data-testid="graph-element"][data-type="DispatcherOneToMany"]')).toHaveCount(1);
-  await expect(view.locator('[data-testid="graph-link"][data-source="presenter"][data-sink="presenter-port"][data-media="VIDEO"]')).toHaveCount(1);
+  await expect(view.locator('[data-testid="graph-link"][data-source="presenterEp"][data-sink="presenterPort"][data-media="VIDEO"]')).toHaveCount(1);
   for (const index of [1, 3, 4]) {
-    await expect(view.locator(`[data-testid="graph-link"][data-source="port-${index}"][data-sink="viewer-${index}"][data-media="VIDEO"]`)).toHaveCount(1);
+    await expect(view.locator(`[data-testid="graph-link"][data-source="viewerPorts.viewer-${index}"][data-sink="viewerEps.viewer-${index}"][data-media="VIDEO"]`)).toHaveCount(1);
   }
   await resetLeavesNoPipeline(lab);
   expect(errors).toEqual([]);
@@ -75,7 +75,7 @@ test('group call: every tile shows the right participant; muting stops one media
   expectColours(leave, { 'bob-to-alice': GREEN, 'alice-to-bob': RED });
   expect(leave).not.toContain('carol-to-');
   const view = await openGraph(lab);
-  await expect(view.locator('[data-testid="graph-link"][data-source="alice"][data-sink="alice-to-bob"][data-media="VIDEO"]')).toHaveCount(1);
+  await expect(view.locator('[data-testid="graph-link"][data-source="outgoing.alice"][data-sink="incoming.alice-to-bob"][data-media="VIDEO"]')).toHaveCount(1);
   await resetLeavesNoPipeline(lab);
   expect(errors).toEqual([]);
 });
@@ -90,12 +90,12 @@ for (const [locale, prefix] of LOCALES) {
     expectColours(await stepDetail(lab, 'one-to-many'), { 'viewer-1': GREEN, 'viewer-2': GREEN });
     expectColours(await stepDetail(lab, 'one-to-many-switch'), { 'viewer-1': BLUE, 'viewer-2': BLUE });
     const byType = await stepDetail(lab, 'by-media-type');
-    expect(byType).toContain('viewer-1 getSourceConnections: AUDIO ← red, VIDEO ← green');
+    expect(byType).toContain('viewer-1 getSourceConnections: AUDIO ← sources.red, VIDEO ← sources.green');
     expectColours(byType, { 'viewer-1': GREEN, 'viewer-2': BLUE });
     const view = await openGraph(lab, locale);
-    await expect(view.locator('[data-testid="graph-link"][data-source="red"][data-sink="viewer-1"][data-media="AUDIO"]')).toHaveCount(1);
-    await expect(view.locator('[data-testid="graph-link"][data-source="green"][data-sink="viewer-1"][data-media="VIDEO"]')).toHaveCount(1);
-    await expect(view.locator('[data-testid="graph-link"][data-source="oneToMany/viewer-2"][data-sink="viewer-2"][data-media="VIDEO"]')).toHaveCount(1);
+    await expect(view.locator('[data-testid="graph-link"][data-source="sources.red"][data-sink="viewers.viewer-1"][data-media="AUDIO"]')).toHaveCount(1);
+    await expect(view.locator('[data-testid="graph-link"][data-source="sources.green"][data-sink="viewers.viewer-1"][data-media="VIDEO"]')).toHaveCount(1);
+    await expect(view.locator('[data-testid="graph-link"][data-source="oneToManyPorts.viewer-2"][data-sink="viewers.viewer-2"][data-media="VIDEO"]')).toHaveCount(1);
     await resetLeavesNoPipeline(lab);
     expect(errors).toEqual([]);
   });

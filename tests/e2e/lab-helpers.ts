@@ -5,7 +5,11 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import kurentoClient, { type KurentoClient, type ServerManager } from 'kurento-client';
-import { LAB_CHAPTERS } from '../../labs/chapters';
+import path from 'node:path';
+import { findEmbeds } from '../../src/plugins/lab-chapters';
+
+/** Which chapter embeds which lab and exercise, read from docs/ as the site does. */
+export const EMBEDS = findEmbeds(path.resolve(__dirname, '..', '..'));
 import { call } from '../../core/kurento';
 import { E2E_KMS_PORT } from './ports';
 
@@ -24,17 +28,53 @@ export interface RunOptions {
   timeout?: number;
 }
 
-/** The chapter page of a lab (labs/chapters.ts). */
+/** The chapter page of a lab (the chapter whose MDX embeds <Lab id="…"/>). */
 export function chapterOf(id: string): string {
-  const chapter = LAB_CHAPTERS[id];
-  if (!chapter) throw new Error(`no chapter embeds ${id} (labs/chapters.ts)`);
+  const chapter = EMBEDS.labs[id];
+  if (!chapter) throw new Error(`no chapter embeds <Lab id="${id}"/>`);
   return chapter;
+}
+
+/** The chapter page of an exercise. */
+export function exerciseChapterOf(id: string): string {
+  const chapter = EMBEDS.exercises[id];
+  if (!chapter) throw new Error(`no chapter embeds <Exercise id="${id}"/>`);
+  return chapter;
+}
+
+/**
+ * Opens the chapter that embeds lab `id` (with an optional query, e.g. `?kms=…`) and brings the lab into view: a lab
+ * loads its code when it comes near the viewport. Resolves with the lab's panel.
+ */
+export async function openLabPage(page: Page, id: string, { prefix = '', query = '' }: { prefix?: string; query?: string } = {}): Promise<Locator> {
+  await page.goto(`${prefix}${chapterOf(id)}${query}`);
+  const lab = page.getByTestId(`lab-${id}`);
+  await bringIntoView(page.getByTestId(`lab-slot-${id}`), lab);
+  return lab;
+}
+
+/**
+ * Scrolls a lab's slot into view until what loads there is visible: while the page hydrates, its layout can still
+ * move (and scroll) under the first scroll.
+ */
+async function bringIntoView(slot: Locator, loaded: Locator): Promise<void> {
+  await expect(async () => {
+    await slot.scrollIntoViewIfNeeded();
+    await expect(loaded).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+}
+
+/** Opens the chapter that embeds exercise `id` and brings it into view; resolves with the exercise's box. */
+export async function openExercisePage(page: Page, id: string): Promise<Locator> {
+  await page.goto(exerciseChapterOf(id));
+  const box = page.getByTestId(`exercise-${id}`);
+  await bringIntoView(page.getByTestId(`exercise-slot-${id}`), box);
+  return box;
 }
 
 /** Opens the chapter that embeds `id`, sets the parameters, runs the lab and waits for it to complete. */
 export async function runLab(page: Page, id: string, { params = {}, prefix = '', timeout = 75_000 }: RunOptions = {}): Promise<{ lab: Locator; seconds: number }> {
-  await page.goto(`${prefix}${chapterOf(id)}`);
-  const lab = page.getByTestId(`lab-${id}`);
+  const lab = await openLabPage(page, id, { prefix });
   await expect(lab.getByTestId('lab-run')).toBeEnabled();
   for (const [param, value] of Object.entries(params)) {
     const input = lab.getByTestId(`lab-param-${param}`);
@@ -53,7 +93,31 @@ export async function runLab(page: Page, id: string, { params = {}, prefix = '',
     throw new Error(`lab ${id} ${JSON.stringify(params)} did not complete after ${seconds.toFixed(1)} s: ${error}\n${steps.join('\n')}`);
   }
   test.info().annotations.push({ type: 'run time', description: `${id} ${JSON.stringify(params)}: ${seconds.toFixed(1)} s` });
+  await expectShownIsRun(lab, id);
   return { lab, seconds };
+}
+
+/**
+ * What the panel shows for each section of the program (settings, declarations, every step) is, character for
+ * character, what the lab's page ran: the code blocks carry their text in data-source, the page records what it ran.
+ */
+export async function expectShownIsRun(lab: Locator, scope: string): Promise<void> {
+  const shown = await lab.locator('[data-source]').evaluateAll((blocks) =>
+    blocks.map((block) => {
+      // Docusaurus 3.10 ends each highlighted line with a <br> instead of a newline character: join the lines.
+      const lines = [...block.querySelectorAll('.token-line')].map((line) => line.textContent ?? '');
+      return { section: block.getAttribute('data-testid')?.slice('code-'.length) ?? '', code: block.getAttribute('data-source') ?? '', text: lines.length > 0 ? lines.join('\n') : (block.textContent ?? '') };
+    }),
+  );
+  const ran = await lab.page().evaluate((key) => [...(window.__kurentoLabsExecuted?.[key] ?? new Map<string, string>()).entries()], scope);
+  const ranBySection = new Map(ran);
+  expect(shown.length, 'every section is shown').toBeGreaterThan(2);
+  for (const { section, code, text } of shown) {
+    expect(ranBySection.get(section), `section ${section} ran exactly the code shown`).toBe(code);
+    // The highlighted block renders the same text (Prism adds no characters; copy buttons have no text content). Its
+    // lines end in <br> elements, which have no text: the line breaks are compared by the check above.
+    expect(text.replace(/\n/g, '').trimEnd(), `section ${section} displays its code`).toBe(code.replace(/\n/g, '').trimEnd());
+  }
 }
 
 /** The head line of a passed step: status, title and the detail its check measured. */
@@ -94,4 +158,28 @@ export async function openGraph(lab: Locator, locale: LocaleName = 'en'): Promis
   const view = lab.getByTestId('pipeline-graph');
   await expect(view.getByTestId('graph-element').first()).toBeVisible();
   return view;
+}
+
+/** Replaces the code in the open editor of `section` (select all, then the text as one input, as a paste would). */
+export async function setEditorCode(lab: Locator, section: string, code: string): Promise<void> {
+  const editor = lab.getByTestId(`lab-step-${section}`).locator('.cm-content');
+  await expect(editor).toBeVisible();
+  await editor.click();
+  await lab.page().keyboard.press('ControlOrMeta+a');
+  await lab.page().keyboard.insertText(code);
+  await expect(lab.getByTestId(`lab-step-${section}`)).toHaveAttribute('data-edited', 'true');
+}
+
+/** Releases every pipeline of the KMS (what a page outside the labs, e.g. an exported app, left behind). */
+export async function releaseAllPipelines(): Promise<void> {
+  const client = await call<KurentoClient>((done) => kurentoClient(KMS_URL, { failAfter: 2 }, done));
+  try {
+    const manager = await call<ServerManager>((done) => client.getServerManager(done));
+    const pipelines = await call<Array<{ release(callback: (error: unknown) => void): void }>>((done) => manager.getPipelines(done));
+    // A pipeline its owner released meanwhile (an application server whose page closed) answers 40101: that is fine.
+    const gone = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 40101;
+    await Promise.all(pipelines.map((pipeline) => call<void>((done) => pipeline.release((error) => done(error && !gone(error) ? error : undefined, undefined)))));
+  } finally {
+    client.close();
+  }
 }

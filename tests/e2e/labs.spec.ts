@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_KMS_PORT } from './ports';
-import { LOCALES, chapterOf, collectErrors, openGraph, resetLeavesNoPipeline, runLab } from './lab-helpers';
+import { LOCALES, collectErrors, openLabPage, openGraph, pipelinesOnKms, resetLeavesNoPipeline, runLab, setEditorCode } from './lab-helpers';
 
 const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels'];
 
@@ -41,8 +41,7 @@ for (const [locale, prefix] of LOCALES) {
 
 for (const id of ['connection-check', 'hello-world']) {
   test(`${id} pointed at a dead KMS explains it within 3 s`, async ({ page }) => {
-    await page.goto(`${chapterOf(id)}?kms=ws://127.0.0.1:9/kurento`);
-    const lab = page.getByTestId(`lab-${id}`);
+    const lab = await openLabPage(page, id, { query: '?kms=ws://127.0.0.1:9/kurento' });
     await expect(lab.getByTestId('lab-kms-url')).toHaveText('ws://127.0.0.1:9/kurento');
     await expect(lab.getByTestId('lab-run')).toBeEnabled();
     const started = Date.now();
@@ -54,8 +53,7 @@ for (const id of ['connection-check', 'hello-world']) {
 }
 
 test('the wrong path is told apart from an unreachable KMS', async ({ page }) => {
-  await page.goto(`${chapterOf('connection-check')}?kms=ws://127.0.0.1:${E2E_KMS_PORT}/kurrento`);
-  const lab = page.getByTestId('lab-connection-check');
+  const lab = await openLabPage(page, 'connection-check', { query: `?kms=ws://127.0.0.1:${E2E_KMS_PORT}/kurrento` });
   const started = Date.now();
   await lab.getByTestId('lab-run').click();
   await expect(lab.getByTestId('lab-error')).toHaveAttribute('data-code', 'kms-wrong-path', { timeout: 3_000 });
@@ -65,8 +63,7 @@ test('the wrong path is told apart from an unreachable KMS', async ({ page }) =>
 test('on a page that is not a secure context the connection test says why the camera labs will fail', async ({ page }) => {
   // As on http://<LAN address>:3000 in a workshop: the KMS answers, but the browser gives no camera there.
   await page.addInitScript(() => Object.defineProperty(window, 'isSecureContext', { value: false }));
-  await page.goto(chapterOf('connection-check'));
-  const lab = page.getByTestId('lab-connection-check');
+  const lab = await openLabPage(page, 'connection-check');
   await lab.getByRole('button', { name: 'Change KMS settings' }).click();
   await lab.getByTestId('settings-test').click();
   await expect(lab.getByTestId('probe-result')).toHaveAttribute('data-ok', 'true');
@@ -76,8 +73,7 @@ test('on a page that is not a secure context the connection test says why the ca
 });
 
 test('the settings panel tests the connection and lists the KMS factories', async ({ page }) => {
-  await page.goto(chapterOf('connection-check'));
-  const lab = page.getByTestId('lab-connection-check');
+  const lab = await openLabPage(page, 'connection-check');
   await lab.getByRole('button', { name: 'Change KMS settings' }).click();
   await lab.getByTestId('settings-test').click();
   await expect(lab.getByTestId('probe-result')).toHaveAttribute('data-ok', 'true');
@@ -101,4 +97,26 @@ test('webrtc-events groups the observed events by the KMD class that defines the
   await expect(rows.first()).toHaveAttribute('data-type', 'IceCandidateFound');
   expect(await rows.count()).toBe(candidates);
   await resetLeavesNoPipeline(lab);
+});
+
+test('what an edited step creates shows in the views, and is released when the page closes', async ({ page }) => {
+  const errors = collectErrors(page);
+  const lab = await openLabPage(page, 'hello-world');
+  await lab.getByTestId('edit-loopback').click();
+  // The learner's own idea: a second pipeline of their own, with an element in it, besides the loopback.
+  await setEditorCode(
+    lab,
+    'loopback',
+    "webRtcEp.connect(webRtcEp, onError);\nclient.create('MediaPipeline', function (error, extra) {\n  if (error) return onError(error);\n  extra.create('PassThrough', function (error, passThrough) {\n    if (error) return onError(error);\n    console.log('extra', passThrough.id);\n  });\n});",
+  );
+  await lab.getByTestId('lab-run').click();
+  await expect(lab).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });
+  // The timeline and the graph watch kurento-client, so the learner's objects show up as well.
+  await openGraph(lab);
+  await expect(lab.getByTestId('pipeline-graph').getByTestId('graph-element').filter({ hasText: 'PassThrough' })).toBeVisible();
+  await expect.poll(pipelinesOnKms).toBe(2);
+  expect(errors).toEqual([]);
+  // The learner closes the tab.
+  await page.close();
+  await expect.poll(pipelinesOnKms, { timeout: 10_000 }).toBe(0);
 });

@@ -1,4 +1,16 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { CHUNK_SIZES_FILE, type ChunkSizes } from '../../src/plugins/chunk-budgets';
+import { chapterOf } from './lab-helpers';
+
+/** What the build measured (src/plugins/chunk-budgets.ts), per locale. */
+function chunkSizes(locale: '' | 'zh-Hans'): ChunkSizes {
+  return JSON.parse(readFileSync(path.join('build', locale, CHUNK_SIZES_FILE), 'utf8')) as ChunkSizes;
+}
+
+/** Budgets of issue 19, in bytes of gzip. */
+const BUDGETS = { lab: 120 * 1024, 'lab-editor': 150 * 1024 } as const;
 
 test.describe('site', () => {
   test('the home page renders in English and in Chinese', async ({ page }) => {
@@ -64,4 +76,40 @@ test.describe('site', () => {
     expect(scripts.slice(before).some((url) => /kurento/.test(url))).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  for (const locale of ['', 'zh-Hans'] as const) {
+    test(`the lab chunk and the editor chunk stay within their budgets (${locale || 'en'})`, () => {
+      const sizes = chunkSizes(locale);
+      for (const [name, budget] of Object.entries(BUDGETS) as Array<[keyof typeof BUDGETS, number]>) {
+        const size = sizes[name];
+        expect(size.files.length, `${name} has files`).toBeGreaterThan(0);
+        test.info().annotations.push({ type: 'chunk', description: `${name}: ${(size.gzip / 1024).toFixed(1)} KB gzip (${(size.bytes / 1024).toFixed(1)} KB), budget ${budget / 1024} KB` });
+        expect(size.gzip, `${name}: ${size.gzip} bytes gzip`).toBeLessThanOrEqual(budget);
+      }
+    });
+  }
+
+  test('a chapter loads no lab code until the lab comes into view, and no editor code until Edit', async ({ page }) => {
+    const sizes = chunkSizes('');
+    const fetched: string[] = [];
+    page.on('request', (request) => fetched.push(path.basename(new URL(request.url()).pathname)));
+    const loaded = (name: keyof ChunkSizes): boolean => sizes[name].files.some((file) => fetched.includes(file));
+    await page.goto(chapterOf('hello-world'));
+    await page.waitForLoadState('networkidle');
+    const slot = page.getByTestId('lab-slot-hello-world');
+    // The lab starts far enough below the first screen (more than the 400 px the page loads ahead).
+    const below = await slot.evaluate((element) => element.getBoundingClientRect().top - window.innerHeight);
+    expect(below, 'the lab is below the first screen').toBeGreaterThan(400);
+    expect(loaded('lab'), 'no lab code before the lab is in view').toBe(false);
+    expect(fetched.some((file) => /^kurento-(client|utils)-/.test(file)), 'no kurento bundle before the lab is in view').toBe(false);
+    await slot.scrollIntoViewIfNeeded();
+    const lab = page.getByTestId('lab-hello-world');
+    await expect(lab.getByTestId('lab-run')).toBeEnabled();
+    expect(loaded('lab'), 'the lab code loads when it comes into view').toBe(true);
+    expect(loaded('lab-editor'), 'no editor code before Edit').toBe(false);
+    await lab.getByTestId('edit-loopback').click();
+    await expect(lab.locator('.cm-editor')).toBeVisible();
+    expect(loaded('lab-editor'), 'the editor code loads on Edit').toBe(true);
+  });
 });
+

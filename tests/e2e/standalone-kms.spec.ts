@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { LABS } from '../../labs';
-import { chapterOf } from './lab-helpers';
+import { openLabPage } from './lab-helpers';
 import { E2E_SITE_PORT } from './ports';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,8 +43,7 @@ test('a KMS that refuses this page is told apart from one that is not there, wit
   const port = await freePort();
   const { child } = await standaloneKms(['--port', String(port), '--allow-origin', 'http://trainer.example:3000']);
   try {
-    await page.goto(`${chapterOf('connection-check')}?kms=ws://127.0.0.1:${port}/kurento`);
-    const lab = page.getByTestId('lab-connection-check');
+    const lab = await openLabPage(page, 'connection-check', { query: `?kms=ws://127.0.0.1:${port}/kurento` });
     await lab.getByTestId('lab-run').click();
     const error = lab.getByTestId('lab-error');
     await expect(error).toHaveAttribute('data-code', 'kms-origin-refused', { timeout: 5_000 });
@@ -53,8 +52,7 @@ test('a KMS that refuses this page is told apart from one that is not there, wit
     await stop(child);
   }
   // The same address with nothing listening any more.
-  await page.goto(`${chapterOf('connection-check')}?kms=ws://127.0.0.1:${port}/kurento`);
-  const lab = page.getByTestId('lab-connection-check');
+  const lab = await openLabPage(page, 'connection-check', { query: `?kms=ws://127.0.0.1:${port}/kurento` });
   await lab.getByTestId('lab-run').click();
   await expect(lab.getByTestId('lab-error')).toHaveAttribute('data-code', 'kms-unreachable', { timeout: 5_000 });
 });

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { collectErrors, resetLeavesNoPipeline, runLab } from './lab-helpers';
+import { collectErrors, openLabPage, resetLeavesNoPipeline, runLab } from './lab-helpers';
 
 /**
  * The TURN relay lab against the coturn that `npm start` runs: relay candidates on both sides and media back through
@@ -51,7 +51,7 @@ test.describe('TURN relay lab', () => {
       await expect(loopback).toContainText(`?transport=${transport}`);
       await expect(loopback).toContainText(`relayProtocol ${transport}`);
       await expect
-        .poll(async () => lab.getByTestId('video-remote').evaluate((video) => (video as HTMLVideoElement).currentTime), { timeout: 10_000 })
+        .poll(async () => lab.frameLocator('[data-testid="lab-page"]').locator('#videoOutput').evaluate((video) => (video as HTMLVideoElement).currentTime), { timeout: 10_000 })
         .toBeGreaterThan(0);
 
       const table = await openCandidates(lab);
@@ -119,4 +119,20 @@ test('without coturn the labs index says so and how to install it, in both langu
   await page.goto('/zh-Hans/docs/coturn');
   await expect(page.getByTestId('turn-status')).toHaveAttribute('data-state', 'missing');
   await expect(page.getByTestId('turn-status')).toContainText('没有安装');
+});
+
+test('without a TURN server the lab stops before it runs anything, and says how to get one', async ({ page }) => {
+  await page.route('**/labs-runtime.json', async (route) => {
+    const response = await route.fetch();
+    const runtime = (await response.json()) as Record<string, unknown>;
+    await route.fulfill({
+      response,
+      json: { ...runtime, turn: null, turnStatus: { available: false, reason: 'coturn is not installed: sudo apt-get install coturn' } },
+    });
+  });
+  const lab = await openLabPage(page, LAB_ID);
+  await lab.getByTestId('lab-run').click();
+  await expect(lab.getByTestId('lab-error')).toHaveAttribute('data-code', 'turn-missing');
+  await expect(lab.getByTestId('lab-error')).toContainText('sudo apt-get install coturn');
+  await expect(lab.getByTestId('lab-step-browser-gather')).toHaveAttribute('data-status', 'skipped');
 });

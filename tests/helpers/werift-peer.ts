@@ -2,9 +2,15 @@
  * A werift RTCPeerConnection in the browser's role (as kurento-utils' WebRtcPeerSendrecv would be): it makes the
  * offer, trickles candidates, sends real VP8/Opus RTP from an RtpSource or RtpClip, and counts what comes back.
  */
+import path from 'node:path';
 import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RTCDataChannel, type RTCIceCandidate, type RtpPacket } from 'werift';
 import { call, create } from '../../core/kurento';
+// werift's record builder (not exported by the package: loaded by path), to send a DTLS alert as a browser does on close.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createPlaintext } = require(path.join(path.dirname(require.resolve('werift')), '..', '..', 'dtls', 'src', 'record', 'builder.js')) as {
+  createPlaintext: (dtls: unknown) => (fragments: Array<{ type: number; fragment: Buffer }>, sequence: number) => unknown[];
+};
 import { isVp8KeyframeStart, vp8KeyframeSize, type MediaFeed } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
 import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
@@ -230,12 +236,30 @@ export class WeriftPeer {
     await this.pc.addIceCandidate(candidate);
   }
 
+  /**
+   * Sends a DTLS close_notify alert, as a browser does when its RTCPeerConnection closes (werift's own close() sends
+   * none): the remote side's DTLS transport then goes to CLOSED.
+   */
+  async sendCloseNotify(): Promise<void> {
+    const socket = (this.pc.dtlsTransports[0] as unknown as { dtls?: DtlsSocketInternals } | undefined)?.dtls;
+    if (!socket) throw new Error('no DTLS transport to close');
+    const [record] = createPlaintext(socket.dtls)([{ type: 21, fragment: Buffer.from([1, 0]) }], ++socket.dtls.recordSequenceNumber);
+    await socket.transport.send(socket.cipher.encryptPacket(record).serialize());
+  }
+
   async close(): Promise<void> {
     for (const stop of this.unsubscribe) stop();
     this.unsubscribe = [];
     await this.pc.close();
     for (const transport of this.iceTransports.splice(0)) await transport.stop().catch(() => undefined);
   }
+}
+
+/** The parts of werift's DtlsSocket that sendCloseNotify uses (not part of its typed API). */
+interface DtlsSocketInternals {
+  dtls: { recordSequenceNumber: number };
+  cipher: { encryptPacket(record: unknown): { serialize(): Buffer } };
+  transport: { send(data: Buffer): Promise<void> };
 }
 
 export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {

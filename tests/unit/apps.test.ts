@@ -319,6 +319,29 @@ test('sockets: Origin checked, 1 MiB limit, unknown paths left to the caller, se
   assert.equal((await apps.health()).ok, true);
 });
 
+test('origins with any port: a local page (an app downloaded from a lab) gets in, a look-alike host does not', async () => {
+  const local = new AppServers({ kmsUrl: kms.url, log: testLogger(), allowedOrigins: [ALLOWED_ORIGIN, 'http://127.0.0.1:*', 'http://localhost:*'] });
+  await local.start();
+  const own = await listenForApps(local);
+  try {
+    for (const origin of ['http://127.0.0.1:8123', 'http://localhost:5500']) {
+      const socket = new WebSocket(`${own.base}/helloworld`, { headers: { Origin: origin } });
+      await once(socket, 'open');
+      socket.close();
+    }
+    for (const origin of ['http://127.0.0.1.elsewhere.test:80', 'http://localhost:80x', 'https://127.0.0.1:8123']) {
+      const socket = new WebSocket(`${own.base}/helloworld`, { headers: { Origin: origin } });
+      socket.on('error', () => undefined);
+      const [, response] = (await once(socket, 'unexpected-response')) as [unknown, { statusCode: number }];
+      assert.equal(response.statusCode, 403, origin);
+      socket.terminate();
+    }
+  } finally {
+    await local.stop();
+    own.server.close();
+  }
+});
+
 test('hello-world: loopback media, every endpoint event forwarded as KMS_EVENT, pipeline released on close', async () => {
   const browser = await Browser.open('/helloworld');
   const peer = new TestPeer((candidate) => browser.send({ id: 'ADD_ICE_CANDIDATE', candidate }));

@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, createTurnClient } from 'werift';
 import {
@@ -43,9 +44,9 @@ import {
   validateCoturnForm,
   type CoturnFormValues,
 } from '../../src/components/CoturnConfigForm/coturn-text';
-import type { LabContext, LabEvent } from '../../labs/framework/types';
+import type { LabEvent, LabSettings } from '../../labs/framework/types';
 import { labTurn, turnRelay } from '../../labs/turn-relay';
-import { LabError } from '../../labs/framework/explain';
+import { parseProgram, settingsCode } from '../../labs/framework/program';
 
 const HAVE_COTURN = findExecutable('turnserver') !== undefined;
 const needsCoturn = { skip: HAVE_COTURN ? false : COTURN_NOT_INSTALLED };
@@ -626,15 +627,44 @@ test('the lab applies its transport and credentials to both forms of the TURN se
   assert.notEqual(wrong.credential, 'secret');
   assert.equal(wrong.kmsTurnUrl, `kurento-labs:${wrong.credential}@127.0.0.1:3478?transport=udp`);
   assert.equal(labTurn({ ...turn, urls: 'turn:turn.example.com:3478', kmsTurnUrl: '' }, {}).kmsTurnUrl, '', 'KMS takes no host names');
-  // Without a TURN server the first step stops with the turn-missing explanation, before touching anything.
-  const context = { settings: { kmsUrl: 'ws://127.0.0.1:8888/kurento', iceServers: [], turnStatus: { available: false, reason: 'coturn is not installed: sudo apt-get install coturn' } }, params: {} };
-  const first = turnRelay.steps[0];
-  assert.ok(first);
-  await assert.rejects(
-    first.run(context as unknown as LabContext, turnRelay.createState()),
-    (error: unknown) => error instanceof LabError && error.explanation.code === 'turn-missing' && /sudo apt-get install coturn/.test(error.explanation.fix.en) && /coturn/.test(error.explanation.fix['zh-Hans']),
-  );
+  // Without a TURN server the lab stops with the turn-missing explanation, before anything runs.
+  const settings: LabSettings = {
+    kmsUrl: 'ws://127.0.0.1:8888/kurento',
+    iceServers: [],
+    siteOrigin: 'http://127.0.0.1:3000',
+    turnStatus: { available: false, reason: 'coturn is not installed: sudo apt-get install coturn' },
+  };
+  const missing = turnRelay.unavailable?.(settings, {});
+  assert.ok(missing, 'no TURN server: the lab cannot run');
+  assert.equal(missing.code, 'turn-missing');
+  assert.match(missing.fix.en, /sudo apt-get install coturn/);
+  assert.match(missing.fix['zh-Hans'], /coturn/);
+  assert.equal(turnRelay.unavailable?.({ ...settings, turn: { ...turn, source: 'start' } }, {}), undefined, 'with a TURN server it runs');
+  const named = turnRelay.unavailable?.({ ...settings, turn: { ...turn, urls: 'turn:turn.example.com:3478', kmsTurnUrl: '', source: 'panel' } }, {});
+  assert.equal(named?.code, 'turn-missing', 'KMS takes no host names');
+  assert.match(named?.title.en ?? '', /turn\.example\.com/);
   assert.deepEqual(turnRelay.params?.map((param) => `${param.id}=${String(param.default)}`), ['transport=udp', 'credentials=right']);
+});
+
+test('the program applies transport and credentials as labTurn does: its settings and declarations, run', async () => {
+  const program = parseProgram(await readFile(path.join(__dirname, '..', '..', 'labs', 'programs', 'turn-relay.js'), 'utf8'));
+  const udp = { urls: 'turn:127.0.0.1:3478?transport=udp', username: 'kurento-labs', credential: 'secret', kmsTurnUrl: 'kurento-labs:secret@127.0.0.1:3478?transport=udp', transport: 'udp' as const, source: 'start' as const };
+  const tls = { urls: 'turns:10.0.0.1:5349', username: 'u', credential: 'p', kmsTurnUrl: 'u:p@10.0.0.1:5349?transport=tls', transport: 'tls' as const, source: 'panel' as const };
+  for (const turn of [udp, tls]) {
+    for (const params of [{ transport: 'udp', credentials: 'right' }, { transport: 'tcp', credentials: 'right' }, { transport: 'udp', credentials: 'wrong' }]) {
+      const settings: LabSettings = { kmsUrl: 'ws://127.0.0.1:8888/kurento', iceServers: [], siteOrigin: 'http://127.0.0.1:3000', turn };
+      const page: Record<string, unknown> = { document: { getElementById: () => null } };
+      vm.createContext(page);
+      vm.runInContext(settingsCode({ ws_uri: settings.kmsUrl, iceServers: [], params, extra: turnRelay.settingsVars?.(settings) ?? {} }, { settings: 's', params: 'p' }), page);
+      vm.runInContext(program.declarations.code, page);
+      const expected = labTurn(turn, params);
+      assert.deepEqual(
+        { ...(page.browserTurn as object), kmsTurnUrl: page.kmsTurnUrl },
+        { urls: expected.urls, username: expected.username, credential: expected.credential, kmsTurnUrl: expected.kmsTurnUrl },
+        `${turn.urls} ${JSON.stringify(params)}`,
+      );
+    }
+  }
 });
 
 // 3. The candidate table's parser ------------------------------------------------------------------------------------

@@ -98,23 +98,23 @@ test('a definition with unknown prerequisites or duplicate ids is refused', () =
 test('the transcoding lab completes when what the sender forwards reaches the receiver before its ICE is CONNECTED', async () => {
   const { transcoding } = await import('../../labs/transcoding');
   const matcher = new SequenceMatcher(transcoding.expected);
-  // The KMS events of a run on a fresh clone, in their order (ms after the start): sender.connect(receiver) forwarded
+  // The KMS events of a run on a fresh clone, in their order (ms after the start): senderEp.connect(receiverEp) forwarded
   // the audio 7 ms before the receiver's ICE reported CONNECTED.
   const events = [
-    ev(323, 'IceComponentStateChanged', { state: 'GATHERING' }, 'receiver'),
-    ev(331, 'IceCandidateFound', {}, 'receiver'),
-    ev(340, 'IceGatheringDone', {}, 'receiver'),
-    ev(340, 'IceComponentStateChanged', { state: 'CONNECTING' }, 'receiver'),
-    ev(345, 'ElementConnected', { mediaType: 'AUDIO' }, 'sender'),
-    ev(345, 'ElementConnected', { mediaType: 'VIDEO' }, 'sender'),
-    ev(350, 'MediaFlowOutStateChanged', { mediaType: 'AUDIO', state: 'FLOWING' }, 'sender'),
-    ev(351, 'MediaFlowInStateChanged', { mediaType: 'AUDIO', state: 'FLOWING' }, 'receiver'),
-    ev(351, 'MediaTranscodingStateChanged', { mediaType: 'AUDIO', state: 'NOT_TRANSCODING' }, 'sender'),
-    ev(358, 'NewCandidatePairSelected', {}, 'receiver'),
-    ev(358, 'IceComponentStateChanged', { state: 'CONNECTED' }, 'receiver'),
-    ev(358, 'IceComponentStateChanged', { state: 'READY' }, 'receiver'),
-    ev(364, 'MediaFlowInStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, 'receiver'),
-    ev(367, 'MediaTranscodingStateChanged', { mediaType: 'VIDEO', state: 'TRANSCODING' }, 'sender'),
+    ev(323, 'IceComponentStateChanged', { state: 'GATHERING' }, 'receiverEp'),
+    ev(331, 'IceCandidateFound', {}, 'receiverEp'),
+    ev(340, 'IceGatheringDone', {}, 'receiverEp'),
+    ev(340, 'IceComponentStateChanged', { state: 'CONNECTING' }, 'receiverEp'),
+    ev(345, 'ElementConnected', { mediaType: 'AUDIO' }, 'senderEp'),
+    ev(345, 'ElementConnected', { mediaType: 'VIDEO' }, 'senderEp'),
+    ev(350, 'MediaFlowOutStateChanged', { mediaType: 'AUDIO', state: 'FLOWING' }, 'senderEp'),
+    ev(351, 'MediaFlowInStateChanged', { mediaType: 'AUDIO', state: 'FLOWING' }, 'receiverEp'),
+    ev(351, 'MediaTranscodingStateChanged', { mediaType: 'AUDIO', state: 'NOT_TRANSCODING' }, 'senderEp'),
+    ev(358, 'NewCandidatePairSelected', {}, 'receiverEp'),
+    ev(358, 'IceComponentStateChanged', { state: 'CONNECTED' }, 'receiverEp'),
+    ev(358, 'IceComponentStateChanged', { state: 'READY' }, 'receiverEp'),
+    ev(364, 'MediaFlowInStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, 'receiverEp'),
+    ev(367, 'MediaTranscodingStateChanged', { mediaType: 'VIDEO', state: 'TRANSCODING' }, 'senderEp'),
   ];
   for (const event of events) matcher.observe(event);
   const missing = matcher.all.filter((state) => state.expectation.optional !== true && state.status !== 'seen').map((state) => state.expectation.id);

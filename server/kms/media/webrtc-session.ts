@@ -66,8 +66,6 @@ export interface WebRtcSessionEvents {
   dataChannelOpened(channelId: number): void;
   dataChannelClosed(channelId: number): void;
   dataMessage(channelId: number, data: Buffer | string): void;
-  /** DTLS closed by the remote peer: the media session is over. */
-  sessionTerminated(): void;
   /** A failure with no better place to report (logged and raised as an Error event). */
   failure(description: string): void;
 }
@@ -603,10 +601,8 @@ export class WebRtcSession {
       if (this.closed) return;
       const mapped = mapDtlsState(state);
       if (mapped === previous) return;
-      const wasConnected = previous === 'CONNECTED';
       previous = mapped;
       this.events.dtlsState(mapped);
-      if (mapped === 'CLOSED' && wasConnected) this.events.sessionTerminated();
     });
     dtls.onRtcp.subscribe((packet) => this.onRtcp(packet));
   }

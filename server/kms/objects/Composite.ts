@@ -36,16 +36,13 @@ import { KmsError } from '../errors';
 import type { MediaUnit, RtpCodec, RtpKind } from '../media/graph';
 import { FfmpegWorker, RtpIn, RtpOut, WorkDir, freeRtpPort, sdpFor, type WorkerExit, VP8_REALTIME_ARGS } from '../media/ffmpeg/worker';
 import { StreamRewriter, isKeyframeStart } from '../media/rewriter';
-import { Hub, type HubPort } from './Hub';
+import { Hub } from './Hub';
+import type { HubPort } from './HubPort';
 import type { ObjectContext } from './MediaObject';
-import type { MediaPipeline } from './MediaPipeline';
+import type { KmsConstructorParams, CompositeEvents } from './kmd-types.generated';
 
-export interface CompositeParams {
-  mediaPipeline: MediaPipeline;
-  width?: number;
-  height?: number;
-  framerate?: number;
-}
+/** Constructor parameters, as the KMD declares them (generated). */
+export type CompositeParams = KmsConstructorParams['Composite'];
 
 const VIDEO_PAYLOAD_TYPE = 96;
 const AUDIO_PAYLOAD_TYPE = 97;
@@ -431,7 +428,7 @@ function checkFramerate(value: number): void {
   }
 }
 
-export class Composite extends Hub {
+export class Composite extends Hub<CompositeEvents> {
   readonly width: number;
   readonly height: number;
   readonly framerate: number;

@@ -44,15 +44,12 @@ import { StreamRewriter, isKeyframeStart } from '../media/rewriter';
 import { OUTPUT_STALL_MS, STALL_GRACE_MS, freeRtpPorts, lastLine, sameCodec, waitForUdpListeners } from './Composite';
 import { Filter } from './MediaElement';
 import type { ObjectContext, PropertyAccess } from './MediaObject';
-import type { MediaPipeline } from './MediaPipeline';
+import type { KmsConstructorParams, GStreamerFilterEvents } from './kmd-types.generated';
 
 export type FilterType = 'AUDIO' | 'AUTODETECT' | 'VIDEO';
 
-export interface GStreamerFilterParams {
-  mediaPipeline: MediaPipeline;
-  command: string;
-  filterType?: FilterType;
-}
+/** Constructor parameters, as the KMD declares them (generated). */
+export type GStreamerFilterParams = KmsConstructorParams['GStreamerFilter'];
 
 // The allow-list ------------------------------------------------------------------------------------------------------
 
@@ -270,7 +267,7 @@ function marshall(message: string): KmsError {
   return new KmsError('MARSHALL_ERROR', message);
 }
 
-export class GStreamerFilter extends Filter {
+export class GStreamerFilter extends Filter<GStreamerFilterEvents> {
   readonly command: string;
   private readonly element: ElementSpec;
   private readonly values: Record<string, number>;

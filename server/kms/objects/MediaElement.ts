@@ -3,6 +3,7 @@ import { MediaNode, MEDIA_KINDS, type MediaKind, type MediaLink, type RtpCodec, 
 import { Transcoder, canTranscodeTo } from '../media/ffmpeg/transcoder';
 import { MediaObject, type ObjectContext, type PropertyAccess } from './MediaObject';
 import type { MediaPipeline } from './MediaPipeline';
+import type { EndpointEvents, FilterEvents, MediaElementEvents } from './kmd-types.generated';
 
 export const DEFAULT_DESCRIPTION = 'default';
 
@@ -30,7 +31,7 @@ export type StatsEntry = Record<string, unknown> & { id: string; type: string; t
  * Semantics follow MediaElementImpl.cpp: connect() without a type links AUDIO, VIDEO and DATA; connecting a new source
  * to a sink pad first disconnects the old one; disconnect() always raises ElementDisconnected.
  */
-export abstract class MediaElement extends MediaObject {
+export abstract class MediaElement<E extends MediaElementEvents = MediaElementEvents> extends MediaObject<E> {
   readonly node: MediaNode;
   readonly mediaPipeline: MediaPipeline;
   private readonly transcoding = new Map<RtpKind, boolean>();
@@ -240,11 +241,11 @@ export abstract class MediaElement extends MediaObject {
 }
 
 /** KMD abstract class of every endpoint; its stats entry is an EndpointStats. */
-export abstract class Endpoint extends MediaElement {
+export abstract class Endpoint<E extends EndpointEvents = EndpointEvents> extends MediaElement<E> {
   protected override ownStats(now: number): StatsEntry {
     return { __type__: 'EndpointStats', id: this.id, type: 'endpoint', timestampMillis: now, inputLatency: [], E2ELatency: [] };
   }
 }
 
 /** KMD abstract class of every filter. */
-export abstract class Filter extends MediaElement {}
+export abstract class Filter<E extends FilterEvents = FilterEvents> extends MediaElement<E> {}

@@ -3,6 +3,7 @@ import { KmsError } from '../errors';
 import type { KmsConfig } from '../config';
 import type { Logger } from '../logger';
 import { KMS_MODULE_PREFIX, type KmdRegistry } from './kmd';
+import type { KmsEventFields, KmsEventName, MediaObjectEvents } from './kmd-types.generated';
 
 /** What every object can reach: the KMD, the server configuration, the event outlet and the registry. */
 export interface ObjectContext {
@@ -33,8 +34,11 @@ export interface PropertyAccess {
  * already validated params object (`processOffer({ offer })`), and expose KMD properties through `property()`.
  * The protocol layer only ever calls operations the KMD declares for the class; one the class does not implement
  * answers NOT_IMPLEMENTED instead of pretending to succeed.
+ *
+ * `E` is the class's event map (generated from the KMD, kmd-types.generated.ts): `raise()` accepts only the events of
+ * the class, with the fields of each event, so that a misspelt event or field fails to compile.
  */
-export abstract class MediaObject {
+export abstract class MediaObject<E extends MediaObjectEvents = MediaObjectEvents> {
   readonly id: string;
   readonly type: string;
   readonly parent: MediaObject | undefined;
@@ -111,7 +115,10 @@ export abstract class MediaObject {
    * Raises a KMD event on this object. `fields` are the event's own properties; the RaiseBase/Media members
    * (source, timestampMillis, tags, type) are added here, as KMS' generated event classes do.
    */
-  protected raise(event: string, fields: Record<string, unknown> = {}): void {
+  protected raise<K extends keyof E & KmsEventName>(
+    event: K,
+    ...[fields]: Record<never, never> extends KmsEventFields[K] ? [fields?: KmsEventFields[K]] : [fields: KmsEventFields[K]]
+  ): void {
     if (this.released) return;
     this.context.emit(this, event, {
       source: this.id,

@@ -1,9 +1,10 @@
 import type { MediaNode } from '../media/graph';
 import type { MediaElement } from './MediaElement';
 import { MediaObject, type ObjectContext, type PropertyAccess } from './MediaObject';
+import type { MediaPipelineEvents } from './kmd-types.generated';
 
 /** A container of connected media elements; releasing it releases them all. */
-export class MediaPipeline extends MediaObject {
+export class MediaPipeline extends MediaObject<MediaPipelineEvents> {
   readonly elements = new Set<MediaElement>();
   private latencyStats = false;
 

@@ -1,10 +1,10 @@
 import { MediaElement } from './MediaElement';
 import type { ObjectContext } from './MediaObject';
-import type { MediaPipeline } from './MediaPipeline';
+import type { KmsConstructorParams, PassThroughEvents } from './kmd-types.generated';
 
 /** Forwards whatever it receives, unchanged, to its sinks. */
-export class PassThrough extends MediaElement {
-  constructor(context: ObjectContext, { mediaPipeline }: { mediaPipeline: MediaPipeline }) {
+export class PassThrough extends MediaElement<PassThroughEvents> {
+  constructor(context: ObjectContext, { mediaPipeline }: KmsConstructorParams['PassThrough']) {
     super(context, 'PassThrough', mediaPipeline);
     this.node.handler = {
       ...this.node.handler,

@@ -5,23 +5,19 @@ import { probe, type OpenedFile, type ProbeResult } from '../media/ffmpeg/worker
 import { GuardedHttpSource, describeHttpFailure } from '../media/http-source';
 import { StreamRewriter } from '../media/rewriter';
 import type { ObjectContext, PropertyAccess } from './MediaObject';
-import type { MediaPipeline } from './MediaPipeline';
 import { openForReading, resolveMediaUri, type MediaUri } from './uri';
 import { UriEndpoint } from './UriEndpoint';
+import type { KmsConstructorParams, PlayerEndpointEvents } from './kmd-types.generated';
 
-export interface PlayerEndpointParams {
-  mediaPipeline: MediaPipeline;
-  uri: string;
-  useEncodedMedia?: boolean;
-  networkCache?: number;
-}
+/** Constructor parameters, as the KMD declares them (generated). */
+export type PlayerEndpointParams = KmsConstructorParams['PlayerEndpoint'];
 
 /**
  * KMD PlayerEndpoint: plays a file of the media directory or an http(s) URL into the pipeline (ffmpeg, paced in real
  * time). play / pause / stop, getPosition / setPosition (a seek restarts ffmpeg at the new position), getVideoInfo,
  * EndOfStream when the input ends.
  */
-export class PlayerEndpoint extends UriEndpoint {
+export class PlayerEndpoint extends UriEndpoint<PlayerEndpointEvents> {
   private readonly source: MediaUri;
   private job: PlaybackJob | undefined;
   private position = 0;

@@ -2,9 +2,9 @@ import { KmsError } from '../errors';
 import type { RtpCodec, RtpKind } from '../media/graph';
 import { RecordingJob, type Container } from '../media/ffmpeg/recording';
 import type { ObjectContext } from './MediaObject';
-import type { MediaPipeline } from './MediaPipeline';
 import { openForWriting, resolveMediaUri } from './uri';
 import { UriEndpoint } from './UriEndpoint';
+import type { KmsConstructorParams, RecorderEndpointEvents } from './kmd-types.generated';
 
 /** The media profiles this server records, with their container and media types. */
 const PROFILES: Record<string, { container: Container; kinds: readonly RtpKind[] }> = {
@@ -19,19 +19,15 @@ const PROFILES: Record<string, { container: Container; kinds: readonly RtpKind[]
 /** How long record() waits for the media types of the profile before starting with those that did arrive. */
 const WAIT_FOR_MEDIA_MS = 3000;
 
-export interface RecorderEndpointParams {
-  mediaPipeline: MediaPipeline;
-  uri: string;
-  mediaProfile: string;
-  stopOnEndOfStream: boolean;
-}
+/** Constructor parameters, as the KMD declares them (generated). */
+export type RecorderEndpointParams = KmsConstructorParams['RecorderEndpoint'];
 
 /**
  * KMD RecorderEndpoint: what reaches its sink pads goes to a WebM or MP4 file in the media directory, written by
  * ffmpeg. Events: Recording, Paused, Stopped, UriEndpointStateChanged; MediaFlowIn as media arrives. stopAndWait()
  * returns once the file is complete; release stops the recording first, as KMS does.
  */
-export class RecorderEndpoint extends UriEndpoint {
+export class RecorderEndpoint extends UriEndpoint<RecorderEndpointEvents> {
   private readonly file: string;
   private readonly profile: { name: string; container: Container; kinds: readonly RtpKind[] };
   private readonly seen = new Map<RtpKind, RtpCodec>();

@@ -1,11 +1,16 @@
 import { KmsError } from '../errors';
 import { Endpoint } from './MediaElement';
 import type { PropertyAccess } from './MediaObject';
+import type { BaseRtpEndpointEvents, SessionEndpointEvents } from './kmd-types.generated';
 
 type MediaState = 'DISCONNECTED' | 'CONNECTED';
 
-/** KMD SessionEndpoint: MediaSessionStarted / MediaSessionTerminated. */
-export abstract class SessionEndpoint extends Endpoint {}
+/**
+ * KMD SessionEndpoint: MediaSessionStarted / MediaSessionTerminated. As in KMS 7.3, only HttpEndpoint raises
+ * MediaSessionTerminated (its URL expired); an SdpEndpoint raises MediaSessionStarted after a negotiation and nothing
+ * when the remote peer goes away (watch ICE, DTLS or MediaStateChanged for that).
+ */
+export abstract class SessionEndpoint<E extends SessionEndpointEvents = SessionEndpointEvents> extends Endpoint<E> {}
 
 /** Checks an SDP the way SdpEndpointImpl's str_to_sdp does (GStreamer's parser): lines of `x=…`, a `v=` line. */
 export function checkSdp(sdp: string, what: 'offer' | 'answer'): void {
@@ -19,7 +24,7 @@ export function checkSdp(sdp: string, what: 'offer' | 'answer'): void {
  * KMD SdpEndpoint + BaseRtpEndpoint: the negotiation state machine of SdpEndpointImpl.cpp (one offer/answer per
  * endpoint, errors 40208/40209/40210), the bandwidth properties, and the ConnectionState / MediaState pair.
  */
-export abstract class BaseRtpEndpoint extends SessionEndpoint {
+export abstract class BaseRtpEndpoint<E extends BaseRtpEndpointEvents = BaseRtpEndpointEvents> extends SessionEndpoint<E> {
   private offerInProcess = false;
   private waitingAnswer = false;
   private answerProcessed = false;

@@ -3,6 +3,7 @@ import { KmsError } from '../errors';
 import { KMD_MODULES, type KmdModuleName } from './kmd';
 import { MediaObject, type ObjectContext, type PropertyAccess } from './MediaObject';
 import type { MediaPipeline } from './MediaPipeline';
+import type { ServerManagerEvents } from './kmd-types.generated';
 
 export const SERVER_MANAGER_ID = 'manager_ServerManager';
 export const KMS_VERSION = '7.3.0';
@@ -16,7 +17,7 @@ export interface ServerState {
 }
 
 /** The singleton `manager_ServerManager`: server info, KMD texts, resource use, ObjectCreated / ObjectDestroyed. */
-export class ServerManager extends MediaObject {
+export class ServerManager extends MediaObject<ServerManagerEvents> {
   private readonly generationTime = new Date().toUTCString();
 
   constructor(context: ObjectContext, private readonly state: ServerState) {

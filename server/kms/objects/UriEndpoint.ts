@@ -1,11 +1,12 @@
 import { Endpoint } from './MediaElement';
 import type { ObjectContext, PropertyAccess } from './MediaObject';
 import type { MediaPipeline } from './MediaPipeline';
+import type { UriEndpointEvents } from './kmd-types.generated';
 
 export type UriEndpointState = 'STOP' | 'START' | 'PAUSE';
 
 /** KMD UriEndpoint: a uri fixed at creation, a STOP / START / PAUSE state, pause() and stop(). */
-export abstract class UriEndpoint extends Endpoint {
+export abstract class UriEndpoint<E extends UriEndpointEvents = UriEndpointEvents> extends Endpoint<E> {
   readonly uri: string;
   private uriState: UriEndpointState = 'STOP';
 

@@ -4,19 +4,13 @@ import type { MediaKind, MediaLink, MediaUnit, RtpKind, RtpUnit } from '../media
 import { WebRtcSession, sameCodec, type DtlsState, type IceCandidateInit, type IceComponentState } from '../media/webrtc-session';
 import type { StatsEntry } from './MediaElement';
 import type { ObjectContext, PropertyAccess } from './MediaObject';
-import type { MediaPipeline } from './MediaPipeline';
 import { BaseRtpEndpoint } from './SdpEndpoint';
 import { isKeyframeStart } from '../media/rewriter';
+import type { KmsConstructorParams, WebRtcEndpointEvents } from './kmd-types.generated';
 
 
-export interface WebRtcEndpointParams {
-  mediaPipeline: MediaPipeline;
-  recvonly?: boolean;
-  sendonly?: boolean;
-  useDataChannels?: boolean;
-  certificateKeyType?: string;
-  qosDscp?: string;
-}
+/** Constructor parameters, as the KMD declares them (generated). */
+export type WebRtcEndpointParams = KmsConstructorParams['WebRtcEndpoint'];
 
 /** Keyframe requests towards the browser are merged: at most one PLI per this many ms. */
 const KEYFRAME_REQUEST_INTERVAL_MS = 500;
@@ -28,7 +22,7 @@ const COMPONENT_ID = 1;
  * to whatever it is connected to; media reaching its sink pads is sent to the browser when the codec matches the
  * negotiated one. Every event comes from the session's real transport state.
  */
-export class WebRtcEndpoint extends BaseRtpEndpoint {
+export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
   private readonly session: WebRtcSession;
   private readonly ice: {
     stunServerAddress: string;
@@ -112,7 +106,6 @@ export class WebRtcEndpoint extends BaseRtpEndpoint {
           this.raise('DataChannelClosed', { channelId });
         },
         dataMessage: (channelId, data) => this.node.output({ kind: 'DATA', data, channelId }),
-        sessionTerminated: () => this.raise('MediaSessionTerminated'),
         failure: (description) => this.raiseError('UNEXPECTED_ELEMENT_ERROR', description, 0),
       },
     );

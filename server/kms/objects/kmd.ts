@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { KmsError, kmsErrors } from '../errors';
+import type { KmsConstructorParams, KmsCreatableClass } from './kmd-types.generated';
 
 export interface KmdParam {
   name: string;
@@ -239,6 +240,15 @@ export class KmdRegistry {
       result[spec.name] = this.unmarshalValue(spec.type, value, spec.name, resolver);
     }
     return result;
+  }
+
+  /**
+   * The constructor parameters of a creatable class, checked against its KMD constructor: missing required ones, wrong
+   * types and unknown objects are refused, defaults are filled in. The result has the type generated from the same
+   * KMD (kmd-types.generated.ts), which is what this check establishes.
+   */
+  unmarshalConstructor<K extends KmsCreatableClass>(name: K, raw: unknown, resolver: ObjectResolver): KmsConstructorParams[K] {
+    return this.unmarshalParams(this.constructorParams(name), raw, resolver) as KmsConstructorParams[K];
   }
 
   unmarshalValue(type: string, value: unknown, name: string, resolver: ObjectResolver): unknown {

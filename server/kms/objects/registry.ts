@@ -10,31 +10,56 @@ import type { MediaObject, ObjectContext } from './MediaObject';
 import { MediaPipeline } from './MediaPipeline';
 import { PassThrough } from './PassThrough';
 import { ServerManager, SERVER_MANAGER_ID } from './ServerManager';
-import { WebRtcEndpoint, type WebRtcEndpointParams } from './WebRtcEndpoint';
-import { Dispatcher, DispatcherOneToMany, HubPort, type Hub } from './Hub';
-import { PlayerEndpoint, type PlayerEndpointParams } from './PlayerEndpoint';
-import { RecorderEndpoint, type RecorderEndpointParams } from './RecorderEndpoint';
-import { Composite, type CompositeParams } from './Composite';
-import { GStreamerFilter, type GStreamerFilterParams } from './GStreamerFilter';
+import { WebRtcEndpoint } from './WebRtcEndpoint';
+import { HubPort } from './HubPort';
+import { Dispatcher } from './Dispatcher';
+import { DispatcherOneToMany } from './DispatcherOneToMany';
+import { PlayerEndpoint } from './PlayerEndpoint';
+import { RecorderEndpoint } from './RecorderEndpoint';
+import { Composite } from './Composite';
+import { GStreamerFilter } from './GStreamerFilter';
+import { ZBarFilter } from './ZBarFilter';
+import { FaceOverlayFilter } from './FaceOverlayFilter';
+import { ImageOverlayFilter } from './ImageOverlayFilter';
+import { KMD_CLASS_MODULE, type KmsConstructorParams, type KmsCreatableClass } from './kmd-types.generated';
 
-type Factory = (context: ObjectContext, params: Record<string, unknown>) => MediaObject;
+type Factory<K extends KmsCreatableClass> = (context: ObjectContext, params: KmsConstructorParams[K]) => MediaObject;
+type FactoryTable = { [K in KmsCreatableClass]?: Factory<K> };
 
-/** The classes this server implements. Anything else answers 40108, as a KMS without the module would. */
-const FACTORIES: Record<string, { module: KmdModuleName; create: Factory }> = {
-  MediaPipeline: { module: 'core', create: (context) => new MediaPipeline(context) },
-  PassThrough: { module: 'core', create: (context, params) => new PassThrough(context, params as { mediaPipeline: MediaPipeline }) },
-  HubPort: { module: 'core', create: (context, params) => new HubPort(context, params as { hub: Hub }) },
-  WebRtcEndpoint: { module: 'elements', create: (context, params) => new WebRtcEndpoint(context, params as unknown as WebRtcEndpointParams) },
-  Dispatcher: { module: 'elements', create: (context, params) => new Dispatcher(context, params as { mediaPipeline: MediaPipeline }) },
-  DispatcherOneToMany: {
-    module: 'elements',
-    create: (context, params) => new DispatcherOneToMany(context, params as { mediaPipeline: MediaPipeline }),
-  },
-  RecorderEndpoint: { module: 'elements', create: (context, params) => new RecorderEndpoint(context, params as unknown as RecorderEndpointParams) },
-  PlayerEndpoint: { module: 'elements', create: (context, params) => new PlayerEndpoint(context, params as unknown as PlayerEndpointParams) },
-  Composite: { module: 'elements', create: (context, params) => new Composite(context, params as unknown as CompositeParams) },
-  GStreamerFilter: { module: 'filters', create: (context, params) => new GStreamerFilter(context, params as unknown as GStreamerFilterParams) },
+/**
+ * The classes this server implements: the single source of getInfo's factory lists (and of the list of supported
+ * classes in the docs). Anything else answers 40108, as a KMS without the module would. Each factory gets its
+ * constructor parameters typed from the KMD (kmd-types.generated.ts): a class that takes other parameters than the
+ * KMD declares does not compile here.
+ */
+export const FACTORIES: FactoryTable = {
+  MediaPipeline: (context) => new MediaPipeline(context),
+  PassThrough: (context, params) => new PassThrough(context, params),
+  HubPort: (context, params) => new HubPort(context, params),
+  WebRtcEndpoint: (context, params) => new WebRtcEndpoint(context, params),
+  Dispatcher: (context, params) => new Dispatcher(context, params),
+  DispatcherOneToMany: (context, params) => new DispatcherOneToMany(context, params),
+  RecorderEndpoint: (context, params) => new RecorderEndpoint(context, params),
+  PlayerEndpoint: (context, params) => new PlayerEndpoint(context, params),
+  Composite: (context, params) => new Composite(context, params),
+  GStreamerFilter: (context, params) => new GStreamerFilter(context, params),
+  ZBarFilter: (context, params) => new ZBarFilter(context, params),
+  FaceOverlayFilter: (context, params) => new FaceOverlayFilter(context, params),
+  ImageOverlayFilter: (context, params) => new ImageOverlayFilter(context, params),
 };
+
+/** Whether `name` is a class of the KMD that can be created (not abstract). */
+function isCreatable(name: string): name is KmsCreatableClass {
+  return Object.hasOwn(KMD_CLASS_MODULE, name);
+}
+
+/** The implemented classes by KMD module, sorted: what getInfo lists as each module's factories. */
+export function implementedFactories(): Record<KmdModuleName, string[]> {
+  const result = Object.fromEntries(KMD_MODULES.map((module) => [module, [] as string[]])) as Record<KmdModuleName, string[]>;
+  for (const name of Object.keys(FACTORIES)) if (isCreatable(name)) result[KMD_CLASS_MODULE[name]].push(name);
+  for (const list of Object.values(result)) list.sort();
+  return result;
+}
 
 export type EventListener = (source: MediaObject, event: string, data: Record<string, unknown>) => void;
 
@@ -65,10 +90,7 @@ export class ObjectRegistry implements ObjectResolver {
   }
 
   factoriesByModule(): Record<KmdModuleName, string[]> {
-    const result = Object.fromEntries(KMD_MODULES.map((module) => [module, [] as string[]])) as Record<KmdModuleName, string[]>;
-    for (const [name, factory] of Object.entries(FACTORIES)) result[factory.module].push(name);
-    for (const list of Object.values(result)) list.sort();
-    return result;
+    return implementedFactories();
   }
 
   onEvent(listener: EventListener): () => void {
@@ -115,12 +137,16 @@ export class ObjectRegistry implements ObjectResolver {
   /** `create`: resolves the (possibly `kurento.`-qualified) type, validates constructor params, builds the object. */
   create(type: string, constructorParams: unknown): MediaObject {
     const name = this.kmd.unqualify(type);
-    const factory = FACTORIES[name];
-    if (!factory || !this.kmd.hasClass(name)) throw kmsErrors.factoryNotFound(type);
-    const params = this.kmd.unmarshalParams(this.kmd.constructorParams(name), constructorParams ?? {}, this);
-    const object = factory.create(this.context, params);
+    if (!isCreatable(name) || !this.kmd.hasClass(name)) throw kmsErrors.factoryNotFound(type);
+    const object = this.build(name, constructorParams);
     this.register(object);
     return object;
+  }
+
+  private build<K extends KmsCreatableClass>(name: K, constructorParams: unknown): MediaObject {
+    const factory: Factory<K> | undefined = FACTORIES[name];
+    if (!factory) throw kmsErrors.factoryNotFound(name);
+    return factory(this.context, this.kmd.unmarshalConstructor(name, constructorParams ?? {}, this));
   }
 
   /** `invoke`: finds the KMD operation, validates its params, runs it, and marshals the result for the wire. */

@@ -1,15 +1,14 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import Translate, { translate } from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
+import { usePluginData } from '@docusaurus/useGlobalData';
 import { LABS } from '@site/labs';
 import { explainError, type Explanation } from '@site/labs/framework/explain';
-import { RunRecorder } from '@site/labs/framework/recorder';
-import { LabRun } from '@site/labs/framework/runner';
-import type { AnyLab, LabParams, Locale } from '@site/labs/framework/types';
-import { loadKurento } from '@site/src/kurento/load';
+import { parseProgram } from '@site/labs/framework/program';
+import type { AnyLab, LabParams, LabSettings, Locale } from '@site/labs/framework/types';
 import { recordProgress } from '@site/src/kurento/progress';
 import { useLabSettings } from '@site/src/kurento/settings-store';
-import { BrowserLabContext } from './browser-context';
+import { closeSession, openSession, settingsSection } from './session';
 import SettingsPanel from './SettingsPanel';
 import styles from './lab.module.css';
 
@@ -27,11 +26,13 @@ function defaultParams(lab: AnyLab): LabParams {
 
 /**
  * Trainer preflight: runs every lab, one after the other, against the KMS of the settings, and tabulates the result,
- * the time, and the first failing step with the reason. `npm run labs:check` drives this same page headless.
+ * the time, and the first failing step with the reason. `npm run labs:check` drives this same page headless. Each lab
+ * runs its own program (not the learner's edits) in a page of its own, as in the lab panel.
  */
 export default function Preflight(): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale: Locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
+  const vendor = usePluginData('kurento-labs-vendor') as { client: string; utils: string };
   const { resolved, ready, turn, runtime } = useLabSettings();
   const [rows, setRows] = useState<PreflightRow[]>(() => LABS.map((lab) => ({ id: lab.id, status: 'pending' })));
   const [running, setRunning] = useState(false);
@@ -44,63 +45,47 @@ export default function Preflight(): ReactNode {
     setFinished(false);
     const results: PreflightRow[] = LABS.map((lab) => ({ id: lab.id, status: 'pending' }));
     setRows([...results]);
-    const modules = await loadKurento();
+    const settings: LabSettings = {
+      kmsUrl: resolved.kmsUrl,
+      iceServers: resolved.iceServers,
+      ...(turn ? { turn } : {}),
+      ...(runtime?.turnStatus ? { turnStatus: runtime.turnStatus } : {}),
+      ...(resolved.usesEmbeddedKms && runtime?.media ? { media: runtime.media } : {}),
+      siteOrigin: window.location.origin,
+    };
     for (const [index, lab] of LABS.entries()) {
       const row: PreflightRow = { id: lab.id, status: 'running' };
       results[index] = row;
       setRows([...results]);
-      const videos = new Map<string, HTMLVideoElement>();
-      const video = (slot: string): HTMLVideoElement => {
-        let element = videos.get(slot);
-        if (!element) {
-          element = document.createElement('video');
-          element.autoplay = true;
-          element.muted = true;
-          element.playsInline = true;
-          element.width = 160;
-          stage.current?.append(element);
-          videos.set(slot, element);
-        }
-        return element;
-      };
-      const recorder = new RunRecorder();
-      const abort = new AbortController();
-      const context = new BrowserLabContext({
-        locale,
-        settings: {
-        kmsUrl: resolved.kmsUrl,
-        iceServers: resolved.iceServers,
-        turn,
-        turnStatus: runtime?.turnStatus ?? undefined,
-        media: resolved.usesEmbeddedKms ? (runtime?.media ?? undefined) : undefined,
-        siteOrigin: window.location.origin,
-      },
-        params: defaultParams(lab),
-        modules,
-        recorder,
-        video,
-        signal: abort.signal,
-      });
-      const run = new LabRun(lab, context, recorder, abort);
       const began = Date.now();
+      const params = defaultParams(lab);
+      const container = document.createElement('div');
+      stage.current?.append(container);
+      let session;
       try {
-        await run.start();
+        const program = parseProgram(await lab.program());
+        session = await openSession({ lab, locale, settings, params, container, vendor, dark: false, scope: `preflight:${lab.id}` });
+        const settingsText = settingsSection(lab, settings, params);
+        const code = (section: string): string =>
+          section === 'settings' ? settingsText : section === 'declarations' ? program.declarations.code : (program.steps.find((step) => step.id === section)?.code ?? '');
+        await session.run.start({ code, signal: session.abort.signal });
+        row.status = session.run.status === 'complete' ? 'complete' : 'failed';
+        const failed = session.run.steps.find((step) => step.status === 'failed');
+        if (failed) row.failingStep = lab.steps.find((step) => step.id === failed.id)?.title[locale] ?? failed.id;
+        row.explanation = session.run.error;
       } catch (error) {
-        run.error = explainError(error);
+        row.status = 'failed';
+        row.explanation = explainError(error);
       }
       row.durationMs = Date.now() - began;
-      row.status = run.status === 'complete' ? 'complete' : 'failed';
-      const failed = run.steps.find((step) => step.status === 'failed');
-      if (failed) row.failingStep = lab.steps.find((step) => step.id === failed.id)?.title[locale] ?? failed.id;
-      row.explanation = run.error;
       recordProgress(lab.id, row.status === 'complete' ? 'complete' : 'failed', row.durationMs);
-      await context.dispose();
-      for (const element of videos.values()) element.remove();
+      await closeSession(session);
+      container.remove();
       setRows([...results]);
     }
     setRunning(false);
     setFinished(true);
-  }, [locale, resolved.iceServers, resolved.kmsUrl, resolved.usesEmbeddedKms, turn, runtime]);
+  }, [locale, resolved.iceServers, resolved.kmsUrl, resolved.usesEmbeddedKms, turn, runtime, vendor]);
 
   // `?autorun=1`: start as soon as the settings are known (used by `npm run labs:check`).
   useEffect(() => {

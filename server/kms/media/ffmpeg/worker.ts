@@ -61,8 +61,16 @@ export class FfmpegWorker {
   readonly exited: Promise<WorkerExit>;
   private resolveExit!: (exit: WorkerExit) => void;
 
-  /** `fd`: a descriptor the child gets as its fd 3 (the parent's copy is closed once the child has started). */
-  constructor(readonly label: string, private readonly args: readonly string[], private readonly fd?: number) {
+  /**
+   * `fd`: a descriptor the child gets as its fd 3 (the parent's copy is closed once the child has started).
+   * `commands`: stdin stays open for filter commands (`command()`), instead of -nostdin.
+   */
+  constructor(
+    readonly label: string,
+    private readonly args: readonly string[],
+    private readonly fd?: number | readonly number[],
+    private readonly commands = false,
+  ) {
     this.exited = new Promise((resolve) => {
       this.resolveExit = resolve;
     });
@@ -82,11 +90,14 @@ export class FfmpegWorker {
 
   start(): void {
     if (this.child) return;
-    const child = spawn(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...this.args], {
-      stdio: this.fd === undefined ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'ignore', 'pipe', this.fd],
+    const stdin = this.commands ? 'pipe' : 'ignore';
+    const fds = this.fd === undefined ? [] : typeof this.fd === 'number' ? [this.fd] : [...this.fd];
+    const child = spawn(FFMPEG, ['-hide_banner', ...(this.commands ? [] : ['-nostdin']), '-loglevel', 'warning', ...this.args], {
+      stdio: [stdin, 'ignore', 'pipe', ...fds],
     });
+    child.stdin?.on('error', () => undefined);
     this.child = child;
-    if (this.fd !== undefined) closeSync(this.fd);
+    for (const fd of fds) closeSync(fd);
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
@@ -116,6 +127,16 @@ export class FfmpegWorker {
     if (nudging) clearInterval(nudging);
     clearTimeout(last);
     return exit;
+  }
+
+  /**
+   * Sends a command to the filter named `target` (`overlay@face0`) of a worker started with `commands`, through
+   * ffmpeg's interactive `c` key: it applies from the next frame on. The values are numbers made here, never input.
+   */
+  command(target: string, name: string, value: number): void {
+    const stdin = this.child?.stdin;
+    if (!stdin || !this.running || stdin.destroyed) return;
+    stdin.write(`c${target} -1 ${name} ${Math.round(value)}\n`);
   }
 
   /** Kills at once (release of an element whose output nobody needs to finish). */

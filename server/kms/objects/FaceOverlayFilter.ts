@@ -1,0 +1,136 @@
+import { randomInt } from 'node:crypto';
+import type { RtpPacket } from 'werift';
+import type { FrameSize, OverlayRun, PictureInput, PixelRect } from '../media/ffmpeg/overlay';
+import { vp8RtpSource, type GstMessage } from '../media/gstreamer/launch';
+import { GstVideoTap } from '../media/gstreamer/video-tap';
+import type { ObjectContext } from './MediaObject';
+import type { FaceOverlayFilterEvents, KmsConstructorParams } from './kmd-types.generated';
+import { OverlayFilter, Picture } from './OverlayFilter';
+
+/** KMS' detector works on a copy at most 320 pixels wide (kmsfacedetector.cpp MAX_WIDTH); so does this one. */
+const DETECT_WIDTH = 320;
+const DETECT_HEIGHT = 240;
+/** Faces drawn at once. */
+const SLOTS = 4;
+const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml';
+
+/**
+ * KMD FaceOverlayFilter: finds faces with OpenCV's Haar cascade (haarcascade_frontalface_default, the classifier of
+ * KMS' kmsfacedetector, on a 320x240 copy, scale factor 1.2, 3 neighbours, Canny pruning, faces from 1/20 of the
+ * frame) and draws the image of setOverlayedImage over each: offsetXPercent / offsetYPercent move it by
+ * that fraction of the face's width / height, widthPercent / heightPercent size it as that fraction of the face, as
+ * kmsimageoverlay does. Without an image the video passes unchanged.
+ *
+ * Why GStreamer here: ffmpeg has no object detector; GStreamer's `facedetect` (gstreamer1.0-opencv, with the cascade
+ * of opencv-data) runs the same OpenCV detection as KMS. One gst-launch-1.0 process analyses a copy of the video,
+ * frame after frame as fast as it can, dropping the frames that arrive while it is busy (a leaky queue, as KMS drops
+ * frames under load through QoS). KMS keeps the aspect ratio of its 320-pixel copy; this copy is always 320x240
+ * (coordinates are fractions of it, so they map back onto any frame). The image is drawn by ffmpeg
+ * (media/ffmpeg/overlay.ts), which is told where the faces are. The KMD has no property for the analysis rate.
+ */
+export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
+  private readonly tap: GstVideoTap;
+  private image: { picture: Picture; offsetX: number; offsetY: number; width: number; height: number } | undefined;
+  /** The faces of the last analysed frame, as fractions of the frame. */
+  private faces: Array<{ x: number; y: number; width: number; height: number }> = [];
+
+  constructor(context: ObjectContext, { mediaPipeline }: KmsConstructorParams['FaceOverlayFilter']) {
+    super(context, 'FaceOverlayFilter', mediaPipeline);
+    this.tap = new GstVideoTap(
+      'FaceOverlayFilter',
+      (port, payloadType) => [
+        ...vp8RtpSource(port, payloadType),
+        '!', 'videoconvert', '!', 'videoscale', '!', `video/x-raw,format=RGB,width=${DETECT_WIDTH},height=${DETECT_HEIGHT}`,
+        '!', 'queue', 'leaky=downstream', 'max-size-buffers=1',
+        '!', 'facedetect', 'display=false', 'updates=every_frame', `profile=${CASCADE}`,
+        'scale-factor=1.2', 'min-neighbors=3', 'flags=do-canny-pruning', `min-size-width=${DETECT_WIDTH / 20}`, `min-size-height=${DETECT_HEIGHT / 20}`,
+        '!', 'fakesink', 'sync=false', 'async=false',
+      ],
+      {
+        message: (message) => this.onDetection(message),
+        keyframeNeeded: () => this.node.requestUpstreamKeyframe('VIDEO'),
+        failure: (description) => this.raiseError('STREAM_ERROR_FAILED', description, 0),
+      },
+      randomInt(0x10000000, 0x70000000),
+    );
+  }
+
+  /** The pid of the detection process, when one runs (tests). */
+  get detectorPid(): number | undefined {
+    return this.tap.pid;
+  }
+
+  // KMD methods -------------------------------------------------------------------------------------------------------
+
+  async setOverlayedImage(params: { uri: string; offsetXPercent: number; offsetYPercent: number; widthPercent: number; heightPercent: number }): Promise<void> {
+    const picture = Picture.of(params.uri, this.context);
+    const previous = this.image?.picture;
+    // KMS draws nothing for a zero width or height; it is an image all the same.
+    this.image = { picture, offsetX: params.offsetXPercent, offsetY: params.offsetYPercent, width: params.widthPercent, height: params.heightPercent };
+    this.replan();
+    await previous?.close();
+  }
+
+  async unsetOverlayedImage(): Promise<void> {
+    const previous = this.image?.picture;
+    this.image = undefined;
+    this.replan();
+    await previous?.close();
+  }
+
+  // Media -------------------------------------------------------------------------------------------------------------
+
+  protected plan(size: FrameSize) {
+    const image = this.image;
+    if (!image || image.width <= 0 || image.height <= 0) return undefined;
+    return {
+      key: `${image.picture.uri}|${size.width}x${size.height}`,
+      pictures: [image.picture],
+      build: (inputs: PictureInput[]) => ({ size, pictures: inputs, fixed: [], movable: SLOTS }),
+    };
+  }
+
+  protected override onVideo(packet: RtpPacket): void {
+    this.tap.push(packet);
+  }
+
+  protected override onRunStarted(run: OverlayRun): void {
+    this.draw(run);
+  }
+
+  private onDetection(message: GstMessage): void {
+    if (message.structure !== 'facedetect') return;
+    const raw = (message.fields.faces ?? '').replace(/\\/g, '');
+    const faces: typeof this.faces = [];
+    for (const match of raw.matchAll(/x=\(uint\)(\d+), y=\(uint\)(\d+), width=\(uint\)(\d+), height=\(uint\)(\d+)/g)) {
+      faces.push({ x: Number(match[1]) / DETECT_WIDTH, y: Number(match[2]) / DETECT_HEIGHT, width: Number(match[3]) / DETECT_WIDTH, height: Number(match[4]) / DETECT_HEIGHT });
+    }
+    this.faces = faces;
+    const run = this.currentRun;
+    if (run?.ready) this.draw(run);
+  }
+
+  /** Moves the run's slots over the faces of the last analysis (the rest hidden). */
+  private draw(run: OverlayRun): void {
+    const image = this.image;
+    const size = run.plan.size;
+    for (let index = 0; index < SLOTS; index += 1) {
+      const face = this.faces[index];
+      let rect: PixelRect | undefined;
+      if (face && image) {
+        const x = face.x * size.width;
+        const y = face.y * size.height;
+        const width = face.width * size.width;
+        const height = face.height * size.height;
+        rect = { x: x + width * image.offsetX, y: y + height * image.offsetY, width: width * image.width, height: height * image.height };
+      }
+      run.move(index, rect);
+    }
+  }
+
+  protected override async dispose(): Promise<void> {
+    await this.tap.stop();
+    await super.dispose();
+    await this.image?.picture.close();
+  }
+}

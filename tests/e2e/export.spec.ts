@@ -1,0 +1,111 @@
+/**
+ * "Download as app": the zip a lab exports (with the learner's edit) is unpacked, served by a plain static server
+ * (python3 -m http.server), opened in Chromium, and runs to remote video against the embedded KMS.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+import { LABS } from '../../labs';
+import { openLabPage, releaseAllPipelines, setEditorCode } from './lab-helpers';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('hello-world downloads as an app that runs on its own, edits included', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  const lab = await openLabPage(page, 'hello-world');
+  await lab.getByTestId('edit-loopback').click();
+  await setEditorCode(lab, 'loopback', "webRtcEp.connect(webRtcEp, function (error) {\n  if (error) return onError(error);\n  showStatus('Loopback established (edited)');\n});");
+  const downloading = page.waitForEvent('download');
+  await lab.getByTestId('lab-export-app').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('kurento-labs-hello-world.zip');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-export-'));
+  let server: ChildProcess | undefined;
+  try {
+    const zipFile = path.join(dir, 'app.zip');
+    await download.saveAs(zipFile);
+    execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zipFile, dir]);
+    const app = path.join(dir, 'kurento-labs-hello-world');
+    expect(readFileSync(path.join(app, 'steps', '08-loopback.js'), 'utf8')).toContain("showStatus('Loopback established (edited)');");
+    expect(readFileSync(path.join(app, 'README.md'), 'utf8')).toContain('python3 -m http.server');
+    expect(readFileSync(path.join(app, 'README.zh-Hans.md'), 'utf8')).toContain('python3 -m http.server');
+    const port = await freePort();
+    server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: app, stdio: 'ignore' });
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/index.html`).catch(() => undefined))?.status, { timeout: 10_000 }).toBe(200);
+    const standalone = await context.newPage();
+    const errors: string[] = [];
+    standalone.on('pageerror', (error) => errors.push(error.message));
+    await standalone.goto(`http://127.0.0.1:${port}/`);
+    await expect(standalone.locator('#status')).toContainText('Loopback established (edited)', { timeout: 30_000 });
+    await expect
+      .poll(() => standalone.evaluate(() => { const video = document.getElementById('videoOutput') as HTMLVideoElement; return video.currentTime > 0.5 && video.videoWidth > 0; }), { timeout: 20_000 })
+      .toBe(true);
+    await expect(standalone.locator('#status')).toContainText('All 9 steps ran.');
+    expect(errors).toEqual([]);
+    await standalone.close();
+  } finally {
+    server?.kill();
+    // The exported app has no Stop: release what it built, as KMS would after its session timed out.
+    await releaseAllPipelines();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Every other lab: its app, downloaded as it is, runs all its steps with no error. runSteps waits for each step's
+ * variables and for KMS to answer every request, so the steps keep their order. The three-tier labs' apps talk to the
+ * site's application servers (app_uri), which let in local pages on any port.
+ */
+test('every lab downloads as an app that runs all its steps', async ({ page, context }) => {
+  const labs = LABS.filter((lab) => lab.id !== 'hello-world');
+  test.setTimeout(60_000 + labs.length * 45_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-export-'));
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+  const results: string[] = [];
+  try {
+    for (const lab of labs) {
+      const panel = await openLabPage(page, lab.id);
+      const downloading = page.waitForEvent('download');
+      await panel.getByTestId('lab-export-app').click();
+      const zipFile = path.join(dir, `${lab.id}.zip`);
+      await (await downloading).saveAs(zipFile);
+      execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zipFile, dir]);
+      const standalone = await context.newPage();
+      const errors: string[] = [];
+      standalone.on('pageerror', (error) => errors.push(error.message));
+      const started = Date.now();
+      await standalone.goto(`http://127.0.0.1:${port}/kurento-labs-${lab.id}/`);
+      await expect(standalone.locator('#status'), lab.id).toContainText(`All ${lab.steps.length} steps ran.`, { timeout: 40_000 });
+      results.push(`${lab.id} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const failures = await standalone.locator('#status .error').allInnerTexts();
+      expect(failures, `${lab.id}: errors in the app's status`).toEqual([]);
+      expect(errors, `${lab.id}: page errors`).toEqual([]);
+      // Every video that still has a stream plays (remote ones included), and at least one does.
+      const playing = () =>
+        standalone.evaluate(() => {
+          const attached = [...document.querySelectorAll('video')].filter((video) => video.srcObject instanceof MediaStream && video.srcObject.active);
+          return attached.length > 0 && attached.every((video) => video.videoWidth > 0 && video.currentTime > 0.3) ? attached.length : 0;
+        });
+      if (lab.id !== 'connection-check') await expect.poll(playing, { message: `${lab.id}: every video plays`, timeout: 15_000 }).toBeGreaterThan(0);
+      await standalone.close();
+      await releaseAllPipelines();
+    }
+    test.info().annotations.push({ type: 'exported apps', description: results.join('; ') });
+  } finally {
+    server.kill();
+    await releaseAllPipelines();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
