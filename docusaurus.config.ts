@@ -7,6 +7,7 @@ import kurentoBundling from './src/plugins/kurento-bundling';
 import kurentoVendor from './src/plugins/kurento-vendor';
 import labCatalog from './src/plugins/lab-chapters';
 import precompress from './src/plugins/precompress';
+import remarkDiagrams from './src/plugins/remark-diagrams';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
 
 /**
@@ -43,7 +44,6 @@ const config: Config = {
     }),
   },
   markdown: {
-    mermaid: true,
     // Chapters give headings explicit ids with the classic `{#id}` syntax (the labs index links to `#lab-<id>`).
     mdx1Compat: { headingIds: true },
     hooks: { onBrokenMarkdownLinks: 'throw', onBrokenMarkdownImages: 'throw' },
@@ -67,6 +67,8 @@ const config: Config = {
           routeBasePath: '/docs',
           sidebarPath: './sidebars.ts',
           showLastUpdateTime: false,
+          // ```mermaid blocks become images of their committed renderings (npm run diagrams): no Mermaid in the pages.
+          beforeDefaultRemarkPlugins: [remarkDiagrams],
         },
         blog: false,
         theme: { customCss: './src/css/custom.css' },
@@ -74,7 +76,6 @@ const config: Config = {
     ],
   ],
   themes: [
-    '@docusaurus/theme-mermaid',
     [
       '@easyops-cn/docusaurus-search-local',
       {
@@ -94,7 +95,6 @@ const config: Config = {
   plugins: [kurentoBundling, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
-    mermaid: { theme: { light: 'neutral', dark: 'dark' } },
     navbar: {
       title: 'Kurento Labs',
       logo: { alt: 'Kurento Labs', src: 'img/logo.svg' },

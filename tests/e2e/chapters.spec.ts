@@ -66,6 +66,12 @@ for (const [locale, prefix] of LOCALES) {
     for (const chapter of chapters) {
       await page.goto(`${prefix}/docs/${chapter.id}`);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(chapter.titles[locale]);
+      // Diagrams are images of their committed renderings: each has a text alternative and loads.
+      for (const image of await page.locator('figure img[src*="/diagrams/"]:visible').all()) {
+        await image.scrollIntoViewIfNeeded();
+        await expect(image).toHaveAttribute('alt', /\S/);
+        await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth), { message: `${chapter.id}: a diagram loads` }).toBeGreaterThan(0);
+      }
       for (const lab of chapter.labs) {
         // A lab loads its code when it comes near the viewport.
         await page.getByTestId(`lab-slot-${lab}`).scrollIntoViewIfNeeded();
