@@ -5,10 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-client';
+import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
 import { call, create } from '../../core/kurento';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
+import { RtpSource } from '../helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
 let kms: KmsServer;
@@ -39,5 +40,95 @@ test('a WebRtcEndpoint raises no MediaSessionTerminated when the browser closes 
   await peer.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.deepEqual(seen, ['DTLS CLOSED'], 'DTLS closes; no MediaSessionTerminated');
+  await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+// Divergence 2: offers werift alone refuses (40205 "Transceiver with mid=undefined" / "mid not assigned") -----------
+
+/** The m= lines of an SDP. */
+const mLines = (sdp: string): string[] => sdp.split(/\r?\n/).filter((line) => line.startsWith('m='));
+
+test('processOffer without a=mid (no BUNDLE, one transport per section): answered without mids, candidates by m-line index, media flows both ways', async () => {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const source = new RtpSource({ width: 320, height: 240, fps: 30, bitrate: 300_000, gop: 30 });
+  await source.start();
+  const peer = new WeriftPeer({ noMids: true });
+  peer.sendFrom(source);
+  const [endpoint] = await create<WebRtcEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+  const found: Array<{ sdpMid: string; sdpMLineIndex: number }> = [];
+  endpoint.on('IceCandidateFound', (event) => {
+    found.push({ sdpMid: event.candidate.sdpMid, sdpMLineIndex: event.candidate.sdpMLineIndex });
+    void peer.addRemoteCandidate(event.candidate).catch(() => undefined);
+  });
+  const offer = await peer.createOffer();
+  assert.ok(!/a=mid:/.test(offer) && !/a=group:/.test(offer), 'the offer has no mids and no BUNDLE group');
+  const answer = await call<string>((cb) => endpoint.processOffer(offer, cb));
+  assert.ok(!/a=mid:/.test(answer), 'KMS answers a=mid only when it was offered');
+  assert.ok(!/a=group:BUNDLE/.test(answer), 'no BUNDLE group without mids');
+  assert.deepEqual(mLines(answer).map((line) => line.split(' ')[0]), ['m=video', 'm=audio']);
+  assert.ok(mLines(answer).every((line) => line.split(' ')[1] !== '0'), 'both sections accepted');
+  await peer.acceptAnswer(answer);
+  await call<void>((cb) => endpoint.gatherCandidates(done(cb)));
+  await call<void>((cb) => endpoint.connect(endpoint, done(cb)));
+  for (const candidate of peer.candidates) void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: '', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+  peer.pc.onIceCandidate.subscribe((candidate) => {
+    if (candidate) void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: '', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+  });
+  await waitFor(() => peer.received.keyframes > 0 && peer.received.audioPackets > 20, 15000, 'video and audio back from the loopback');
+  assert.ok(found.length > 0 && found.every((candidate) => candidate.sdpMid === ''), 'candidates carry an empty sdpMid, as KMS sends for sections without a=mid');
+  assert.deepEqual([...new Set(found.map((candidate) => candidate.sdpMLineIndex))].sort(), [0, 1], 'candidates for each section, by index');
+  await peer.close();
+  await source.stop();
+  await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+/** An offer as `ffmpeg -sdp_file` writes it: plain RTP/AVP, no ICE, no DTLS. */
+const PLAIN_RTP_OFFER = [
+  'v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=No Name', 'c=IN IP4 127.0.0.1', 't=0 0', 'a=tool:libavformat 59.27.100',
+  'm=video 5004 RTP/AVP 96', 'a=rtpmap:96 VP8/90000', 'm=audio 5006 RTP/AVP 97', 'a=rtpmap:97 opus/48000/2', '',
+].join('\r\n');
+
+test('a WebRtcEndpoint answers a plain RTP/AVP offer (no ICE, no DTLS) with every section rejected: port 0, the offered protocol and formats', async () => {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const [endpoint] = await create<WebRtcEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+  const answer = await call<string>((cb) => endpoint.processOffer(PLAIN_RTP_OFFER, cb));
+  assert.deepEqual(mLines(answer), ['m=video 0 RTP/AVP 96', 'm=audio 0 RTP/AVP 97']);
+  assert.match(answer, /^v=0\r\n/);
+  await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+test('an Android-style offer (old Chrome: RTP/SAVPF with a=crypto, mids audio/video/data, plan-b SSRCs, DTLS/SCTP 5000) is answered as KMS answers it', async () => {
+  const ufrag = 'a1b2';
+  const pwd = 'c3d4e5f6g7h8i9j0k1l2m3n4';
+  const fingerprint = 'sha-256 5E:0D:7B:2A:39:F4:11:2C:6F:C8:3D:7E:1B:97:A4:E3:99:42:11:70:0A:5B:9C:DE:77:64:3A:2B:19:08:CD:EF';
+  const transport = ['c=IN IP4 0.0.0.0', `a=ice-ufrag:${ufrag}`, `a=ice-pwd:${pwd}`, 'a=ice-options:google-ice', `a=fingerprint:${fingerprint}`, 'a=setup:actpass'];
+  const crypto = 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:hmR6cEWw3mdVdo+LyIvJw2tNexpfL7RI9h3vFWXI';
+  const offer = [
+    'v=0', 'o=- 6281329392458187271 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE audio video data', 'a=msid-semantic: WMS ARDAMS',
+    'm=audio 1 RTP/SAVPF 111 103 9 102 0 8 106 105 13 127 126', ...transport, 'a=rtcp:1 IN IP4 0.0.0.0', 'a=mid:audio',
+    'a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level', 'a=sendrecv', 'a=rtcp-mux', crypto,
+    'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10; useinbandfec=1', 'a=rtpmap:103 ISAC/16000', 'a=rtpmap:9 G722/8000', 'a=rtpmap:102 ILBC/8000',
+    'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:106 CN/32000', 'a=rtpmap:105 CN/16000', 'a=rtpmap:13 CN/8000', 'a=rtpmap:127 red/8000',
+    'a=rtpmap:126 telephone-event/8000', 'a=maxptime:60',
+    'a=ssrc:3591733574 cname:oHGkqK2QwPWHDQqj', 'a=ssrc:3591733574 msid:ARDAMS ARDAMSa0', 'a=ssrc:3591733574 mslabel:ARDAMS', 'a=ssrc:3591733574 label:ARDAMSa0',
+    'm=video 1 RTP/SAVPF 100 116 117 96', ...transport, 'a=rtcp:1 IN IP4 0.0.0.0', 'a=mid:video',
+    'a=extmap:2 urn:ietf:params:rtp-hdrext:toffset', 'a=extmap:4 urn:3gpp:video-orientation', 'a=sendrecv', 'a=rtcp-mux', crypto,
+    'a=rtpmap:100 VP8/90000', 'a=rtcp-fb:100 ccm fir', 'a=rtcp-fb:100 nack', 'a=rtcp-fb:100 nack pli', 'a=rtcp-fb:100 goog-remb',
+    'a=rtpmap:116 red/90000', 'a=rtpmap:117 ulpfec/90000', 'a=rtpmap:96 rtx/90000', 'a=fmtp:96 apt=100',
+    'a=ssrc-group:FID 2231627014 632943048', 'a=ssrc:2231627014 cname:oHGkqK2QwPWHDQqj', 'a=ssrc:2231627014 msid:ARDAMS ARDAMSv0',
+    'a=ssrc:632943048 cname:oHGkqK2QwPWHDQqj', 'a=ssrc:632943048 msid:ARDAMS ARDAMSv0',
+    'm=application 1 DTLS/SCTP 5000', ...transport, 'a=mid:data', 'a=sctpmap:5000 webrtc-datachannel 1024', '',
+  ].join('\r\n');
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const [endpoint] = await create<WebRtcEndpoint>((cb) => pipeline.create('WebRtcEndpoint', cb));
+  const answer = await call<string>((cb) => endpoint.processOffer(offer, cb));
+  const lines = mLines(answer);
+  assert.match(lines[0] ?? '', /^m=audio [1-9]\d* RTP\/SAVPF 111$/, 'audio accepted in the offered protocol, Opus first');
+  assert.match(lines[1] ?? '', /^m=video [1-9]\d* RTP\/SAVPF 100$/, 'video accepted, VP8');
+  assert.equal(lines[2], 'm=application 0 DTLS/SCTP 5000', 'data rejected without useDataChannels: offered protocol and format kept');
+  assert.match(answer, /a=group:BUNDLE audio video\r\n/, 'the rejected section leaves the BUNDLE group');
+  const mids = answer.split('\r\n').filter((line) => line.startsWith('a=mid:'));
+  assert.deepEqual(mids, ['a=mid:audio', 'a=mid:video', 'a=mid:data']);
+  assert.match(answer, /a=setup:active/, 'DTLS client, as KMS answers actpass');
   await call<void>((cb) => pipeline.release(done(cb)));
 });
