@@ -21,6 +21,7 @@ import { GStreamerFilter } from './GStreamerFilter';
 import { ZBarFilter } from './ZBarFilter';
 import { FaceOverlayFilter } from './FaceOverlayFilter';
 import { ImageOverlayFilter } from './ImageOverlayFilter';
+import { RtpEndpoint } from './RtpEndpoint';
 import { KMD_CLASS_MODULE, type KmsConstructorParams, type KmsCreatableClass } from './kmd-types.generated';
 
 type Factory<K extends KmsCreatableClass> = (context: ObjectContext, params: KmsConstructorParams[K]) => MediaObject;
@@ -37,6 +38,7 @@ export const FACTORIES: FactoryTable = {
   PassThrough: (context, params) => new PassThrough(context, params),
   HubPort: (context, params) => new HubPort(context, params),
   WebRtcEndpoint: (context, params) => new WebRtcEndpoint(context, params),
+  RtpEndpoint: (context, params) => new RtpEndpoint(context, params),
   Dispatcher: (context, params) => new Dispatcher(context, params),
   DispatcherOneToMany: (context, params) => new DispatcherOneToMany(context, params),
   RecorderEndpoint: (context, params) => new RecorderEndpoint(context, params),
