@@ -297,7 +297,7 @@ describe('sessions and objects', () => {
     const modules = info.modules as Array<{ name: string; factories: string[]; __type__: string }>;
     assert.deepEqual(modules.map((module) => module.name), ['core', 'elements', 'filters']);
     assert.deepEqual(modules[0]?.factories, ['HubPort', 'MediaPipeline', 'PassThrough']);
-    assert.deepEqual(modules[1]?.factories, ['Composite', 'Dispatcher', 'DispatcherOneToMany', 'PlayerEndpoint', 'RecorderEndpoint', 'RtpEndpoint', 'WebRtcEndpoint']);
+    assert.deepEqual(modules[1]?.factories, ['Composite', 'Dispatcher', 'DispatcherOneToMany', 'HttpPostEndpoint', 'PlayerEndpoint', 'RecorderEndpoint', 'RtpEndpoint', 'WebRtcEndpoint']);
     assert.deepEqual(modules[2]?.factories, ['FaceOverlayFilter', 'GStreamerFilter', 'ImageOverlayFilter', 'ZBarFilter']);
     assert.ok(!modules[1]?.factories.includes('Mixer'), 'Mixer is not implemented, so it is not announced');
     const kmd = String((await c.result('invoke', { object: 'manager_ServerManager', operation: 'getKmd', operationParams: { moduleName: 'core' } })).value);
