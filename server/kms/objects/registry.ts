@@ -24,6 +24,8 @@ import { FaceOverlayFilter } from './FaceOverlayFilter';
 import { ImageOverlayFilter } from './ImageOverlayFilter';
 import { RtpEndpoint } from './RtpEndpoint';
 import { HttpPostEndpoint } from './HttpPostEndpoint';
+import { AlphaBlending } from './AlphaBlending';
+import { Mixer } from './Mixer';
 import { KMD_CLASS_MODULE, type KmsConstructorParams, type KmsCreatableClass } from './kmd-types.generated';
 
 type Factory<K extends KmsCreatableClass> = (context: ObjectContext, params: KmsConstructorParams[K]) => MediaObject;
@@ -47,6 +49,8 @@ export const FACTORIES: FactoryTable = {
   RecorderEndpoint: (context, params) => new RecorderEndpoint(context, params),
   PlayerEndpoint: (context, params) => new PlayerEndpoint(context, params),
   Composite: (context, params) => new Composite(context, params),
+  AlphaBlending: (context, params) => new AlphaBlending(context, params),
+  Mixer: (context, params) => new Mixer(context, params),
   GStreamerFilter: (context, params) => new GStreamerFilter(context, params),
   ZBarFilter: (context, params) => new ZBarFilter(context, params),
   FaceOverlayFilter: (context, params) => new FaceOverlayFilter(context, params),
