@@ -5,8 +5,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import kurentoClient, { type KurentoClient, type MediaPipeline, type PlayerEndpoint, type RecorderEndpoint, type WebRtcEndpoint } from 'kurento-client';
 import { call, create } from '../../core/kurento';
+import { probe } from '../../server/kms/media/ffmpeg/worker';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
@@ -131,4 +137,141 @@ test('an Android-style offer (old Chrome: RTP/SAVPF with a=crypto, mids audio/vi
   assert.deepEqual(mids, ['a=mid:audio', 'a=mid:video', 'a=mid:data']);
   assert.match(answer, /a=setup:active/, 'DTLS client, as KMS answers actpass');
   await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+// Divergence 1: recording to an http(s) URI ----------------------------------------------------------------------------
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  /** Bytes received, with when they arrived. */
+  chunks: Array<{ at: number; bytes: number }>;
+  body: Buffer;
+  ended: boolean;
+}
+
+/** A local HTTP server taking uploads, answering `status` (at once for an error, at the end of the body otherwise). */
+async function uploadServer(status: number): Promise<{ url: string; uploads: Received[]; close: () => Promise<void> }> {
+  const uploads: Received[] = [];
+  const server = createServer((req, res) => {
+    const upload: Received = { headers: req.headers, chunks: [], body: Buffer.alloc(0), ended: false };
+    uploads.push(upload);
+    if (status >= 300) {
+      res.writeHead(status, { Connection: 'close' }).end('refused\n');
+      req.resume();
+      return;
+    }
+    const parts: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      parts.push(chunk);
+      upload.chunks.push({ at: Date.now(), bytes: chunk.length });
+    });
+    req.on('end', () => {
+      upload.body = Buffer.concat(parts);
+      upload.ended = true;
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    uploads,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+test('a RecorderEndpoint with an http URI uploads the recording while it records: one chunked POST, credentials from the URI, a playable WebM', async () => {
+  const server = await uploadServer(201);
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const source = new RtpSource({ width: 320, height: 240, fps: 30, bitrate: 300_000, gop: 30 });
+  await source.start();
+  const peer = new WeriftPeer();
+  peer.sendFrom(source);
+  const endpoint = await negotiate(pipeline, peer);
+  const uri = `${server.url.replace('http://', 'http://alice:s%3Acret@')}/recordings/call.webm`;
+  const [recorder] = await create<RecorderEndpoint>((cb) => pipeline.create('RecorderEndpoint', { uri, mediaProfile: 'WEBM' }, cb));
+  const events: string[] = [];
+  for (const name of ['Recording', 'Stopped'] as const) recorder.on(name, () => events.push(name));
+  recorder.on('Error', (event) => events.push(`Error ${event.type}`));
+  await call<void>((cb) => endpoint.connect(recorder, done(cb)));
+  await call<void>((cb) => recorder.record(done(cb)));
+  await waitFor(() => (server.uploads[0]?.chunks.length ?? 0) > 2, 10000, 'bytes at the server while recording');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const beforeStop = server.uploads[0]?.chunks.reduce((sum, chunk) => sum + chunk.bytes, 0) ?? 0;
+  assert.ok(beforeStop > 10_000, `${beforeStop} bytes uploaded before stop`);
+  assert.equal(server.uploads[0]?.ended, false, 'the request is still open while recording');
+  await call<void>((cb) => recorder.stopAndWait(done(cb)));
+  const upload = server.uploads[0];
+  assert.ok(upload?.ended, 'stopAndWait returns once the upload is complete');
+  assert.equal(server.uploads.length, 1, 'one POST');
+  assert.equal(upload.headers['transfer-encoding'], 'chunked');
+  assert.equal(upload.headers['content-type'], 'video/webm');
+  assert.equal(upload.headers.authorization, `Basic ${Buffer.from('alice:s:cret').toString('base64')}`);
+  const file = path.join(os.tmpdir(), `uploaded-${process.pid}.webm`);
+  writeFileSync(file, upload.body);
+  const info = await probe(file);
+  rmSync(file, { force: true });
+  assert.equal(info.video?.codec, 'vp8');
+  assert.equal(info.audio?.codec, 'opus');
+  assert.deepEqual(events, ['Recording', 'Stopped']);
+  await peer.close();
+  await source.stop();
+  await server.close();
+  await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+test('an upload the server refuses raises Error RESOURCE_ERROR_WRITE (errorCode 10, curlhttpsink\'s "HTTP response error code")', async () => {
+  const server = await uploadServer(403);
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const source = new RtpSource({ width: 320, height: 240, fps: 30, bitrate: 300_000, gop: 30 });
+  await source.start();
+  const peer = new WeriftPeer();
+  peer.sendFrom(source);
+  const endpoint = await negotiate(pipeline, peer);
+  const [recorder] = await create<RecorderEndpoint>((cb) => pipeline.create('RecorderEndpoint', { uri: `${server.url}/forbidden.webm`, mediaProfile: 'WEBM' }, cb));
+  const errors: Array<{ type: string; errorCode: number; description: string }> = [];
+  recorder.on('Error', (event) => errors.push({ type: event.type, errorCode: event.errorCode, description: event.description }));
+  await call<void>((cb) => endpoint.connect(recorder, done(cb)));
+  await call<void>((cb) => recorder.record(done(cb)));
+  await waitFor(() => errors.length > 0, 10000, 'the Error event');
+  assert.equal(errors[0]?.type, 'RESOURCE_ERROR_WRITE');
+  assert.equal(errors[0]?.errorCode, 10);
+  assert.match(errors[0]?.description ?? '', /HTTP response error code: 403/);
+  await peer.close();
+  await source.stop();
+  await server.close();
+  await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+test('a KMS reachable from the network does not upload recordings to private addresses (the players\' rule): Error RESOURCE_ERROR_WRITE, nothing sent', async () => {
+  const server = await uploadServer(201);
+  const networkKms = await startKms({ reach: 'network' });
+  const other = await call<KurentoClient>((cb) => kurentoClient(networkKms.url, { failAfter: 2 }, cb));
+  const clip = path.join(networkKms.config.mediaDirectory, `upload-source-${process.pid}.webm`);
+  const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=15:duration=3', '-c:v', 'libvpx', '-deadline', 'realtime', clip]);
+  assert.equal(made.status, 0, String(made.stderr));
+  try {
+    const [pipeline] = await create<MediaPipeline>((cb) => other.create('MediaPipeline', cb));
+    const [player] = await create<PlayerEndpoint>((cb) => pipeline.create('PlayerEndpoint', { uri: `file://${clip}` }, cb));
+    const [recorder] = await create<RecorderEndpoint>((cb) => pipeline.create('RecorderEndpoint', { uri: `${server.url}/private.webm`, mediaProfile: 'WEBM_VIDEO_ONLY' }, cb));
+    const errors: Array<{ type: string; description: string }> = [];
+    recorder.on('Error', (event) => errors.push({ type: event.type, description: event.description }));
+    await call<void>((cb) => player.connect(recorder, done(cb)));
+    await call<void>((cb) => player.play(done(cb)));
+    await call<void>((cb) => recorder.record(done(cb)));
+    await waitFor(() => errors.length > 0, 10000, 'the Error event');
+    assert.equal(errors[0]?.type, 'RESOURCE_ERROR_WRITE');
+    assert.match(errors[0]?.description ?? '', /127\.0\.0\.1 is loopback, link-local or private/);
+    assert.equal(server.uploads.length, 0, 'no request reached the server');
+    await call<void>((cb) => pipeline.release(done(cb)));
+  } finally {
+    rmSync(clip, { force: true });
+    other.close();
+    await networkKms.stop();
+    await server.close();
+  }
 });
