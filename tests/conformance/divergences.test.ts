@@ -6,11 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import kurentoClient, { type KurentoClient, type MediaPipeline, type PlayerEndpoint, type RecorderEndpoint, type WebRtcEndpoint } from 'kurento-client';
+import kurentoClient, { type KurentoClient, type MediaPipeline, type PlayerEndpoint, type RecorderEndpoint, type RtpEndpoint, type WebRtcEndpoint } from 'kurento-client';
 import { call, create } from '../../core/kurento';
 import { probe } from '../../server/kms/media/ffmpeg/worker';
 import type { KmsServer } from '../../server/kms/server';
@@ -274,4 +275,80 @@ test('a KMS reachable from the network does not upload recordings to private add
     await networkKms.stop();
     await server.close();
   }
+});
+
+// Divergence 3: setVideoFormat / setAudioFormat ----------------------------------------------------------------------
+
+test('setVideoFormat(H264, 15/1) on a VP8 30 fps source: its output is re-encoded, an H.264-only peer gets ~15 fps, TRANSCODING is raised on it', async () => {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const source = new RtpSource({ width: 320, height: 240, fps: 30, bitrate: 300_000, gop: 30, audio: false });
+  await source.start();
+  const sender = new WeriftPeer();
+  sender.sendFrom(source);
+  const from = await negotiate(pipeline, sender);
+  const receiver = new WeriftPeer({ h264Only: true });
+  const timestamps = new Set<number>();
+  receiver.pc.onTrack.subscribe((track) => {
+    if (track.kind === 'video') track.onReceiveRtp.subscribe((packet) => void timestamps.add(packet.header.timestamp));
+  });
+  const to = await negotiate(pipeline, receiver);
+  const states: string[] = [];
+  from.on('MediaTranscodingStateChanged', (event) => states.push(`${event.mediaType} ${event.state}`));
+  await call<void>((cb) => from.setVideoFormat({ codec: 'H264', framerate: { numerator: 15, denominator: 1 } } as never, done(cb)));
+  await call<void>((cb) => from.connect(to, 'VIDEO', done(cb)));
+  await waitFor(() => timestamps.size > 20, 20000, 'H.264 at the receiver');
+  const start = timestamps.size;
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const fps = (timestamps.size - start) / 2;
+  assert.ok(fps >= 11 && fps <= 19, `${fps} frames per second received (15 asked, 30 sent)`);
+  assert.deepEqual(states, ['VIDEO TRANSCODING'], 'the element whose format was set transcodes; the sink takes it as it is');
+  assert.equal(await call<boolean>((cb) => from.isMediaTranscoding('VIDEO', cb)), true);
+  await Promise.all([sender.close(), receiver.close()]);
+  await source.stop();
+  await call<void>((cb) => pipeline.release(done(cb)));
+});
+
+test('setVideoFormat with the codec and rate the input has passes it as it is (NOT_TRANSCODING); setAudioFormat(PCMU) re-encodes Opus for a plain RTP peer; unknown codecs answer 40107', async () => {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const source = new RtpSource({ width: 320, height: 240, fps: 30, bitrate: 300_000, gop: 30 });
+  await source.start();
+  const sender = new WeriftPeer();
+  sender.sendFrom(source);
+  const from = await negotiate(pipeline, sender);
+  const states: string[] = [];
+  from.on('MediaTranscodingStateChanged', (event) => states.push(`${event.mediaType} ${event.state}`));
+  await call<void>((cb) => from.setVideoFormat({ codec: 'VP8', framerate: { numerator: 30, denominator: 1 } } as never, done(cb)));
+  await call<void>((cb) => from.setAudioFormat({ codec: 'PCMU', bitrate: 64000 } as never, done(cb)));
+  // A plain RTP peer that takes PCMU audio (payload type 0) and VP8 video, on this test's own sockets.
+  const audio = createSocket('udp4');
+  const video = createSocket('udp4');
+  const packets = { audio: [] as Buffer[], video: 0 };
+  audio.on('message', (data) => packets.audio.push(data));
+  video.on('message', () => void (packets.video += 1));
+  await Promise.all([new Promise<void>((resolve) => audio.bind(0, '127.0.0.1', () => resolve())), new Promise<void>((resolve) => video.bind(0, '127.0.0.1', () => resolve()))]);
+  const [rtp] = await create<RtpEndpoint>((cb) => pipeline.create('RtpEndpoint', cb));
+  await call<string>((cb) =>
+    rtp.processOffer(
+      ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${audio.address().port} RTP/AVP 0`, 'a=recvonly', `m=video ${video.address().port} RTP/AVP 96`, 'a=rtpmap:96 VP8/90000', 'a=recvonly', ''].join('\r\n'),
+      cb,
+    ),
+  );
+  await call<void>((cb) => from.connect(rtp, done(cb)));
+  await waitFor(() => packets.audio.length > 25 && packets.video > 30, 20000, 'PCMU audio and VP8 video at the RTP peer');
+  const first = packets.audio[packets.audio.length - 1] ?? Buffer.alloc(0);
+  assert.equal((first[1] ?? 0) & 0x7f, 0, 'payload type 0 (PCMU)');
+  assert.equal(first.length - 12, 160, '20 ms of G.711 at 8 kHz per packet');
+  await waitFor(() => states.includes('VIDEO NOT_TRANSCODING'), 5000, 'the video decision');
+  assert.ok(states.includes('AUDIO TRANSCODING'), states.join());
+  assert.ok(!states.includes('VIDEO TRANSCODING'), 'VP8 at 30 fps asked of VP8 at 30 fps: passed as it is');
+  const refused = await call<void>((cb) => from.setVideoFormat({ codec: 'RAW', framerate: { numerator: 30, denominator: 1 } } as never, done(cb))).then(
+    () => 0,
+    (error: { code?: number }) => error.code,
+  );
+  assert.equal(refused, 40107);
+  audio.close();
+  video.close();
+  await sender.close();
+  await source.stop();
+  await call<void>((cb) => pipeline.release(done(cb)));
 });
