@@ -156,6 +156,8 @@ async function main(): Promise<void> {
         allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS, ...(kmsConfig.allowedOrigins ?? [])],
         // The player lab plays this site's sample clip: its own origins stay readable whatever their address.
         trustedSources: siteOrigins,
+        // In workshop mode HttpEndpoint URLs are announced on the site's https origin, which forwards them.
+        ...(tls ? { httpAnnouncedBase: `https://${anyHost && lan[0] ? lan[0] : values.host}:${port}` } : {}),
       },
       createLogger('kms', parseLogLevel(logLevel, 'info')),
     );
@@ -218,6 +220,14 @@ async function main(): Promise<void> {
     // Computed per request: the TURN state is the live one, and each page load gets its own time-limited credential.
     site.setRuntimeConfig(() => ({ ...runtime, ...liveTurn() }));
     if (kms) site.addFolder('/kms-media/', kms.config.mediaDirectory);
+    // HttpPostEndpoint URLs (/kurento-http/…) answer on the site too: in workshop mode they are announced there, on
+    // the one https origin attendees reach.
+    if (kms) {
+      const embedded = kms;
+      site.addHandler('/kurento-http/', (req, res) => {
+        if (!embedded.handleHttp(req, res)) res.writeHead(404).end();
+      });
+    }
     for (const appPath of apps.paths) site.addUpgradeRoute(appPath, (req, socket, head) => void apps.handleUpgrade(req, socket, head));
     if (kms && tls) {
       const embedded = kms;

@@ -82,6 +82,11 @@ export class SiteService implements Service {
     });
   }
 
+  /** Serves the requests whose path starts with `prefix` with `handler` (the embedded KMS's HttpEndpoint URLs). */
+  addHandler(prefix: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+    this.folders.set(prefix, async (req, res) => handler(req, res));
+  }
+
   /** Routes WebSocket upgrades for `path` (exact match, query string allowed) to `handler`. */
   addUpgradeRoute(path: string, handler: UpgradeHandler): void {
     this.upgrades.set(path, handler);

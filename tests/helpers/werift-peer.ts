@@ -133,8 +133,14 @@ export class WeriftPeer {
   private lastVideoTimestamp: number | undefined;
   private lastPictureId: number | undefined;
 
-  constructor(options: { dataChannel?: boolean; h264Only?: boolean } = {}) {
+  /** A peer of the kind that uses no a=mid (old browsers, SIP gateways): no BUNDLE, a transport per section. */
+  readonly noMids: boolean;
+  private mids: string[] = [];
+
+  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean } = {}) {
+    this.noMids = options.noMids === true;
     this.pc = new RTCPeerConnection({
+      ...(this.noMids ? { bundlePolicy: 'disable' as const } : {}),
       iceServers: [],
       iceAdditionalHostAddresses: ['127.0.0.1'],
       iceUseIpv6: false,
@@ -225,14 +231,40 @@ export class WeriftPeer {
     // One ICE transport per m-line until BUNDLE is agreed; werift then drops the others from the connection without
     // closing their sockets, so close() closes them.
     this.iceTransports.push(...this.pc.iceTransports);
-    return offer.sdp;
+    if (!this.noMids) return offer.sdp;
+    // What the remote side sees of a peer without mids: the sections alone (werift keeps its own mids inside).
+    this.mids = offer.sdp.split('\r\n').filter((line) => line.startsWith('a=mid:')).map((line) => line.slice(6));
+    return offer.sdp
+      .split('\r\n')
+      .filter((line) => !line.startsWith('a=mid:') && !line.startsWith('a=group:'))
+      .join('\r\n');
   }
 
   async acceptAnswer(sdp: string): Promise<void> {
-    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    if (!this.noMids) {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp });
+      return;
+    }
+    // The answer has no mids either (KMS answers them only when offered): werift gets its own back, by position.
+    let index = -1;
+    const lines: string[] = [];
+    for (const line of sdp.split('\r\n')) {
+      lines.push(line);
+      if (line.startsWith('m=')) {
+        index += 1;
+        const mid = this.mids[index];
+        if (mid !== undefined) lines.push(`a=mid:${mid}`);
+      }
+    }
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: lines.join('\r\n') });
   }
 
   async addRemoteCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex?: number }): Promise<void> {
+    if (this.noMids && !candidate.sdpMid) {
+      const mid = this.mids[candidate.sdpMLineIndex ?? 0];
+      await this.pc.addIceCandidate({ candidate: candidate.candidate, sdpMid: mid, sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+      return;
+    }
     await this.pc.addIceCandidate(candidate);
   }
 
@@ -291,7 +323,7 @@ export async function negotiate(
 ): Promise<WebRtcEndpoint> {
   const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', useDataChannels ? { useDataChannels } : {}, done));
   const toKms = (candidate: RTCIceCandidate): void =>
-    void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+    void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: peer.noMids ? '' : (candidate.sdpMid ?? '0'), sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
   endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate).catch(() => undefined));
   const offer = await peer.createOffer();
   await peer.acceptAnswer(await call<string>((done) => endpoint.processOffer(offer, done)));

@@ -166,8 +166,10 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
 
   // Negotiation (SdpEndpoint hooks) --------------------------------------------------------------------------------------
 
-  protected negotiateOffer(offer: string): Promise<string> {
-    return this.session.processOffer(offer);
+  protected async negotiateOffer(offer: string): Promise<string> {
+    const answer = await this.session.processOffer(offer);
+    for (const rejection of this.session.rejections) this.context.log.info(`${this.type} ${this.shortId}: offered ${rejection}; answered with port 0`);
+    return answer;
   }
 
   protected createOffer(options: { offerToReceiveAudio?: boolean; offerToReceiveVideo?: boolean }): Promise<string> {
@@ -206,7 +208,8 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
   async addIceCandidate({ candidate }: { candidate: { candidate?: string; sdpMid?: string; sdpMLineIndex?: number } }): Promise<void> {
     const init: IceCandidateInit = {
       candidate: candidate.candidate ?? '',
-      sdpMid: candidate.sdpMid ?? '0',
+      // Peers without a=mid send an empty (or no) sdpMid: the session finds the section by sdpMLineIndex then.
+      sdpMid: candidate.sdpMid ?? '',
       sdpMLineIndex: candidate.sdpMLineIndex ?? 0,
     };
     if (init.candidate !== '' && !/^(candidate:)?\S+ \d+ (udp|tcp|UDP|TCP) \d+ \S+ \d+ typ \S+/.test(init.candidate)) {
