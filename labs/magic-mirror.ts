@@ -17,9 +17,16 @@ const AWAY = { x: 0.12, y: 0.85 } as const;
 /** The points a webcam's picture is searched at for the hat: the face may be anywhere. */
 const GRID = [0.15, 0.3, 0.45, 0.6, 0.75, 0.9].flatMap((y) => [0.15, 0.3, 0.45, 0.6, 0.75, 0.9].map((x) => ({ x, y })));
 
+/** What the hat check says is missing (the step's timeout lists it), with a webcam: usually a face KMS did not find. */
 const NO_FACE: Localized = {
-  en: 'No hat in the picture that came back: KMS found no face. With your webcam, face it straight on in good light, close enough that your face is a fifth of the picture; or choose the sample photograph.',
-  'zh-Hans': '传回的画面里没有帽子：KMS 没有找到人脸。使用摄像头时，请正对镜头、光线充足，并靠近到脸约占画面的五分之一；也可以改用示例照片。',
+  en: 'a hat in the picture that came back: KMS found no face. Face the webcam straight on in good light, close enough that your face is a fifth of the picture, or choose the sample photograph',
+  'zh-Hans': '传回画面中的帽子：KMS 没有找到人脸。请正对摄像头、光线充足，并靠近到脸约占画面的五分之一；也可以改用示例照片',
+};
+
+/** The same with the sample photograph, whose face KMS finds: the image, its numbers or its URI are the cause. */
+const NO_HAT: Localized = {
+  en: "the hat's purple over the sample face: check the numbers of setOverlayedImage (the tutorial's are -0.35, -1.2, 1.6, 1.6: left, up, width, height in face sizes), and look for an Error event on faceOverlay (KMS could not download the image)",
+  'zh-Hans': '示例人脸上方帽子的紫色：请检查 setOverlayedImage 的数值（教程中是 -0.35、-1.2、1.6、1.6：以脸的大小为单位的左移、上移、宽、高），并查看 faceOverlay 上有没有 Error 事件（KMS 无法下载图片）',
 };
 
 /** The input and the output show the same picture at a point (the filter changed nothing there). */
@@ -50,7 +57,7 @@ export function hatDrawn(view: LabView): CheckResult {
       en: `hat at ${at(crown)}: purple ${signed(gain)}; elsewhere ${away.ok ? 'unchanged' : `changed (${away.text})`}`,
       'zh-Hans': `帽子位置 ${at(crown)}：紫色 ${signed(gain)}；其他位置${away.ok ? '没有变化' : `有变化（${away.text}）`}`,
     };
-    return { ok, detail: localize(detail, view.locale), ...(ok ? {} : { hint: NO_FACE }) };
+    return { ok, detail: localize(detail, view.locale), ...(ok ? {} : { hint: NO_HAT }) };
   }
   let best = { gain: -Infinity, x: 0, y: 0 };
   for (const point of GRID) {

@@ -30,8 +30,8 @@ export function codeRead(view: LabView): CheckResult {
         ? {}
         : {
             hint: {
-              en: 'Hold a QR code up to the camera, flat and sharp, filling about a third of the picture (a phone screen showing one works), or choose the sample QR code.',
-              'zh-Hans': '把一个二维码举到摄像头前，放平、对焦清楚，约占画面的三分之一（手机屏幕上显示的二维码也可以）；或者改用示例二维码。',
+              en: 'a code read by KMS: hold a QR code up to the camera, flat and sharp, filling about a third of the picture (a phone screen showing one works), or choose the sample QR code',
+              'zh-Hans': 'KMS 读到的条码：请把一个二维码举到摄像头前，放平、对焦清楚，约占画面的三分之一（手机屏幕上显示的二维码也可以），或者改用示例二维码',
             },
           }),
     };
@@ -47,12 +47,12 @@ export function codeRead(view: LabView): CheckResult {
       : {
           hint: wrong
             ? {
-                en: `KMS read "${String(wrong.data.value)}", but the sample code says "${SAMPLE_QR.text}": is the camera showing another code?`,
-                'zh-Hans': `KMS 读到的是 "${String(wrong.data.value)}"，而示例二维码的内容是 "${SAMPLE_QR.text}"：摄像头拍到的是别的二维码吗？`,
+                en: `the sample's text: KMS read "${String(wrong.data.value)}", but the sample code says "${SAMPLE_QR.text}" (the camera shows another code)`,
+                'zh-Hans': `示例二维码的文本：KMS 读到的是 "${String(wrong.data.value)}"，而示例二维码的内容是 "${SAMPLE_QR.text}"（摄像头拍到的是别的二维码）`,
               }
             : {
-                en: 'No CodeFound with the sample\'s text yet: is zbar connected to the endpoint that receives the camera (webRtcEp.connect(zbar)), and does media flow into it?',
-                'zh-Hans': '还没有收到内容为示例文本的 CodeFound：zbar 是否连接到了接收摄像头的端点（webRtcEp.connect(zbar)）？是否有媒体流入它？',
+                en: 'a CodeFound with the sample\'s text: check that zbar is connected to the endpoint that receives the camera (webRtcEp.connect(zbar)) and that video flows into it (MediaFlowInStateChanged on zbar)',
+                'zh-Hans': '内容为示例文本的 CodeFound：请确认 zbar 已连接到接收摄像头的端点（webRtcEp.connect(zbar)），并且有视频流入它（zbar 上的 MediaFlowInStateChanged）',
               },
         }),
   };
