@@ -175,9 +175,21 @@ export async function releaseAllPipelines(): Promise<void> {
   const client = await call<KurentoClient>((done) => kurentoClient(KMS_URL, { failAfter: 2 }, done));
   try {
     const manager = await call<ServerManager>((done) => client.getServerManager(done));
-    const pipelines = await call<Array<{ release(callback: (error: unknown) => void): void }>>((done) => manager.getPipelines(done));
     // A pipeline its owner released meanwhile (an application server whose page closed) answers 40101: that is fine.
     const gone = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 40101;
+    type Releasable = { release(callback: (error: unknown) => void): void };
+    // getPipelines describes each pipeline it lists: one released between the list and its describe fails the whole
+    // call with 40101, so ask again.
+    let pipelines: Releasable[] = [];
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        pipelines = await call<Releasable[]>((done) => manager.getPipelines(done));
+        break;
+      } catch (error) {
+        if (!gone(error) || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
     await Promise.all(pipelines.map((pipeline) => call<void>((done) => pipeline.release((error) => done(error && !gone(error) ? error : undefined, undefined)))));
   } finally {
     client.close();
