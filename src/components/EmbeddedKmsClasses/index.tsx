@@ -40,7 +40,7 @@ export default function EmbeddedKmsClasses({ list }: { list?: 'implemented' | 'm
         {EMBEDDED_KMS.modules.map((module) => (
           <tr key={module.name} data-module={module.name}>
             <td>
-              <code>{`kurento-client-${module.name}`}</code>
+              <code>{module.name}</code>
             </td>
             <td>{names(module.implemented)}</td>
             <td>{names(module.missing)}</td>
