@@ -7,7 +7,7 @@
  */
 import { channelDistance, rgbText } from './framework/colours';
 import { WEBRTC_ICE_EXPECTATIONS, flowExpectations } from './framework/expectations';
-import { HAT_GAIN, SAME_PICTURE, purpleGain, sampleCrownCentre } from './framework/pictures';
+import { HAT_GAIN, SAMPLE_FACE, SAME_PICTURE, purpleGain, sampleCrownCentre } from './framework/pictures';
 import { localize, type CheckResult, type LabDefinition, type LabView, type Localized } from './framework/types';
 import { remotePlays } from './hello-world';
 
@@ -45,6 +45,26 @@ function signed(value: number | undefined): string {
 function at(point: { x: number; y: number }): string {
   return `(${point.x.toFixed(2)}, ${point.y.toFixed(2)})`;
 }
+
+/** The middle of the sample photograph's face, as fractions of the frame. */
+export function sampleFaceCentre(): { x: number; y: number } {
+  const face = SAMPLE_FACE.face;
+  return { x: face.x + face.width / 2, y: face.y + face.height / 2 };
+}
+
+/**
+ * How much purpler the output is than the input over the sample face, over the hat's place above it, and whether the
+ * picture is unchanged away from both: what the face-mask exercise judges.
+ */
+export function overlayGains(view: LabView): { face?: number; crown?: number; away: { ok: boolean; text: string } } {
+  const face = sampleFaceCentre();
+  const crown = sampleCrownCentre();
+  const faceGain = purpleGain(view, 'videoInput', 'videoOutput', face.x, face.y);
+  const crownGain = purpleGain(view, 'videoInput', 'videoOutput', crown.x, crown.y);
+  return { ...(faceGain !== undefined ? { face: faceGain } : {}), ...(crownGain !== undefined ? { crown: crownGain } : {}), away: samePicture(view, AWAY.x, AWAY.y) };
+}
+
+export { signed as signedGain };
 
 /** The hat is drawn: over the sample face where the tutorial's numbers put it, or anywhere in a webcam's picture. */
 export function hatDrawn(view: LabView): CheckResult {
