@@ -5,8 +5,10 @@ import { dataChannels } from './data-channels';
 import type { AnyLab } from './framework/types';
 import { groupCall } from './group-call';
 import { helloWorld } from './hello-world';
+import { magicMirror } from './magic-mirror';
 import { mixing } from './mixing';
 import { player } from './player';
+import { qrCodes } from './qr-codes';
 import { recording } from './recording';
 import { routing } from './routing';
 import { threeTierGroupCall } from './three-tier-group-call';
@@ -34,6 +36,8 @@ export const LABS: readonly AnyLab[] = [
   player,
   transcoding,
   mixing,
+  magicMirror,
+  qrCodes,
 ];
 
 export function getLab(id: string): AnyLab | undefined {

@@ -28,6 +28,7 @@ const SEARCH_TERMS: Readonly<Record<string, { en: string; 'zh-Hans': string }>> 
   playback: { en: 'seekableInit', 'zh-Hans': '回放' },
   transcoding: { en: 'colorchannelmixer', 'zh-Hans': '转码' },
   mixing: { en: 'kmscompositemixer', 'zh-Hans': '混流' },
+  filters: { en: 'kurento-module-scaffold', 'zh-Hans': '魔镜' },
   troubleshooting: { en: 'ECONNREFUSED', 'zh-Hans': '对号入座' },
   glossary: { en: 'Symmetric', 'zh-Hans': '术语' },
 };

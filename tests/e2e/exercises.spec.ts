@@ -44,6 +44,11 @@ const WRONG: Record<string, { code: string; hint: RegExp }> = {
     code: "join(people[0], function () {\n  join(people[1], function () {\n    pipeline.create('WebRtcEndpoint', function (error, webRtcEp) {\n      if (error) return onError(error);\n      composite.createHubPort(function (error, port) {\n        if (error) return onError(error);\n        endpoints.carol = webRtcEp;\n        ports.carol = port;\n        room.push('carol');\n        peers.carol = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({\n          remoteVideo: addVideo('carol-grid', 'carol receives', { muted: true }),\n          videoStream: testSource({ color: '#1565c0', label: 'carol', frequency: 659 }),\n          configuration: { iceServers: iceServers },\n        }, function (error) {\n          if (error) return onError(error);\n          negotiate(peers.carol, webRtcEp);\n        });\n      });\n    });\n  });\n});",
     hint: /receives nothing: creating a port does not connect it/,
   },
+  // The offsets of a mask, but a size of 0: KMS draws nothing.
+  'face-mask': {
+    code: "faceOverlay.setOverlayedImage(hatUri, 0, 0, 0, 0, function (error) {\n  if (error) return onError(error);\n  hatSet = true;\n});",
+    hint: /No image over the face yet/,
+  },
 };
 
 
