@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <kms|labs|fanout|codec> [options]`: speed and memory measurements. Targets live here, not in
+ * `npm run bench -- <kms|labs|fanout|codec|pages> [options]`: speed and memory measurements. Targets live here, not in
  * timed unit tests; each bench prints a table and says whether the target was met.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import { COMPOSITE_TARGET_PERCENT, benchCodec, compositeTargetMet } from './code
 import { benchFanout } from './fanout';
 import { benchKms, type KmsBenchResult } from './kms';
 import { benchLabs } from './labs';
+import { PAGES_TARGET, benchPages } from './pages';
 
 function table(rows: readonly object[]): void {
   console.table(rows);
@@ -86,9 +87,16 @@ async function main(): Promise<void> {
       console.log(`target: a 4-party Composite ≤ ${COMPOSITE_TARGET_PERCENT} % of one core (ffmpeg): ${met === undefined ? 'not measured' : met ? 'met' : 'NOT met'}`);
       break;
     }
+    case 'pages': {
+      const rows = await benchPages(Number(values.runs ?? 3), (row) => console.log(`pages bench: ${row.page} measured`));
+      table(rows);
+      const met = rows.every((row) => row.met);
+      console.log(`target: performance ≥ ${PAGES_TARGET.performance} and accessibility ≥ ${PAGES_TARGET.accessibility} on every page: ${met ? 'met' : 'NOT met'}`);
+      break;
+    }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite] | pages [--runs 3]',
       );
       process.exit(2);
   }
