@@ -1,14 +1,15 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
-import { themes as prismThemes } from 'prism-react-renderer';
 import chunkBudgets from './src/plugins/chunk-budgets';
 import i18nCompleteness from './src/plugins/i18n-completeness';
 import kurentoBundling from './src/plugins/kurento-bundling';
 import kurentoVendor from './src/plugins/kurento-vendor';
 import labCatalog from './src/plugins/lab-chapters';
 import precompress from './src/plugins/precompress';
+import rehypeRowHeaders from './src/plugins/rehype-row-headers';
 import remarkDiagrams from './src/plugins/remark-diagrams';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
+import { codeTheme } from './src/theme/code-theme';
 
 /**
  * Settings a build bakes in as the last fallback before "the embedded KMS on the page's host" (see
@@ -69,9 +70,11 @@ const config: Config = {
           showLastUpdateTime: false,
           // ```mermaid blocks become images of their committed renderings (npm run diagrams): no Mermaid in the pages.
           beforeDefaultRemarkPlugins: [remarkDiagrams],
+          // Comparison tables (an empty first header cell) get row headers, as screen readers need.
+          rehypePlugins: [rehypeRowHeaders],
         },
         blog: false,
-        theme: { customCss: './src/css/custom.css' },
+        theme: { customCss: ['./src/css/custom.css', './src/css/code-colors.css'] },
       } satisfies Preset.Options,
     ],
   ],
@@ -97,7 +100,8 @@ const config: Config = {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
     navbar: {
       title: 'Kurento Labs',
-      logo: { alt: 'Kurento Labs', src: 'img/logo.svg' },
+      // The title beside it says the name: an alt repeating it would be read twice.
+      logo: { alt: '', src: 'img/logo.svg' },
       items: [
         { type: 'docSidebar', sidebarId: 'guide', position: 'left', label: 'Guide' },
         { to: '/labs', label: 'Labs', position: 'left' },
@@ -126,8 +130,8 @@ const config: Config = {
       copyright: 'Kurento Labs. Kurento is a project of its own authors; this site is an independent tutorial.',
     },
     prism: {
-      theme: prismThemes.github,
-      darkTheme: prismThemes.dracula,
+      theme: codeTheme,
+      darkTheme: codeTheme,
       additionalLanguages: ['java', 'bash', 'ini', 'json', 'diff'],
     },
   } satisfies Preset.ThemeConfig,
