@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <kms|labs|fanout|codec|pages> [options]`: speed and memory measurements. Targets live here, not in
+ * `npm run bench -- <kms|labs|fanout|codec|pages|build> [options]`: speed and memory measurements. Targets live here, not in
  * timed unit tests; each bench prints a table and says whether the target was met.
  */
 import { spawn } from 'node:child_process';
@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { BUILD_TARGET_SECONDS, benchBuild } from './build';
 import { COMPOSITE_TARGET_PERCENT, benchCodec, compositeTargetMet } from './codec';
 import { benchFanout } from './fanout';
 import { benchKms, type KmsBenchResult } from './kms';
@@ -87,6 +88,12 @@ async function main(): Promise<void> {
       console.log(`target: a 4-party Composite ≤ ${COMPOSITE_TARGET_PERCENT} % of one core (ffmpeg): ${met === undefined ? 'not measured' : met ? 'met' : 'NOT met'}`);
       break;
     }
+    case 'build': {
+      const { rows, medianSeconds } = await benchBuild(Number(values.runs ?? 1));
+      table(rows);
+      console.log(`both locales from clean caches: median ${medianSeconds} s; target ≤ ${BUILD_TARGET_SECONDS} s: ${medianSeconds <= BUILD_TARGET_SECONDS ? 'met' : 'NOT met'}`);
+      break;
+    }
     case 'pages': {
       const rows = await benchPages(Number(values.runs ?? 3), (row) => console.log(`pages bench: ${row.page} measured`));
       table(rows);
@@ -96,7 +103,7 @@ async function main(): Promise<void> {
     }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite] | pages [--runs 3]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite] | pages [--runs 3] | build [--runs 1]',
       );
       process.exit(2);
   }

@@ -43,6 +43,7 @@ export interface PageRow {
 
 /** The parts of a Lighthouse result (LHR) the bench reads. */
 interface Lhr {
+  runtimeError?: { code: string; message: string };
   categories: Record<'performance' | 'accessibility', { score: number | null }>;
   audits: Record<string, { numericValue?: number; details?: { items?: Array<Record<string, unknown>> } }>;
 }
@@ -104,7 +105,10 @@ async function lighthouse(url: string, outputFile: string): Promise<Lhr> {
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`lighthouse failed on ${url} (exit ${code}): ${errors.trim().slice(-800)}`);
-  return JSON.parse(readFileSync(outputFile, 'utf8')) as Lhr;
+  const lhr = JSON.parse(readFileSync(outputFile, 'utf8')) as Lhr;
+  // A page Lighthouse could not measure (an interstitial, no paint) has no metrics: say why rather than print NaN.
+  if (lhr.runtimeError) throw new Error(`lighthouse could not measure ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  return lhr;
 }
 
 export async function benchPages(runs: number, onRow: (row: PageRow) => void): Promise<PageRow[]> {
