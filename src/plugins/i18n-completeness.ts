@@ -135,6 +135,14 @@ export function checkI18n(root: string): I18nReport {
   for (const page of walk(zhDocs, (file) => /\.mdx?$/.test(file)).map((file) => path.relative(zhDocs, file))) {
     if (!docs.includes(page)) problems.push(`i18n/zh-Hans/…/current/${page} has no English source in docs/`);
   }
+  // Every page names, in its front matter, a term of its own that the local search must find it by
+  // (tests/e2e/chapters.spec.ts searches for it in each locale).
+  for (const file of [...docs.map((page) => path.join(root, 'docs', page)), ...walk(zhDocs, (name) => /\.mdx?$/.test(name))]) {
+    const head = /^---\n([\s\S]*?)\n---/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+    if (!/^search_term:\s*\S/m.test(head)) {
+      problems.push(`${path.relative(root, file)}: add "search_term: <a word only this chapter has>" to its front matter (the search test looks the chapter up by it)`);
+    }
+  }
   // Chinese pages: one paragraph per line (no break between two Chinese characters), code comments in Chinese.
   for (const page of walk(zhDocs, (file) => /\.mdx?$/.test(file))) {
     const text = readFileSync(page, 'utf8');

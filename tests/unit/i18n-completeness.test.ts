@@ -130,4 +130,6 @@ test('an untranslated theme string in code.json and the two page problems fail t
   assert.ok(!problems.some((p) => p.includes('theme.blog.author.pageTitle') || p.includes('mode.dark')), problems.join('\n'));
   assert.ok(problems.some((p) => p.endsWith('intro.mdx: 1 line break(s) between Chinese characters (lines 3); join each paragraph into one line')), problems.join('\n'));
   assert.ok(problems.some((p) => p.includes('intro.mdx:7: code comment not translated: "Connect to the server now"')), problems.join('\n'));
+  // Neither page names the term the search test looks it up by.
+  assert.ok(problems.includes('docs/intro.mdx: add "search_term: <a word only this chapter has>" to its front matter (the search test looks the chapter up by it)'), problems.join('\n'));
 });
