@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { LOCALES, collectErrors } from './lab-helpers';
+import { EMBEDS, LOCALES, collectErrors } from './lab-helpers';
 
 const root = path.resolve(__dirname, '..', '..');
 const ZH_DOCS = path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current');
@@ -81,5 +81,18 @@ for (const [locale, prefix] of LOCALES) {
       await expect(page.getByRole('listbox'), `searching "${term}" lists ${chapter.id}`).toContainText(chapter.titles[locale]);
       await search.fill('');
     }
+  });
+}
+
+for (const [locale, prefix] of LOCALES) {
+  test(`before-you-start lists every chapter in sidebar order and every lab (${locale})`, async ({ page }) => {
+    await page.goto(`${prefix}/docs/before-you-start`);
+    const order = page.getByTestId('reading-order').locator('li');
+    await expect(order).toHaveCount(chapters.length);
+    // The same chapters, in the same order, as the sidebar's links.
+    const sidebar = await page.locator('nav.menu a.menu__link[href*="/docs/"]').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).pathname));
+    const listed = await order.locator('a').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).pathname));
+    expect(listed).toEqual(sidebar);
+    await expect(page.getByTestId('lab-list').locator('li')).toHaveCount(Object.keys(EMBEDS.labs).length);
   });
 }
