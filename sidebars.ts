@@ -8,11 +8,11 @@ const GUIDE: ReadonlyArray<{ label: string; items: readonly string[] }> = [
   { label: 'Getting started', items: ['intro', 'before-you-start', 'first-app-javascript'] },
   {
     label: 'Writing applications',
-    items: ['three-tier', 'three-tier-setup', 'three-tier-hello-world', 'three-tier-one2one', 'three-tier-one2many', 'three-tier-group-call', 'endpoint-events'],
+    items: ['three-tier', 'three-tier-setup', 'three-tier-hello-world', 'three-tier-one2one', 'three-tier-one2many', 'three-tier-group-call', 'endpoint-events', 'bandwidth', 'mobile-clients'],
   },
   { label: 'What KMS is for', items: ['broadcasting', 'group-call', 'routing', 'recording', 'playback', 'transcoding', 'mixing', 'filters'] },
-  // Read when deploying: a KMS of your own, its configuration, TURN, a workshop's server.
-  { label: 'The path to a real KMS', items: ['installing-kms', 'configuring-kms', 'coturn', 'workshop'] },
+  // Read when deploying: a KMS of your own, its configuration, TURN, capacity and Docker, a workshop's server.
+  { label: 'The path to a real KMS', items: ['installing-kms', 'configuring-kms', 'coturn', 'scaling', 'workshop'] },
   { label: 'Reference', items: ['troubleshooting', 'glossary'] },
 ];
 
