@@ -32,13 +32,12 @@ const config: Config = {
   onDuplicateRoutes: 'throw',
   // Docusaurus Faster (Rspack + SWC) is off: the npm registry reachable here lacks SWC's non-Linux binaries, so its
   // lockfile entries cannot be complete and `npm ci` would refuse it. esbuild (whose binaries it has) does the two jobs
-  // that took the time instead: see `webpack.jsLoader` below and src/plugins/kurento-bundling.ts. From a clean cache on a
-  // 2-core machine the minified two-locale build took 42 s, against 77 s with Babel and Terser (same machine, same hour).
+  // that took the time instead: see `webpack.jsLoader` below and src/plugins/kurento-bundling.ts.
   future: { v4: true, faster: false },
   webpack: {
     // esbuild compiles the site's TypeScript, JSX and MDX output instead of Babel (the same browsers, from package.json's
-    // browserslist; React's automatic JSX runtime as Babel's preset had it). Unminified, that took the cold two-locale
-    // build from 47.5 s to 39.6 s; the larger part of the gain is the minifier (src/plugins/kurento-bundling.ts).
+    // browserslist; React's automatic JSX runtime as Babel's preset had it). The minifier is esbuild's too
+    // (src/plugins/kurento-bundling.ts).
     jsLoader: (isServer) => ({
       loader: require.resolve('esbuild-loader'),
       options: { loader: 'tsx', jsx: 'automatic', target: isServer ? 'node20' : esbuildTargets() },
