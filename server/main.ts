@@ -16,6 +16,7 @@ import { SiteService } from './site/site-service';
 import { CoturnService, parseTurnEnv, type CoturnStatus, type TurnForLabs } from './turn/coturn';
 import { lanAddresses, loadTls } from './site/tls';
 import { isLoopbackHost } from './kms/config';
+import { WorkshopDashboard } from './workshop/dashboard';
 
 /**
  * Where the TURN relay may send: the embedded KMS's media addresses (in a workshop, its LAN addresses only: relaying
@@ -201,6 +202,17 @@ async function main(): Promise<void> {
   // The three-tier application servers (Java tutorials' structure, in TypeScript) on the site's port.
   // Their pages are the site's; and, as for the embedded KMS, pages this machine serves on any port (a three-tier lab
   // downloaded as an app, whose app_uri names this site).
+  // Workshop mode (https): the trainer dashboard. Attendees' pages report their lab runs; the trainer follows them at
+  // /trainer with the trainer token printed below. Its state survives a restart (var/workshop*/state.json).
+  const dashboard = tls
+    ? new WorkshopDashboard({
+        stateFile: path.join(root, 'var', port === 3000 ? 'workshop' : `workshop-${port}`, 'state.json'),
+        origins: siteOrigins,
+        log,
+      })
+    : undefined;
+  if (dashboard) services.push(dashboard);
+
   const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS] });
   services.push(apps);
 
@@ -218,7 +230,16 @@ async function main(): Promise<void> {
       allowedHosts: (values['allow-host'] ?? []).map((name) => name.toLowerCase()),
     });
     // Computed per request: the TURN state is the live one, and each page load gets its own time-limited credential.
-    site.setRuntimeConfig(() => ({ ...runtime, ...liveTurn() }));
+    site.setRuntimeConfig((req, res) => {
+      // In workshop mode each page learns that its lab runs are reported (and gets its attendee cookie).
+      const attendee = dashboard?.attendeeOf(req, res);
+      return { ...runtime, ...liveTurn(), ...(dashboard ? { workshop: { reports: true, known: attendee !== undefined } } : {}) };
+    });
+    if (dashboard) {
+      const workshop = dashboard;
+      site.addHandler('/workshop/', (req, res) => void workshop.handle(req, res));
+      site.addPageGuard(['/trainer', '/zh-Hans/trainer'], (req, res) => workshop.guardTrainerPage(req, res));
+    }
     if (kms) site.addFolder('/kms-media/', kms.config.mediaDirectory);
     // HttpPostEndpoint URLs (/kurento-http/…) answer on the site too: in workshop mode they are announced there, on
     // the one https origin attendees reach.
@@ -248,6 +269,12 @@ async function main(): Promise<void> {
     console.log(`  KMS for the labs      wss://<same host>:${port}/kurento (same origin as the site)`);
     const lanSite = anyHost && lan[0] ? `https://${lan[0]}:${port}` : `https://${values.host}:${port}`;
     console.log(`  Trainer preflight     npm run labs:check -- --site ${lanSite}   (or open ${lanSite}/preflight)`);
+    if (dashboard) {
+      const lanSiteTrainer = `${lanSite}/trainer?token=${dashboard.trainerToken}`;
+      console.log(`  Trainer dashboard     ${lanSiteTrainer}`);
+      console.log(`    (简体中文: ${lanSite}/zh-Hans/trainer?token=${dashboard.trainerToken}); attendees' lab progress, live, and a banner for them.`);
+      console.log('    The trainer token is not the workshop KMS token: it opens the dashboard only. Keep it to yourself.');
+    }
     if (kms?.config.accessToken) {
       console.log(`  Workshop token        ${kms.config.accessToken}`);
       console.log(`    for trainers' scripts (kurento-client in Node): wss://<same host>:${port}/kurento?token=${kms.config.accessToken}`);
