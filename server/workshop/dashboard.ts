@@ -54,6 +54,10 @@ export interface WorkshopOptions {
   origins: readonly string[];
   log: (line: string) => void;
   now?: () => number;
+  /** Attendees' pages report their lab runs (workshop mode, https); otherwise only the KMS pool uses the cookie. */
+  reports?: boolean;
+  /** Cookies with the Secure attribute (the site is https). */
+  secureCookies?: boolean;
 }
 
 interface SseClient {
@@ -121,8 +125,14 @@ export class WorkshopDashboard implements Service {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private keepalive: ReturnType<typeof setInterval> | undefined;
   private readonly now: () => number;
-  /** Called with an attendee's cookie when their page asks for the run-time values: the KMS pool assigns one. */
-  assignKms: ((attendee: string) => string | undefined) | undefined;
+  private get secure(): string {
+    return this.options.secureCookies === false ? '' : ' Secure;';
+  }
+
+  /** Whether attendees' pages report their lab runs (workshop mode). */
+  get reports(): boolean {
+    return this.options.reports !== false;
+  }
 
   constructor(private readonly options: WorkshopOptions) {
     this.now = options.now ?? Date.now;
@@ -148,7 +158,7 @@ export class WorkshopDashboard implements Service {
     const fresh = randomBytes(18).toString('base64url');
     const attendee: Attendee = { secret: fresh, id: randomBytes(6).toString('hex'), name: '', lastSeen: this.now(), labs: {} };
     this.attendees.set(fresh, attendee);
-    res.appendHeader('Set-Cookie', `${ATTENDEE_COOKIE}=${fresh}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${14 * 24 * 3600}`);
+    res.appendHeader('Set-Cookie', `${ATTENDEE_COOKIE}=${fresh}; Path=/; HttpOnly;${this.secure} SameSite=Strict; Max-Age=${14 * 24 * 3600}`);
     this.touch(attendee);
     return attendee;
   }
@@ -179,7 +189,7 @@ export class WorkshopDashboard implements Service {
       url.searchParams.delete('token');
       res.writeHead(303, {
         Location: `${url.pathname}${url.search}`,
-        'Set-Cookie': `${TRAINER_COOKIE}=${this.trainerToken}; Path=/; HttpOnly; Secure; SameSite=Strict`,
+        'Set-Cookie': `${TRAINER_COOKIE}=${this.trainerToken}; Path=/; HttpOnly;${this.secure} SameSite=Strict`,
         'Cache-Control': 'no-store',
       });
       res.end();
@@ -206,6 +216,10 @@ export class WorkshopDashboard implements Service {
     const method = req.method ?? 'GET';
     if (method === 'POST' && !this.originAllowed(req)) {
       json(res, 403, { error: 'Origin not allowed: post from the workshop site' });
+      return;
+    }
+    if ((pathname === '/workshop/report' || pathname === '/workshop/name') && !this.reports) {
+      json(res, 404, { error: 'lab runs are reported in workshop mode only (npm start -- --https)' });
       return;
     }
     if (pathname === '/workshop/report' && method === 'POST') return this.report(req, res);
