@@ -266,7 +266,8 @@ async function main(): Promise<void> {
     // Computed per request: the TURN state is the live one, and each page load gets its own time-limited credential.
     site.setRuntimeConfig((req, res) => {
       // In workshop mode each page learns that its lab runs are reported (and gets its attendee cookie).
-      const attendee = dashboard?.attendeeOf(req, res);
+      // The trainer's own browser is not an attendee (not on the dashboard, not counted on a KMS of the pool).
+      const attendee = dashboard && !dashboard.isTrainer(req) ? dashboard.attendeeOf(req, res) : undefined;
       // A pool: the page's KMS is the site's /kurento, which forwards to the KMS assigned to this browser.
       const assigned = pool ? pool.assign(attendee?.secret) : undefined;
       const poolFields = pool ? { kmsUrl: `${tls ? 'wss' : 'ws'}://${req.headers.host ?? `127.0.0.1:${port}`}/kurento`, pool: { kms: assigned ?? null } } : {};
