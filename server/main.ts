@@ -277,6 +277,11 @@ async function main(): Promise<void> {
       const workshop = dashboard;
       site.addHandler('/workshop/', (req, res) => void workshop.handle(req, res));
       site.addPageGuard(['/trainer', '/zh-Hans/trainer'], (req, res) => workshop.guardTrainerPage(req, res));
+      // A browser gets its attendee cookie with its first page, before the page's own requests (which run in
+      // parallel and would otherwise each be given one). The trainer's pages are not an attendee's.
+      site.setPageHook((req, res) => {
+        if (!/^\/(zh-Hans\/)?trainer\/?$/.test(new URL(req.url ?? '/', 'http://localhost').pathname) && !workshop.isTrainer(req)) workshop.attendeeOf(req, res);
+      });
     }
     if (kms) site.addFolder('/kms-media/', kms.config.mediaDirectory);
     // HttpPostEndpoint URLs (/kurento-http/…) answer on the site too: in workshop mode they are announced there, on

@@ -33,6 +33,7 @@ export class SiteService implements Service {
   private readonly folders = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>();
   private runtimeConfig: (req: IncomingMessage, res: ServerResponse) => Record<string, unknown> = () => ({});
   private readonly guards = new Map<string, (req: IncomingMessage, res: ServerResponse) => boolean>();
+  private pageHook: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   constructor(private readonly options: SiteServiceOptions) {}
 
@@ -96,6 +97,14 @@ export class SiteService implements Service {
     for (const pagePath of paths) this.guards.set(pagePath, guard);
   }
 
+  /**
+   * Called for each request of a page (a path without a file extension, or .html) before it is served: it may set
+   * headers, e.g. a workshop attendee's cookie, so that the page's own requests carry it from the start.
+   */
+  setPageHook(hook: (req: IncomingMessage, res: ServerResponse) => void): void {
+    this.pageHook = hook;
+  }
+
   /** Routes WebSocket upgrades for `path` (exact match, query string allowed) to `handler`. */
   addUpgradeRoute(path: string, handler: UpgradeHandler): void {
     this.upgrades.set(path, handler);
@@ -123,6 +132,8 @@ export class SiteService implements Service {
       }
       const guard = this.guards.get(pathname.replace(/\/index\.html$|\.html$|\/$/, ''));
       if (guard && !guard(req, res)) return;
+      const isPage = /(^|\/)[^./]*$|\.html$/.test(pathname) && !/^\/(workshop|kurento-http|kms-media)\//.test(pathname);
+      if (this.pageHook && req.method === 'GET' && isPage) this.pageHook(req, res);
       const folder = [...this.folders].find(([prefix]) => pathname.startsWith(prefix));
       (folder ? folder[1](req, res) : serveStatic(req, res)).catch((error: unknown) => {
         log(`error serving ${pathname}: ${String(error)}`);

@@ -154,7 +154,13 @@ export class WorkshopDashboard implements Service {
     const secret = cookies(req).get(ATTENDEE_COOKIE);
     const known = secret ? this.attendees.get(secret) : undefined;
     if (known) return known;
-    if (!res || this.attendees.size >= MAX_ATTENDEES) return undefined;
+    if (!res) return undefined;
+    if (this.attendees.size >= MAX_ATTENDEES) {
+      // Full: a cookie that never reported anything (a script, a browser that went away) makes room, oldest first.
+      const idle = [...this.attendees.values()].filter((candidate) => candidate.name === '' && Object.keys(candidate.labs).length === 0).sort((a, b) => a.lastSeen - b.lastSeen)[0];
+      if (!idle) return undefined;
+      this.attendees.delete(idle.secret);
+    }
     const fresh = randomBytes(18).toString('base64url');
     const attendee: Attendee = { secret: fresh, id: randomBytes(6).toString('hex'), name: '', lastSeen: this.now(), labs: {} };
     this.attendees.set(fresh, attendee);
@@ -259,7 +265,11 @@ export class WorkshopDashboard implements Service {
       } catch {
         throw new ReportError(400, 'the body is not JSON');
       }
-      this.apply(attendee, validateReport(parsed));
+      const report = validateReport(parsed);
+      // With a pool, pages use the site's own /kurento, which forwards to their KMS: name that KMS instead.
+      const host = req.headers.host;
+      if (attendee.kms && host && (report.kms === `wss://${host}/kurento` || report.kms === `ws://${host}/kurento`)) report.kms = attendee.kms;
+      this.apply(attendee, report);
       json(res, 200, { ok: true });
     } catch (error) {
       if (error instanceof ReportError) {

@@ -64,15 +64,17 @@ test('a pool of two KMS: spread, group call on one KMS, a KMS that stops leaves 
       attendees.push(page);
       assigned.push(await assignedKms(page));
     }
-    expect(assigned.filter((url) => url === KMS_URLS[0])).toHaveLength(2);
-    expect(assigned.filter((url) => url === KMS_URLS[1])).toHaveLength(2);
-    await expect(pool.locator(`[data-testid="trainer-kms"][data-url="${KMS_URLS[0]}"]`)).toHaveAttribute('data-attendees', '2');
-    await expect(pool.locator(`[data-testid="trainer-kms"][data-url="${KMS_URLS[1]}"]`)).toHaveAttribute('data-attendees', '2');
+    // Both KMS run on this machine and sample its CPU alike: the attendees decide the spread (2 and 2, unless the CPU
+    // samples differ enough to move one). The dashboard counts the same.
+    for (const url of KMS_URLS) {
+      const count = assigned.filter((value) => value === url).length;
+      expect(count, `attendees on ${url}: ${assigned.join(', ')}`).toBeGreaterThanOrEqual(1);
+      await expect(pool.locator(`[data-testid="trainer-kms"][data-url="${url}"]`)).toHaveAttribute('data-attendees', String(count));
+    }
 
     // A group call between an attendee of each KMS: the room lives on the KMS of the one who opened it.
-    const [first, second] = attendees as [Page, Page];
-    const opener = assigned[0] === KMS_URLS[0] ? first : second;
-    const joiner = opener === first ? second : first;
+    const opener = attendees[assigned.indexOf(KMS_URLS[0] ?? '')] as Page;
+    const joiner = attendees[assigned.indexOf(KMS_URLS[1] ?? '')] as Page;
     expect(await assignedKms(opener)).not.toBe(await assignedKms(joiner));
     await joinRoom(opener, 'pool-e2e', 'opener');
     await joinRoom(joiner, 'pool-e2e', 'joiner');
@@ -84,7 +86,7 @@ test('a pool of two KMS: spread, group call on one KMS, a KMS that stops leaves 
     for (const page of [opener, joiner]) await page.evaluate(() => (window as unknown as { groupSocket: WebSocket }).groupSocket.close());
 
     // A lab through the site's /kurento, forwarded to the attendee's KMS.
-    const lab = await openLabPage(attendees[2] as Page, 'connection-check');
+    const lab = await openLabPage(joiner, 'connection-check');
     await lab.getByTestId('lab-run').click();
     await expect(lab).toHaveAttribute('data-status', 'complete', { timeout: 60_000 });
 

@@ -45,9 +45,14 @@ test('two embedded KMS: spread, sticky, one leaves and comes back; group-call me
         [true, 'number', 0],
       ],
     );
+    // Both KMS sample the same machine's CPU (getUsedCpu) at nearly the same time: attendees decide the spread, and a
+    // difference in the CPU samples can move one of them.
     const assigned = ['a', 'b', 'c', 'd'].map((attendee) => pool.assign(attendee));
-    assert.deepEqual(assigned, [urls[0], urls[1], urls[0], urls[1]], 'spread by load');
-    assert.equal(pool.assign('b'), urls[1], 'sticky');
+    for (const url of urls) assert.ok(assigned.filter((value) => value === url).length >= 1, `spread by load: ${assigned.join(', ')}`);
+    for (const [index, attendee] of ['a', 'b', 'c', 'd'].entries()) assert.equal(pool.assign(attendee), assigned[index], 'sticky');
+    // The room's opener (an attendee of the second KMS) and a joiner of the first.
+    const opener = ['a', 'b', 'c', 'd'][assigned.indexOf(urls[1])] ?? assert.fail('nobody on the second KMS');
+    const joinerId = ['a', 'b', 'c', 'd'][assigned.indexOf(urls[0])] ?? assert.fail('nobody on the first KMS');
 
     // The application servers: a room opened by an attendee of the second KMS, joined by one of the first.
     const byHeader = (req: { headers: Record<string, unknown> }): string | undefined => pool.assign(String(req.headers['x-attendee'] ?? ''));
@@ -70,22 +75,22 @@ test('two embedded KMS: spread, sticky, one leaves and comes back; group-call me
       assert.equal((await answered).id, 'existingParticipants');
       return socket;
     };
-    const opener = await join('b', 'bob');
-    const joiner = await join('a', 'alice');
+    const openerSocket = await join(opener, 'bob');
+    const joinerSocket = await join(joinerId, 'alice');
     assert.deepEqual(servers.placements()['/groupcall'], { [urls[1] ?? '']: 2 }, 'both members on the KMS of the one who opened the room');
     await pool.pollNow();
     assert.deepEqual(pool.views().map((view) => view.pipelines), [0, 1]);
-    opener.close();
-    joiner.close();
+    openerSocket.close();
+    joinerSocket.close();
 
     // /kurento through the site: the attendee's own KMS answers.
-    const viaSite = await RawClient.connect(`${base}/kurento`, { headers: { 'x-attendee': 'c' } });
+    const viaSite = await RawClient.connect(`${base}/kurento`, { headers: { 'x-attendee': joinerId } });
     const made = await viaSite.result('create', { type: 'MediaPipeline', constructorParams: {}, properties: {} });
     assert.equal(typeof made.value, 'string');
     viaSite.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
     await pool.pollNow();
-    assert.equal(pool.views()[0]?.pipelines, 1, 'the pipeline was made on attendee c\'s KMS (the first)');
+    assert.equal(pool.views()[0]?.pipelines, 1, "the pipeline was made on that attendee's KMS (the first)");
 
     // The second KMS stops: it leaves the pool, with a notice; its attendees and new ones go to the first.
     await second.stop();
@@ -93,7 +98,7 @@ test('two embedded KMS: spread, sticky, one leaves and comes back; group-call me
     assert.equal(pool.views()[1]?.up, false);
     assert.match(notices.at(-1)?.en ?? '', /does not answer .*left the pool/);
     assert.equal(pool.assign('e'), urls[0]);
-    assert.equal(pool.assign('b'), urls[0], 'an attendee of the KMS that left moves');
+    assert.equal(pool.assign(opener), urls[0], 'an attendee of the KMS that left moves');
 
     // It answers again: back in the pool, and new attendees use it.
     second = await startKms({ port: secondPort });
