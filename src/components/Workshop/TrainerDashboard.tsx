@@ -44,7 +44,13 @@ const Cell = memo(function Cell({ cell, now, stuckMinutes, locale }: { cell: Lab
       <div>
         {stateLabel(cell.state)} · {cell.step + 1}/{cell.steps}
       </div>
-      {cell.state === 'complete' || cell.completedInMs !== undefined ? <div className={styles.small}>⏱ {minutes(cell.completedInMs)}</div> : null}
+      {cell.completedInMs !== undefined ? (
+        <div className={styles.small}>
+          <Translate id="trainer.took" values={{ time: minutes(cell.completedInMs) }}>
+            {'took {time}'}
+          </Translate>
+        </div>
+      ) : null}
       {cell.state === 'running' && cell.missing.length > 0 ? (
         <div className={styles.small} data-testid="trainer-missing">
           <Translate id="trainer.missing">Missing:</Translate> {cell.missing.map((item) => item[locale]).join(', ')}
@@ -59,12 +65,12 @@ const Cell = memo(function Cell({ cell, now, stuckMinutes, locale }: { cell: Lab
   );
 });
 
-const Row = memo(function Row({ attendee, labs, now, stuckMinutes, locale }: { attendee: AttendeeView; labs: readonly string[]; now: number; stuckMinutes: number; locale: Locale }): ReactNode {
+const Row = memo(function Row({ attendee, labs, now, stuckMinutes, locale, showKms }: { attendee: AttendeeView; labs: readonly string[]; now: number; stuckMinutes: number; locale: Locale; showKms: boolean }): ReactNode {
   return (
     <tr data-testid="trainer-row" data-name={attendee.name}>
       <th scope="row">
         {attendee.name || '—'}
-        {attendee.kms ? <div className={styles.small}>{attendee.kms}</div> : null}
+        {showKms && attendee.kms ? <div className={styles.small}>{attendee.kms}</div> : null}
       </th>
       {labs.map((lab) => (
         <Cell key={lab} cell={attendee.labs[lab]} now={now} stuckMinutes={stuckMinutes} locale={locale} />
@@ -285,7 +291,7 @@ export default function TrainerDashboard(): ReactNode {
         </thead>
         <tbody>
           {shown.map((attendee) => (
-            <Row key={attendee.id} attendee={attendee} labs={labIds} now={now} stuckMinutes={stuckMinutes} locale={locale} />
+            <Row key={attendee.id} attendee={attendee} labs={labIds} now={now} stuckMinutes={stuckMinutes} locale={locale} showKms={pool.length > 0} />
           ))}
         </tbody>
       </table>

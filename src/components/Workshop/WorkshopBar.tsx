@@ -17,7 +17,7 @@ export default function WorkshopBar(): ReactNode {
     <div className={styles.bar} data-testid="workshop-bar">
       {banner ? (
         <div className={styles.banner} role="status" data-testid="workshop-banner">
-          📣 {banner}
+          {banner}
         </div>
       ) : null}
       <div className={styles.notice} data-testid="workshop-notice">
