@@ -38,6 +38,8 @@ const PUSH_INTERVAL_MS = 200;
 const SAVE_DEBOUNCE_MS = 1000;
 const SSE_KEEPALIVE_MS = 20_000;
 const MAX_NOTICES = 50;
+/** Server-push streams open at once (attendees' pages and trainers'): a class is tens, each page has one. */
+const MAX_STREAMS = 2000;
 const STATE_VERSION = 1;
 
 interface Attendee extends AttendeeView {
@@ -390,6 +392,10 @@ export class WorkshopDashboard implements Service {
   }
 
   private subscribe(req: IncomingMessage, res: ServerResponse, trainer: boolean): void {
+    if (this.clients.size >= MAX_STREAMS) {
+      json(res, 503, { error: `${MAX_STREAMS} pages already follow the workshop` }, { 'Retry-After': '30' });
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     const client: SseClient = { res, trainer };
     this.clients.add(client);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { RateLimiter, ReportError, labSummary, median, validateReport, type AttendeeView, type DashboardSnapshot } from '../../core/workshop';
+import { RateLimiter, ReportError, isStuck, labSummary, median, validateReport, type AttendeeView, type DashboardSnapshot } from '../../core/workshop';
 import { ATTENDEE_COOKIE, TRAINER_COOKIE, WorkshopDashboard } from '../../server/workshop/dashboard';
 
 const good = {
@@ -71,6 +71,11 @@ test('median and per-lab summary', () => {
     { id: '3', name: 'c', lastSeen: 0, labs: { x: cell() } },
   ];
   assert.deepEqual(labSummary(attendees, 'x'), { finished: 2, medianMs: 2000 });
+  // Stuck: running, with no change for N minutes; a finished run never is.
+  const running = { ...cell(), state: 'running' as const, updatedAt: 0 };
+  assert.equal(isStuck(running, 4 * 60_000, 5), false);
+  assert.equal(isStuck(running, 5 * 60_000, 5), true);
+  assert.equal(isStuck({ ...running, state: 'failed' }, 60 * 60_000, 5), false);
 });
 
 const ORIGIN = 'https://127.0.0.1:3000';
