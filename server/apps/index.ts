@@ -29,6 +29,11 @@ export interface AppServersOptions {
    * without an Origin header (not a browser) is always accepted, as by the embedded KMS.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * With a pool of KMS: the KMS assigned to the browser of an upgrade request (by its site cookie). What that browser
+   * opens (a room, a call, a broadcast) is placed there; the members who join it later meet on the same KMS.
+   */
+  kmsForRequest?: (req: IncomingMessage) => string | undefined;
 }
 
 function toLogger(log: Logger | ((line: string) => void)): Logger {
@@ -49,13 +54,15 @@ export class AppServers implements Service {
   private readonly log: Logger;
   private readonly kmsUrl: string;
   private readonly allowedOrigins: readonly string[];
+  private readonly kmsForRequest: ((req: IncomingMessage) => string | undefined) | undefined;
   private running = false;
 
-  constructor({ kmsUrl, log, allowedOrigins = [] }: AppServersOptions) {
+  constructor({ kmsUrl, log, allowedOrigins = [], kmsForRequest }: AppServersOptions) {
     if (!/^wss?:\/\/[^/]/.test(kmsUrl)) throw new Error(`the application servers need the KMS URL (ws:// or wss://), not "${kmsUrl}"`);
     this.log = toLogger(log);
     this.kmsUrl = kmsUrl;
     this.allowedOrigins = allowedOrigins;
+    this.kmsForRequest = kmsForRequest;
     const options = { kmsUrl, log: this.log };
     const apps: Array<AppServer<BrowserSession>> = [new HelloWorldApp(options), new One2OneCallApp(options), new One2ManyCallApp(options), new GroupCallApp(options)];
     this.apps = new Map(apps.map((app) => [app.path, app]));
@@ -85,7 +92,8 @@ export class AppServers implements Service {
       refuse(socket, '403 Forbidden', 'Origin not allowed');
     } else {
       const kmsTraffic = url.searchParams.get('kmsTraffic') === '1';
-      this.wss.handleUpgrade(req, socket, head, (ws) => app.accept(ws, remote, { kmsTraffic }));
+      const kmsUrl = this.kmsForRequest?.(req);
+      this.wss.handleUpgrade(req, socket, head, (ws) => app.accept(ws, remote, { kmsTraffic, kmsUrl }));
     }
     return true;
   }
@@ -107,6 +115,13 @@ export class AppServers implements Service {
     if (!this.running) return { ok: false, detail: 'not running' };
     const connections = [...this.apps.values()].map((app) => `${app.path} ${app.connections}`).join(', ');
     return { ok: true, detail: `application servers using KMS ${this.kmsUrl}; browser sockets: ${connections}` };
+  }
+
+  /** Per app path, how many browser sessions have their media on each KMS (by URL). */
+  placements(): Record<string, Record<string, number>> {
+    const result: Record<string, Record<string, number>> = {};
+    for (const [appPath, app] of this.apps) result[appPath] = Object.fromEntries(app.placements());
+    return result;
   }
 
   /** The paths live on the site's origin, which prints its own URL. */

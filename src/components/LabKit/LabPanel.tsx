@@ -16,6 +16,7 @@ import { resolveTurn } from '@site/core/settings';
 import { REPLACED_EVENT, readEdit, resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
 import { FrameHost } from './host/frame-host';
 import { closeSession, openSession, settingsSection, type Session } from './session';
+import { followRun } from './workshop-report';
 import CandidateTable from './CandidateTable';
 import ErrorBox from './ErrorBox';
 import EventTimeline from './EventTimeline';
@@ -230,6 +231,8 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   /** Runs started in this panel (the tests wait for a new one to end). */
   const [runs, setRuns] = useState(0);
   useSessionUpdates(session);
+  // Workshop mode: the trainer dashboard follows each run of this panel (nothing is sent outside workshop mode).
+  useEffect(() => (session ? followRun(scope, session.run, resolved.kmsUrl) : undefined), [session, scope, resolved.kmsUrl]);
 
   useEffect(() => {
     const onReplaced = (event: Event): void => {
