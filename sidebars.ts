@@ -5,7 +5,7 @@ import type { SidebarsConfig } from '@docusaurus/plugin-content-docs';
 /** The guide in reading order. A chapter is listed once its page exists (a test checks that every page is listed). */
 const GUIDE: ReadonlyArray<{ label: string; items: readonly string[] }> = [
   // The first app runs on the embedded KMS of `npm start`: nothing to install before it.
-  { label: 'Getting started', items: ['intro', 'before-you-start', 'first-app-javascript'] },
+  { label: 'Getting started', items: ['intro', 'first-app-javascript', 'before-you-start'] },
   {
     label: 'Writing applications',
     items: ['three-tier', 'three-tier-setup', 'three-tier-hello-world', 'three-tier-one2one', 'three-tier-one2many', 'three-tier-group-call', 'endpoint-events', 'bandwidth', 'mobile-clients'],
