@@ -120,6 +120,8 @@ export class WeriftPeer {
   };
   /** Called with each video packet received (duplicates dropped), after the counters are updated. */
   onVideoPacket: ((packet: RtpPacket) => void) | undefined;
+  /** Called with each audio packet received (duplicates dropped), after the counters are updated. */
+  onAudioPacket: ((packet: RtpPacket) => void) | undefined;
   /** RTCP PLI received for the video this peer sends (keyframe requests reaching the sender). */
   pliReceived = 0;
   readonly candidates: RTCIceCandidate[] = [];
@@ -195,6 +197,7 @@ export class WeriftPeer {
           this.onVideoPacket?.(packet);
         } else {
           this.received.audioPackets += 1;
+          this.onAudioPacket?.(packet);
         }
       });
     });
