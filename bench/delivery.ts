@@ -122,7 +122,7 @@ export class DeliveryWindow {
   lateInWindow = 0;
 
   constructor(
-    private readonly log: SendLog,
+    readonly log: SendLog,
     readonly graceMs = RETURN_GRACE_MS,
   ) {}
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <kms|labs|fanout|codec> [options]`: speed and memory measurements. Targets live here, not in
+ * `npm run bench -- <kms|peers|labs|fanout|codec> [options]`: speed and memory measurements. Targets live here, not in
  * timed unit tests; each bench prints a table and says whether the target was met.
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +12,9 @@ import { COMPOSITE_TARGET_PERCENT, benchCodec, compositeTargetMet } from './code
 import { FREEZE_DEFINITION, MIN_RETURNED_PERCENT } from './delivery';
 import { benchFanout } from './fanout';
 import { benchKms, type KmsBenchResult } from './kms';
+import { JANUS_BINARY, janusInstalled } from './janus';
 import { benchLabs } from './labs';
+import { benchPeersSide, peersSummary, type PeersServer, type PeersSideResult } from './peers';
 
 function table(rows: readonly object[]): void {
   console.table(rows);
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
       'no-suite': { type: 'boolean' },
       'result-file': { type: 'string' },
       workers: { type: 'string' },
+      server: { type: 'string' },
     },
     strict: true,
   });
@@ -74,6 +77,39 @@ async function main(): Promise<void> {
       }
       break;
     }
+    case 'peers': {
+      const counts = (values.sessions ?? '1,10,30').split(',').map(Number);
+      const seconds = Number(values.seconds ?? 15);
+      const runs = Number(values.runs ?? 2);
+      if (values['result-file']) {
+        writeFileSync(values['result-file'], JSON.stringify(await benchPeersSide(values.server === 'janus' ? 'janus' : 'kms', counts[0] ?? 1, seconds)));
+        break;
+      }
+      const withJanus = janusInstalled();
+      if (!withJanus) console.log(`Janus is not installed (${JANUS_BINARY}): apt-get install janus. Measuring the embedded KMS side only.`);
+      const rows: PeersSideResult[] = [];
+      for (const count of counts) {
+        for (let run = 1; run <= runs; run += 1) {
+          // Interleaved run by run, and the first side alternates, so that both meet the same machine.
+          const order: PeersServer[] = !withJanus ? ['kms'] : run % 2 === 1 ? ['kms', 'janus'] : ['janus', 'kms'];
+          for (const server of order) {
+            console.log(`peers bench: ${count} echo session(s) on ${server === 'kms' ? 'the embedded KMS' : 'Janus echotest'}, ${seconds} s window, run ${run} of ${runs}…`);
+            rows.push(await rowInOwnProcess<PeersSideResult>(['peers', '--server', server, '--sessions', String(count), '--seconds', String(seconds)], `${server} ${count}`));
+            table(rows);
+          }
+        }
+      }
+      console.log(FREEZE_DEFINITION);
+      console.log('CPU per forwarded packet = server process utime + stime (all threads, /proc/<pid>/stat) over the window ÷ packets the peers got back in it; medians over the runs:');
+      const summary = peersSummary(rows);
+      table(summary);
+      for (const row of summary.filter((row) => row.sessions === 10 || row.sessions === 30)) {
+        console.log(`N=${row.sessions}: embedded KMS ≤ 2× Janus per forwarded packet: ${withJanus ? (row.ratio <= 2 ? 'met' : 'NOT met') : 'not measured'} (${row.kmsMicros} µs against ${row.janusMicros} µs, ${row.ratio}×)`);
+      }
+      const failed = rows.filter((row) => !row.delivered);
+      console.log(`every run returned ≥ ${MIN_RETURNED_PERCENT} % with 0 freezes: ${failed.length === 0 ? 'met' : `NOT met (${failed.map((row) => `${row.server} N=${row.sessions}: ${row.returnedPercent} %, ${row.freezes} freezes`).join('; ')})`}`);
+      break;
+    }
     case 'labs': {
       const result = await benchLabs(Number(values.runs ?? 10), values['no-suite'] !== true);
       console.log('where the time goes (median ms after the click, first occurrence of each mark per run):');
@@ -107,7 +143,7 @@ async function main(): Promise<void> {
     }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] [--workers N] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite]',
       );
       process.exit(2);
   }
@@ -127,6 +163,20 @@ async function kmsRowInOwnProcess(sessions: number, seconds: number, workers: st
     const [code] = (await once(child, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`the ${sessions}-session row failed (exit ${code})`);
     return JSON.parse(readFileSync(resultFile, 'utf8')) as KmsBenchResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One row of a bench in a fresh process of its own (the `--result-file` form of the same command). */
+async function rowInOwnProcess<T>(args: readonly string[], what: string): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-row-'));
+  const resultFile = path.join(dir, 'row.json');
+  try {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, ...args, '--result-file', resultFile], { stdio: 'inherit' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`the ${what} row failed (exit ${code})`);
+    return JSON.parse(readFileSync(resultFile, 'utf8')) as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

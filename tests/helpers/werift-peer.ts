@@ -139,9 +139,14 @@ export class WeriftPeer {
   readonly noMids: boolean;
   private mids: string[] = [];
 
-  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean } = {}) {
+  /**
+   * `loopbackOnly`: check and use only pairs of 127.0.0.1 candidates (werift gathers on every IPv4 address and may
+   * nominate another), so that two servers compared side by side see the same loopback path.
+   */
+  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean; loopbackOnly?: boolean } = {}) {
     this.noMids = options.noMids === true;
     this.pc = new RTCPeerConnection({
+      ...(options.loopbackOnly ? { iceFilterCandidatePair: (pair) => pair.localCandidate.host === '127.0.0.1' && pair.remoteCandidate.host === '127.0.0.1' } : {}),
       ...(this.noMids ? { bundlePolicy: 'disable' as const } : {}),
       iceServers: [],
       iceAdditionalHostAddresses: ['127.0.0.1'],
