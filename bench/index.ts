@@ -82,6 +82,8 @@ async function main(): Promise<void> {
       const seconds = Number(values.seconds ?? 15);
       const runs = Number(values.runs ?? 2);
       if (values['result-file']) {
+        // Killed by the parent after a timeout: exit through process.exit, so that the exit hooks stop the servers.
+        process.once('SIGTERM', () => process.exit(143));
         writeFileSync(values['result-file'], JSON.stringify(await benchPeersSide(values.server === 'janus' ? 'janus' : 'kms', counts[0] ?? 1, seconds)));
         break;
       }
@@ -94,7 +96,15 @@ async function main(): Promise<void> {
           const order: PeersServer[] = !withJanus ? ['kms'] : run % 2 === 1 ? ['kms', 'janus'] : ['janus', 'kms'];
           for (const server of order) {
             console.log(`peers bench: ${count} echo session(s) on ${server === 'kms' ? 'the embedded KMS' : 'Janus echotest'}, ${seconds} s window, run ${run} of ${runs}…`);
-            rows.push(await rowInOwnProcess<PeersSideResult>(['peers', '--server', server, '--sessions', String(count), '--seconds', String(seconds)], `${server} ${count}`));
+            const args = ['peers', '--server', server, '--sessions', String(count), '--seconds', String(seconds)];
+            const timeoutMs = (120 + seconds) * 1000;
+            rows.push(
+              await rowInOwnProcess<PeersSideResult>(args, `${server} ${count}`, timeoutMs).catch((error: unknown) => {
+                // One failed side (a server that did not answer in time) is run again once, and the output says so.
+                console.log(`${String(error)}: running it again`);
+                return rowInOwnProcess<PeersSideResult>(args, `${server} ${count}`, timeoutMs);
+              }),
+            );
             table(rows);
           }
         }
@@ -169,13 +179,15 @@ async function kmsRowInOwnProcess(sessions: number, seconds: number, workers: st
 }
 
 /** One row of a bench in a fresh process of its own (the `--result-file` form of the same command). */
-async function rowInOwnProcess<T>(args: readonly string[], what: string): Promise<T> {
+async function rowInOwnProcess<T>(args: readonly string[], what: string, timeoutMs = 0): Promise<T> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-row-'));
   const resultFile = path.join(dir, 'row.json');
   try {
     const child = spawn(process.execPath, [...process.execArgv, __filename, ...args, '--result-file', resultFile], { stdio: 'inherit' });
+    const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGTERM'), timeoutMs) : undefined;
     const [code] = (await once(child, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`the ${what} row failed (exit ${code})`);
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`the ${what} row failed (exit ${code}${code === 143 ? `, killed after ${timeoutMs / 1000} s` : ''})`);
     return JSON.parse(readFileSync(resultFile, 'utf8')) as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });

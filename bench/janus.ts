@@ -125,6 +125,10 @@ export async function startJanus(httpPort: number, rtpPorts: string): Promise<Ja
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LD_PRELOAD: shim },
   });
+  // Whatever ends the bench process (an error, a timeout's process.exit), Janus does not outlive it.
+  const killJanus = (): void => void child.kill('SIGKILL');
+  process.once('exit', killJanus);
+  child.once('exit', () => process.removeListener('exit', killJanus));
   let log = '';
   const keep = (chunk: Buffer): void => {
     log = (log + chunk.toString()).slice(-8000);
@@ -137,7 +141,7 @@ export async function startJanus(httpPort: number, rtpPorts: string): Promise<Ja
   for (;;) {
     if (child.exitCode !== null) throw new Error(`janus exited (${child.exitCode}):\n${log}`);
     try {
-      const answer = (await (await fetch(`${url}/info`)).json()) as { janus?: string };
+      const answer = (await (await fetch(`${url}/info`, { signal: AbortSignal.timeout(2000) })).json()) as { janus?: string };
       if (answer.janus === 'server_info') return janus;
     } catch {
       // Not listening yet.
@@ -174,7 +178,8 @@ let transactions = 0;
 const transaction = (): string => `bench-${(transactions += 1)}`;
 
 async function post(url: string, body: Record<string, unknown>): Promise<JanusMessage> {
-  const answer = (await (await fetch(url, { method: 'POST', body: JSON.stringify({ ...body, transaction: transaction() }) })).json()) as JanusMessage;
+  // A request Janus leaves unanswered fails the bench instead of hanging it.
+  const answer = (await (await fetch(url, { method: 'POST', body: JSON.stringify({ ...body, transaction: transaction() }), signal: AbortSignal.timeout(10000) })).json()) as JanusMessage;
   if (answer.janus === 'error') throw new Error(`janus: ${answer.error?.reason ?? 'error'}`);
   return answer;
 }
@@ -207,7 +212,8 @@ export class EchoTestSession {
   private async poll(): Promise<void> {
     while (this.polling) {
       try {
-        const events = (await (await fetch(`${this.base}/${this.session}?maxev=10`)).json()) as JanusMessage | JanusMessage[];
+        // Janus answers a long poll within 30 s (with a keepalive when it has nothing).
+        const events = (await (await fetch(`${this.base}/${this.session}?maxev=10`, { signal: AbortSignal.timeout(40000) })).json()) as JanusMessage | JanusMessage[];
         for (const event of Array.isArray(events) ? events : [events]) if (event.jsep) this.jseps.push(event.jsep);
       } catch {
         if (this.polling) await new Promise((resolve) => setTimeout(resolve, 200));
