@@ -56,6 +56,11 @@ export interface KmsBenchResult {
   connectedMedianMs: number;
   /** V8 heap + external memory (Buffers) per session, after a full collection, over the baseline of an idle KMS. */
   memoryPerSessionMb: number;
+  /**
+   * CPU of this bench process (the N werift peers) over the window, in % of one core: near 100 % the peers, not the
+   * KMS, are late, and the returned ratio says so too.
+   */
+  clientCpuPercent: number;
   /** The KMS process' resident memory with the N sessions, for scale. */
   rssMb: number;
   /** Where the session with the latest first frame lost its time (ms after its offer), printed apart from the table. */
@@ -159,6 +164,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   }));
   const mark = counters();
   const cpuStart = cpuSeconds(pid);
+  const clientCpuStart = process.cpuUsage();
   const windowStart = Date.now();
   for (const session of sessions) session.delivery.open(windowStart);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -166,6 +172,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   for (const session of sessions) session.delivery.close(windowEnd);
   const elapsed = (windowEnd - windowStart) / 1000;
   const cpu = cpuSeconds(pid) - cpuStart;
+  const clientCpu = process.cpuUsage(clientCpuStart);
   const end = counters();
   // Packets sent at the end of the window have until the grace is over to come back.
   await new Promise((resolve) => setTimeout(resolve, RETURN_GRACE_MS));
@@ -221,6 +228,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
     signaledMedianMs: Math.round(median(phases.map((p) => p.signaled))),
     connectedMedianMs: Math.round(median(phases.map((p) => p.connected))),
     memoryPerSessionMb: Math.round(((loaded.liveMb - idle.liveMb) / sessionCount) * 100) / 100,
+    clientCpuPercent: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 1000) / 10,
     rssMb: Math.round(loaded.rssMb),
     slowestSession,
   };

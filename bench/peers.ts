@@ -36,6 +36,8 @@ export interface PeersSideResult {
   delivered: boolean;
   threads: number;
   rssMb: number;
+  /** CPU of the bench process (the peers) over the window, in % of one core. */
+  clientCpuPercent: number;
 }
 
 interface Side {
@@ -138,11 +140,13 @@ export async function benchPeersSide(server: PeersServer, sessionCount: number, 
     const received = (): number => sessions.reduce((sum, { peer }) => sum + peer.received.videoPackets + peer.received.audioPackets, 0);
     const receivedStart = received();
     const cpuStart = cpuSeconds(side.pid);
+    const clientCpuStart = process.cpuUsage();
     const windowStart = Date.now();
     for (const session of sessions) session.delivery.open(windowStart);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const windowEnd = Date.now();
     const cpu = cpuSeconds(side.pid) - cpuStart;
+    const clientCpu = process.cpuUsage(clientCpuStart);
     for (const session of sessions) session.delivery.close(windowEnd);
     const forwarded = received() - receivedStart;
     const framesEnd = sessions.map((session) => session.frameTimes.length);
@@ -171,6 +175,7 @@ export async function benchPeersSide(server: PeersServer, sessionCount: number, 
       delivered: verdict.passed,
       threads,
       rssMb,
+      clientCpuPercent: round(((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100),
     };
   } finally {
     for (const session of sessions) {

@@ -17,6 +17,7 @@ import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
 import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
 import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
+import { installFastUdpLookup } from '../../server/kms/media/werift-fast-udp';
 import { installIceSocketBuffers } from '../../server/kms/media/werift-socket-buffers';
 import { installNoDefaultStun } from '../../server/kms/media/werift-no-default-stun';
 
@@ -30,6 +31,7 @@ installFastRtpParse();
 installFastRtpReceive();
 installFastRtpSend();
 installIceSocketBuffers();
+installFastUdpLookup();
 
 export interface ReceivedMedia {
   videoPackets: number;
