@@ -18,6 +18,7 @@ import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
 import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
 import { installFastUdpLookup } from '../../server/kms/media/werift-fast-udp';
+import { installRtcpLoopGuard } from '../../server/kms/media/werift-rtcp-loop';
 import { installIceSocketBuffers } from '../../server/kms/media/werift-socket-buffers';
 import { installNoDefaultStun } from '../../server/kms/media/werift-no-default-stun';
 
@@ -32,6 +33,7 @@ installFastRtpReceive();
 installFastRtpSend();
 installIceSocketBuffers();
 installFastUdpLookup();
+installRtcpLoopGuard();
 
 export interface ReceivedMedia {
   videoPackets: number;

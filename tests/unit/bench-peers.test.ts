@@ -4,7 +4,7 @@ import { janusConfiguration } from '../../bench/janus';
 import { peersSummary, type PeersSideResult } from '../../bench/peers';
 
 const row = (server: 'kms' | 'janus', sessions: number, cpuMicrosPerPacket: number): PeersSideResult => ({
-  server, sessions, seconds: 15, serverCpuPercent: 0, cpuMicrosPerPacket, packetsPerSecondOut: 0, returnedPercent: 100, freezes: 0, delivered: true, threads: 1, rssMb: 1,
+  server, sessions, seconds: 15, serverCpuPercent: 0, cpuMicrosPerPacket, packetsPerSecondOut: 0, returnedPercent: 100, freezes: 0, delivered: true, threads: 1, rssMb: 1, clientCpuPercent: 0,
 });
 
 test('peers summary: medians per server and N, and KMS ÷ Janus', () => {

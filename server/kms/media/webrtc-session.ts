@@ -30,6 +30,7 @@ import { installFastRtpParse } from './werift-fast-parse';
 import { installFastRtpReceive } from './werift-fast-receive';
 import { installFastRtpSend } from './werift-fast-send';
 import { installFastUdpLookup } from './werift-fast-udp';
+import { installRtcpLoopGuard } from './werift-rtcp-loop';
 import { installIceSocketBuffers } from './werift-socket-buffers';
 import { installNoDefaultStun } from './werift-no-default-stun';
 import { WEBRTC_DATA_PROTO, WEBRTC_RTP_PROTO, attribute, attributes, codecsOf, joinSdp, parseSdp, planAnswer, rejectedSection, type OfferedCodec, type SdpDocument, type SectionPlan } from './sdp';
@@ -40,6 +41,7 @@ installFastRtpReceive();
 installFastRtpSend();
 installIceSocketBuffers();
 installFastUdpLookup();
+installRtcpLoopGuard();
 installEarlyDtls();
 // No STUN server configured means host candidates only, as in KMS (werift would ask Google's).
 installNoDefaultStun();

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { UdpTransport } from 'werift';
 import { immediateLookup, installFastUdpLookup } from '../../server/kms/media/werift-fast-udp';
 import { sendOnSelectedPair } from '../../server/kms/media/werift-fast-send';
+import { guardRunRtcp } from '../../server/kms/media/werift-rtcp-loop';
 
 test('an IP address is looked up at once; a name goes to dns.lookup', async () => {
   let answer: unknown[] | undefined;
@@ -47,4 +48,20 @@ test('werift UDP sockets send RTP straight to the selected pair, counted as weri
     await transport.close();
     receiver.close();
   }
+});
+
+test('runRtcp starts werift\'s report loop once and otherwise returns at once, without a new promise', async () => {
+  let started = 0;
+  const runRtcp = guardRunRtcp(async function (this: { rtcpRunning: boolean }) {
+    started += 1;
+    this.rtcpRunning = true;
+  });
+  const owner = { rtcpRunning: false, stopped: false };
+  await runRtcp.call(owner);
+  const first = runRtcp.call(owner);
+  assert.equal(runRtcp.call(owner), first, 'one shared resolved promise');
+  await first;
+  assert.equal(started, 1);
+  assert.equal(await runRtcp.call({ rtcpRunning: false, stopped: true }), undefined);
+  assert.equal(started, 1, 'a stopped sender or receiver starts no loop');
 });
