@@ -187,6 +187,7 @@ async function post(url: string, body: Record<string, unknown>): Promise<JanusMe
 /** One Janus session with one echotest handle, driven over the HTTP API (long poll for events). */
 export class EchoTestSession {
   private polling = true;
+  private readonly stopPolling = new AbortController();
   private readonly jseps: Array<{ type: string; sdp: string }> = [];
   private poller: Promise<void> | undefined;
 
@@ -213,7 +214,8 @@ export class EchoTestSession {
     while (this.polling) {
       try {
         // Janus answers a long poll within 30 s (with a keepalive when it has nothing).
-        const events = (await (await fetch(`${this.base}/${this.session}?maxev=10`, { signal: AbortSignal.timeout(40000) })).json()) as JanusMessage | JanusMessage[];
+        const signal = AbortSignal.any([this.stopPolling.signal, AbortSignal.timeout(40000)]);
+        const events = (await (await fetch(`${this.base}/${this.session}?maxev=10`, { signal })).json()) as JanusMessage | JanusMessage[];
         for (const event of Array.isArray(events) ? events : [events]) if (event.jsep) this.jseps.push(event.jsep);
       } catch {
         if (this.polling) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -239,6 +241,8 @@ export class EchoTestSession {
 
   async close(): Promise<void> {
     this.polling = false;
+    // The pending long poll would otherwise wait for Janus's next event, up to 30 s.
+    this.stopPolling.abort();
     await post(`${this.base}/${this.session}`, { janus: 'destroy' }).catch(() => undefined);
     await this.poller;
   }

@@ -130,11 +130,16 @@ export async function benchPeersSide(server: PeersServer, sessionCount: number, 
         returned?.(packet);
         if (packet.header.marker) session.frameTimes.push(Date.now());
       };
+      const started = Date.now();
       offers.set(peer, await peer.createOffer());
       session.close = await side.open(peer);
       sessions.push(session);
+      if (process.env.BENCH_VERBOSE) console.error(`${server}: session ${i + 1} of ${sessionCount} negotiated in ${Date.now() - started} ms`);
     }
-    await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, `the first returned frame of every session (${server})`);
+    await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, `the first returned frame of every session (${server})`).catch((error: unknown) => {
+      const waiting = sessions.map((session, index) => ({ index, state: session.peer.pc.connectionState, frames: session.frameTimes.length })).filter((entry) => entry.frames === 0);
+      throw new Error(`${String(error)}; sessions without a frame: ${JSON.stringify(waiting)}`);
+    });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const frames = sessions.map((session) => session.frameTimes.length);
     const received = (): number => sessions.reduce((sum, { peer }) => sum + peer.received.videoPackets + peer.received.audioPackets, 0);
