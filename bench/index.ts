@@ -31,7 +31,6 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       'no-suite': { type: 'boolean' },
       'result-file': { type: 'string' },
-      workers: { type: 'string' },
       server: { type: 'string' },
     },
     strict: true,
@@ -41,17 +40,16 @@ async function main(): Promise<void> {
       const counts = (values.sessions ?? '1,10,30').split(',').map(Number);
       const seconds = Number(values.seconds ?? 15);
       const runs = Number(values.runs ?? 1);
-      const workers = values.workers;
       if (values['result-file']) {
         // One row, in a process of its own (below).
-        writeFileSync(values['result-file'], JSON.stringify(await benchKms(counts[0] ?? 1, seconds, workers === undefined ? [] : ['--workers', workers])));
+        writeFileSync(values['result-file'], JSON.stringify(await benchKms(counts[0] ?? 1, seconds)));
         break;
       }
       const rows: KmsBenchResult[] = [];
       for (const count of counts) {
         for (let run = 1; run <= runs; run += 1) {
-          console.log(`kms bench: ${count} loopback session(s), ${seconds} s window${runs > 1 ? `, run ${run} of ${runs}` : ''}${workers ? `, --workers ${workers}` : ''}…`);
-          rows.push(await kmsRowInOwnProcess(count, seconds, workers));
+          console.log(`kms bench: ${count} loopback session(s), ${seconds} s window${runs > 1 ? `, run ${run} of ${runs}` : ''}…`);
+          rows.push(await kmsRowInOwnProcess(count, seconds));
           table(rows.map(({ slowestSession: _slowest, ...row }) => row));
         }
       }
@@ -153,7 +151,7 @@ async function main(): Promise<void> {
     }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] [--workers N] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite]',
       );
       process.exit(2);
   }
@@ -164,11 +162,11 @@ async function main(): Promise<void> {
  * Each row of the kms bench runs in a fresh process, as its KMS does: the peers of one row (their sockets, timers,
  * heap and JIT state) cannot slow the next, and every row starts from the same state.
  */
-async function kmsRowInOwnProcess(sessions: number, seconds: number, workers: string | undefined): Promise<KmsBenchResult> {
+async function kmsRowInOwnProcess(sessions: number, seconds: number): Promise<KmsBenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kms-bench-'));
   const resultFile = path.join(dir, 'row.json');
   try {
-    const args = [...process.execArgv, __filename, 'kms', '--sessions', String(sessions), '--seconds', String(seconds), '--result-file', resultFile, ...(workers === undefined ? [] : ['--workers', workers])];
+    const args = [...process.execArgv, __filename, 'kms', '--sessions', String(sessions), '--seconds', String(seconds), '--result-file', resultFile];
     const child = spawn(process.execPath, args, { stdio: 'inherit' });
     const [code] = (await once(child, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`the ${sessions}-session row failed (exit ${code})`);

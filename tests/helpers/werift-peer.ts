@@ -14,6 +14,7 @@ const { createPlaintext } = require(path.join(path.dirname(require.resolve('weri
 import { isVp8KeyframeStart, vp8KeyframeSize, type MediaFeed } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
 import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
+import { installFastGcm } from '../../server/kms/media/werift-fast-gcm';
 import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
 import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
@@ -34,6 +35,7 @@ installFastRtpSend();
 installIceSocketBuffers();
 installFastUdpLookup();
 installRtcpLoopGuard();
+installFastGcm();
 
 export interface ReceivedMedia {
   videoPackets: number;

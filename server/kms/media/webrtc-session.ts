@@ -25,6 +25,7 @@ import os from 'node:os';
 import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
 import { installFastRtpClone } from './werift-fast-clone';
+import { installFastGcm } from './werift-fast-gcm';
 import { installEarlyDtls } from './werift-dtls-early';
 import { installFastRtpParse } from './werift-fast-parse';
 import { installFastRtpReceive } from './werift-fast-receive';
@@ -42,6 +43,7 @@ installFastRtpSend();
 installIceSocketBuffers();
 installFastUdpLookup();
 installRtcpLoopGuard();
+installFastGcm();
 installEarlyDtls();
 // No STUN server configured means host candidates only, as in KMS (werift would ask Google's).
 installNoDefaultStun();
