@@ -94,7 +94,7 @@ async function startSession(client: KurentoClient, clip: RtpClip): Promise<Sessi
   return session;
 }
 
-/** `kmsArgs`: more arguments for `npm run kms` (e.g. `--workers 2`). */
+/** `kmsArgs`: more arguments for `npm run kms`. */
 /**
  * Feeds `peer` from `feed`, noting each packet sent in `log` and `delivery` (and calling `counted`), and matching
  * each packet `peer` gets back to its sending.
