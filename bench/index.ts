@@ -95,7 +95,7 @@ async function main(): Promise<void> {
           for (const server of order) {
             console.log(`peers bench: ${count} echo session(s) on ${server === 'kms' ? 'the embedded KMS' : 'Janus echotest'}, ${seconds} s window, run ${run} of ${runs}…`);
             const args = ['peers', '--server', server, '--sessions', String(count), '--seconds', String(seconds)];
-            const timeoutMs = (120 + seconds) * 1000;
+            const timeoutMs = (300 + seconds) * 1000;
             rows.push(
               await rowInOwnProcess<PeersSideResult>(args, `${server} ${count}`, timeoutMs).catch((error: unknown) => {
                 // One failed side (a server that did not answer in time) is run again once, and the output says so.
