@@ -14,9 +14,12 @@ const { createPlaintext } = require(path.join(path.dirname(require.resolve('weri
 import { isVp8KeyframeStart, vp8KeyframeSize, type MediaFeed } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
 import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
+import { installFastGcm } from '../../server/kms/media/werift-fast-gcm';
 import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
 import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
+import { installFastUdpLookup } from '../../server/kms/media/werift-fast-udp';
+import { installRtcpLoopGuard } from '../../server/kms/media/werift-rtcp-loop';
 import { installIceSocketBuffers } from '../../server/kms/media/werift-socket-buffers';
 import { installNoDefaultStun } from '../../server/kms/media/werift-no-default-stun';
 
@@ -30,6 +33,9 @@ installFastRtpParse();
 installFastRtpReceive();
 installFastRtpSend();
 installIceSocketBuffers();
+installFastUdpLookup();
+installRtcpLoopGuard();
+installFastGcm();
 
 export interface ReceivedMedia {
   videoPackets: number;
@@ -120,6 +126,8 @@ export class WeriftPeer {
   };
   /** Called with each video packet received (duplicates dropped), after the counters are updated. */
   onVideoPacket: ((packet: RtpPacket) => void) | undefined;
+  /** Called with each audio packet received (duplicates dropped), after the counters are updated. */
+  onAudioPacket: ((packet: RtpPacket) => void) | undefined;
   /** RTCP PLI received for the video this peer sends (keyframe requests reaching the sender). */
   pliReceived = 0;
   readonly candidates: RTCIceCandidate[] = [];
@@ -137,9 +145,14 @@ export class WeriftPeer {
   readonly noMids: boolean;
   private mids: string[] = [];
 
-  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean } = {}) {
+  /**
+   * `loopbackOnly`: check and use only pairs of 127.0.0.1 candidates (werift gathers on every IPv4 address and may
+   * nominate another), so that two servers compared side by side see the same loopback path.
+   */
+  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean; loopbackOnly?: boolean } = {}) {
     this.noMids = options.noMids === true;
     this.pc = new RTCPeerConnection({
+      ...(options.loopbackOnly ? { iceFilterCandidatePair: (pair) => pair.localCandidate.host === '127.0.0.1' && pair.remoteCandidate.host === '127.0.0.1' } : {}),
       ...(this.noMids ? { bundlePolicy: 'disable' as const } : {}),
       iceServers: [],
       iceAdditionalHostAddresses: ['127.0.0.1'],
@@ -195,6 +208,7 @@ export class WeriftPeer {
           this.onVideoPacket?.(packet);
         } else {
           this.received.audioPackets += 1;
+          this.onAudioPacket?.(packet);
         }
       });
     });
