@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- <kms|peers|labs|fanout|codec|pages|build> [options]`: speed and memory measurements. Targets live
- * here, not in * timed unit tests; each bench prints a table and says whether the target was met.
+ * here, not in timed unit tests; each bench prints a table and says whether the target was met.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
