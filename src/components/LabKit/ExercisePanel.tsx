@@ -4,7 +4,7 @@ import Translate, { translate } from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import { getLab } from '@site/labs';
 import type { Exercise, Locale } from '@site/labs/framework/types';
-import { replaceEdit } from '@site/src/kurento/edits';
+import { editScope, replaceEdit } from '@site/src/kurento/edits';
 import { useProgress } from '@site/src/kurento/progress';
 import LabPanel from './LabPanel';
 import styles from './lab.module.css';
@@ -69,7 +69,7 @@ export default function ExercisePanel({ exercise }: { exercise: Exercise }): Rea
           <button
             type="button"
             className="button button--sm button--secondary"
-            onClick={() => replaceEdit(scope, exercise.step, exercise.solution, '')}
+            onClick={() => replaceEdit(editScope(scope, locale), exercise.step, exercise.solution, '')}
             data-testid="exercise-use-solution"
           >
             <Translate id="exercise.useSolution">Put the solution in the editor</Translate>
