@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { findComments, programComments, translateComments, type CommentTable } from '../../labs/framework/comments';
 import { parseProgram } from '../../labs/framework/program';
+import { EXERCISES } from '../../labs/exercises';
 
 interface EspreeToken {
   type: string;
@@ -104,4 +105,22 @@ test('a translation keeps the form of its comment', () => {
   const out = translateComments(code, { 'One paragraph on two lines.': '一段\n两行。', trailing: '行尾', 'A block.': '一个块。' });
   assert.equal(out, ['  // 一段', '  // 两行。', 'var a = 1; // 行尾', '/**', ' * 一个块。', ' */', '// @step next', 'a = 2;'].join('\n'));
   assert.equal(translateComments(code, {}), code, 'an unknown comment stays as it is');
+});
+
+test('the exercises\' starting code and solutions have their comments in Chinese too (labs/exercises.zh-Hans.json)', () => {
+  const translations = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'labs', 'exercises.zh-Hans.json'), 'utf8')) as CommentTable;
+  const keys = new Set<string>();
+  const problems: string[] = [];
+  for (const exercise of EXERCISES) {
+    for (const code of [exercise.start, exercise.solution]) {
+      if (code === undefined) continue;
+      for (const comment of programComments(code)) {
+        keys.add(comment.key);
+        if (!HAN.test(translations[comment.key] ?? '')) problems.push(`exercise ${exercise.id}: no Chinese for the comment ${JSON.stringify(comment.key)}`);
+      }
+      assert.deepEqual(tokens(translateComments(code, translations)), tokens(code), `exercise ${exercise.id}: only comments change`);
+    }
+  }
+  for (const key of Object.keys(translations)) if (!keys.has(key)) problems.push(`labs/exercises.zh-Hans.json: stale, no exercise has the comment ${JSON.stringify(key)}`);
+  assert.deepEqual(problems, [], problems.join('\n'));
 });
