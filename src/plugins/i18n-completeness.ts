@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 import { LABS } from '../../labs';
 import { EXERCISES } from '../../labs/exercises';
+import { programComments, type CommentTable } from '../../labs/framework/comments';
 import { findEmbeds } from './lab-chapters';
 
 export interface I18nReport {
@@ -243,9 +244,28 @@ export function checkI18n(root: string): I18nReport {
       if (!text.includes(`{#lab-${lab.id}}`)) problems.push(`${path.relative(root, file)} has no heading {#lab-${lab.id}} (the labs index links to it)`);
     }
   }
+  // 5. The comments of every lab's program in Chinese (labs/programs/<id>.zh-Hans.json; tests/unit/program-comments.test.ts
+  // also proves that translating them changes nothing but comments).
+  let comments = 0;
+  for (const lab of LABS) {
+    const programFile = path.join(root, 'labs', 'programs', `${lab.id}.js`);
+    const tableFile = path.join(root, 'labs', 'programs', `${lab.id}.zh-Hans.json`);
+    if (!existsSync(programFile)) continue;
+    if (!existsSync(tableFile)) {
+      problems.push(`labs/programs/${lab.id}.js has no Chinese comments: add labs/programs/${lab.id}.zh-Hans.json (English comment → Chinese)`);
+      continue;
+    }
+    const table = JSON.parse(readFileSync(tableFile, 'utf8')) as CommentTable;
+    const keys = new Set(programComments(readFileSync(programFile, 'utf8')).map((comment) => comment.key));
+    comments += keys.size;
+    for (const key of keys) {
+      if (!HAN.test(table[key] ?? '')) problems.push(`labs/programs/${lab.id}.zh-Hans.json: no Chinese for the comment ${JSON.stringify(key)}`);
+    }
+    for (const key of Object.keys(table)) if (!keys.has(key)) problems.push(`labs/programs/${lab.id}.zh-Hans.json: stale, ${lab.id}.js has no comment ${JSON.stringify(key)}`);
+  }
   return {
     problems,
-    summary: `i18n check: ${docs.length} docs pages with zh-Hans counterparts, ${ids.size} UI strings translated, ${LABS.length} labs embedded in both languages.`,
+    summary: `i18n check: ${docs.length} docs pages with zh-Hans counterparts, ${ids.size} UI strings translated, ${LABS.length} labs embedded in both languages, ${comments} comments of their programs in Chinese.`,
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { EXERCISES } from '../../labs/exercises';
-import { EMBEDS, openExercisePage, setEditorCode } from './lab-helpers';
+import { EMBEDS, expectShownIsRun, openExercisePage, setEditorCode } from './lab-helpers';
 
 /** A wrong answer per exercise, and words of the hint it must get. */
 const WRONG: Record<string, { code: string; hint: RegExp }> = {
@@ -84,3 +84,19 @@ for (const exercise of EXERCISES) {
     await panel.getByTestId('lab-reset').click();
   });
 }
+
+test('on the Chinese page, the solution comes with Chinese comments, goes into the editor as shown, and passes', async ({ page }) => {
+  test.setTimeout(90_000);
+  const box = await openExercisePage(page, 'record-audio', { prefix: '/zh-Hans' });
+  const panel = box.getByTestId('lab-recording@record-audio');
+  await box.getByTestId('exercise-solution').click();
+  await expect(box.getByTestId('exercise-solution-code')).toContainText('// 只录音频的格式');
+  await box.getByTestId('exercise-use-solution').click();
+  await expect(panel.getByTestId('lab-step-recorder')).toHaveAttribute('data-edited', 'true');
+  await expect(panel.getByTestId('code-recorder').or(panel.getByTestId('lab-step-recorder').locator('.cm-content')).first()).toContainText('只录音频的格式');
+  await panel.getByTestId('lab-run').click();
+  await expect(panel).toHaveAttribute('data-status', /^(complete|failed)$/, { timeout: 60_000 });
+  expect(await panel.getAttribute('data-status')).toBe('complete');
+  await expectShownIsRun(panel, 'recording@record-audio');
+  await panel.getByTestId('lab-reset').click();
+});

@@ -65,8 +65,8 @@ async function bringIntoView(slot: Locator, loaded: Locator): Promise<void> {
 }
 
 /** Opens the chapter that embeds exercise `id` and brings it into view; resolves with the exercise's box. */
-export async function openExercisePage(page: Page, id: string): Promise<Locator> {
-  await page.goto(exerciseChapterOf(id));
+export async function openExercisePage(page: Page, id: string, { prefix = '' }: { prefix?: string } = {}): Promise<Locator> {
+  await page.goto(`${prefix}${exerciseChapterOf(id)}`);
   const box = page.getByTestId(`exercise-${id}`);
   await bringIntoView(page.getByTestId(`exercise-slot-${id}`), box);
   return box;

@@ -9,6 +9,14 @@ for (const [locale, prefix] of LOCALES) {
     test(`${id} completes in ${locale}, with its views populated, and Reset leaves no pipeline`, async ({ page }) => {
       const errors = collectErrors(page);
       const { lab } = await runLab(page, id, { prefix });
+      if (locale === 'zh-Hans') {
+        // The program's comments are Chinese on the Chinese page, in the code shown, which runLab proved is the code run.
+        const sources = await lab.locator('[data-source]:not([data-testid="code-settings"])').evaluateAll((blocks) => blocks.map((block) => block.getAttribute('data-source') ?? ''));
+        // A comment: consecutive `//` lines (a paragraph the translation may break into several lines).
+        const comments = sources.flatMap((code) => code.replace(/^[ \t]*\/\/.*(\n[ \t]*\/\/.*)*/gm, (paragraph) => `\u0000${paragraph.replace(/\n/g, ' ')}\u0000`).split('\u0000').filter((part) => /^\s*\/\//.test(part)));
+        expect(comments.length, 'the program has comments').toBeGreaterThan(0);
+        expect(comments.filter((comment) => !/\p{Script=Han}/u.test(comment)), 'comments left in English').toEqual([]);
+      }
       await expect(lab.getByTestId('timeline-event').first()).toBeVisible();
       const events = await lab.getByTestId('timeline-event').count();
       expect(events).toBeGreaterThan(0);

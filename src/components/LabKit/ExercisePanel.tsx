@@ -1,10 +1,12 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import CodeBlock from '@theme/CodeBlock';
 import Translate, { translate } from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import { getLab } from '@site/labs';
+import { translateComments } from '@site/labs/framework/comments';
+import exerciseCommentsZh from '@site/labs/exercises.zh-Hans.json';
 import type { Exercise, Locale } from '@site/labs/framework/types';
-import { replaceEdit } from '@site/src/kurento/edits';
+import { editScope, replaceEdit } from '@site/src/kurento/edits';
 import { useProgress } from '@site/src/kurento/progress';
 import LabPanel from './LabPanel';
 import styles from './lab.module.css';
@@ -13,9 +15,21 @@ import styles from './lab.module.css';
  * An exercise: the task, hints revealed one at a time, the solution on request, and the lab's panel with the step to
  * change open in the editor. Run checks the answer: the exercise's judge reads what the run showed.
  */
-export default function ExercisePanel({ exercise }: { exercise: Exercise }): ReactNode {
+export default function ExercisePanel({ exercise: source }: { exercise: Exercise }): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale = (i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en') as Locale;
+  // The starting code and the solution carry the comments of the page's language, as the lab's program does.
+  const exercise = useMemo(
+    () =>
+      locale === 'en'
+        ? source
+        : {
+            ...source,
+            solution: translateComments(source.solution, exerciseCommentsZh),
+            ...(source.start === undefined ? {} : { start: translateComments(source.start, exerciseCommentsZh) }),
+          },
+    [source, locale],
+  );
   const lab = getLab(exercise.lab);
   const [hints, setHints] = useState(0);
   const [solution, setSolution] = useState(false);
@@ -69,7 +83,7 @@ export default function ExercisePanel({ exercise }: { exercise: Exercise }): Rea
           <button
             type="button"
             className="button button--sm button--secondary"
-            onClick={() => replaceEdit(scope, exercise.step, exercise.solution, '')}
+            onClick={() => replaceEdit(editScope(scope, locale), exercise.step, exercise.solution, '')}
             data-testid="exercise-use-solution"
           >
             <Translate id="exercise.useSolution">Put the solution in the editor</Translate>

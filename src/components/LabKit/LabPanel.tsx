@@ -13,7 +13,8 @@ import type { AnyLab, Exercise, LabParams, LabSettings, LabStep, Locale } from '
 import { recordProgress, useProgress } from '@site/src/kurento/progress';
 import { loadRuntimeConfig, useLabSettings } from '@site/src/kurento/settings-store';
 import { resolveTurn } from '@site/core/settings';
-import { REPLACED_EVENT, readEdit, resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
+import { REPLACED_EVENT, editScope, readEdit, resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
+import { programText } from './program-text';
 import { FrameHost } from './host/frame-host';
 import { closeSession, openSession, settingsSection, type Session } from './session';
 import { followRun } from './workshop-report';
@@ -104,7 +105,8 @@ interface StepItemProps {
   original: string;
   edited: boolean;
   locale: Locale;
-  scope: string;
+  /** Where this section's edits are kept (src/kurento/edits: per lab or exercise, and per language). */
+  editsKey: string;
   dark: boolean;
   busy: boolean;
   editing: boolean;
@@ -116,7 +118,7 @@ interface StepItemProps {
   onRun?: () => void;
 }
 
-function StepItem({ section, index, step, state, code, original, edited, locale, scope, dark, busy, editing, epoch, error, onEdit, onRun }: StepItemProps): ReactNode {
+function StepItem({ section, index, step, state, code, original, edited, locale, editsKey, dark, busy, editing, epoch, error, onEdit, onRun }: StepItemProps): ReactNode {
   const status = state?.status ?? 'pending';
   const explanation = state?.error ?? error;
   const errorLine = explanation?.section === section ? explanation.line : undefined;
@@ -163,7 +165,7 @@ function StepItem({ section, index, step, state, code, original, edited, locale,
             label={label}
             dark={dark}
             errorLine={errorLine}
-            onChange={(next) => saveEdit(scope, section, next, original)}
+            onChange={(next) => saveEdit(editsKey, section, next, original)}
             onRun={() => onRun?.()}
             onClose={() => onEdit(undefined)}
           />
@@ -184,7 +186,7 @@ function StepItem({ section, index, step, state, code, original, edited, locale,
           </button>
         )}
         {edited && (
-          <button type="button" className="button button--sm button--outline button--secondary" onClick={() => resetEdit(scope, section)} data-testid={`reset-code-${section}`}>
+          <button type="button" className="button button--sm button--outline button--secondary" onClick={() => resetEdit(editsKey, section)} data-testid={`reset-code-${section}`}>
             <Translate id="lab.editor.reset">Reset the code</Translate>
           </button>
         )}
@@ -216,7 +218,9 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const { resolved, ready, turn, runtime } = useLabSettings();
   const progress = useProgress()[lab.id];
   const scope = exercise ? `${lab.id}@${exercise.id}` : lab.id;
-  const edits = useEdits(scope);
+  // The code carries the comments of the page's language: an edit made on the Chinese page is kept apart from the English.
+  const editsKey = editScope(scope, locale);
+  const edits = useEdits(editsKey);
   const [program, setProgram] = useState<Program | undefined>();
   const [programError, setProgramError] = useState<Explanation | undefined>();
   const [params, setParams] = useState<LabParams>(() => defaultParams(lab, exercise));
@@ -236,16 +240,15 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
 
   useEffect(() => {
     const onReplaced = (event: Event): void => {
-      if ((event as CustomEvent<{ scope: string }>).detail.scope === scope) setEpoch((value) => value + 1);
+      if ((event as CustomEvent<{ scope: string }>).detail.scope === editsKey) setEpoch((value) => value + 1);
     };
     window.addEventListener(REPLACED_EVENT, onReplaced);
     return () => window.removeEventListener(REPLACED_EVENT, onReplaced);
-  }, [scope]);
+  }, [editsKey]);
 
   useEffect(() => {
     let alive = true;
-    lab
-      .program()
+    programText(lab, locale)
       .then((text) => {
         if (alive) setProgram(parseProgram(text));
       })
@@ -255,7 +258,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     return () => {
       alive = false;
     };
-  }, [lab]);
+  }, [lab, locale]);
 
   const settings: LabSettings = useMemo(
     () => ({
@@ -284,7 +287,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   /** What a section shows: the learner's edit or the original. */
   const shownCode = useCallback((section: string): string => (section === SETTINGS ? settingsText : edits.code(section, originalOf(section))), [edits, originalOf, settingsText]);
   // What a section runs: read from the store at the moment it runs, so an edit typed just before Run is never missed.
-  const codeOf = useCallback((section: string): string => (section === SETTINGS ? settingsText : (readEdit(scope, section) ?? originalOf(section))), [scope, originalOf, settingsText]);
+  const codeOf = useCallback((section: string): string => (section === SETTINGS ? settingsText : (readEdit(editsKey, section) ?? originalOf(section))), [editsKey, originalOf, settingsText]);
 
   const dispose = useCallback(async (): Promise<void> => {
     const current = sessionRef.current;
@@ -553,7 +556,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
             original={originalOf(DECLARATIONS)}
             edited={edits.edited(DECLARATIONS)}
             locale={locale}
-            scope={scope}
+            editsKey={editsKey}
             dark={dark}
             busy={busy || running}
             editing={editing === DECLARATIONS}
@@ -572,7 +575,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
               original={originalOf(step.id)}
               edited={edits.edited(step.id)}
               locale={locale}
-              scope={scope}
+              editsKey={editsKey}
               dark={dark}
               busy={busy || running}
               editing={editing === step.id}

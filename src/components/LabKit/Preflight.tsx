@@ -5,6 +5,7 @@ import { usePluginData } from '@docusaurus/useGlobalData';
 import { LABS } from '@site/labs';
 import { explainError, type Explanation } from '@site/labs/framework/explain';
 import { parseProgram } from '@site/labs/framework/program';
+import { programText } from './program-text';
 import type { AnyLab, LabParams, LabSettings, Locale } from '@site/labs/framework/types';
 import { recordProgress } from '@site/src/kurento/progress';
 import { useLabSettings } from '@site/src/kurento/settings-store';
@@ -63,7 +64,7 @@ export default function Preflight(): ReactNode {
       stage.current?.append(container);
       let session;
       try {
-        const program = parseProgram(await lab.program());
+        const program = parseProgram(await programText(lab, locale));
         session = await openSession({ lab, locale, settings, params, container, vendor, dark: false, scope: `preflight:${lab.id}` });
         const settingsText = settingsSection(lab, settings, params);
         const code = (section: string): string =>
