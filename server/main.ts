@@ -201,7 +201,11 @@ async function main(): Promise<void> {
   // The three-tier application servers (Java tutorials' structure, in TypeScript) on the site's port.
   // Their pages are the site's; and, as for the embedded KMS, pages this machine serves on any port (a three-tier lab
   // downloaded as an app, whose app_uri names this site).
-  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS] });
+  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'),
+    allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS],
+    // The RTP gateway records into the embedded KMS's media folder, which the site serves at /kms-media/.
+    ...(kms ? { recordings: { directory: kms.config.mediaDirectory, downloadBase: '/kms-media/' } } : {}),
+  });
   services.push(apps);
 
   if (values.dev) {

@@ -1,7 +1,7 @@
 /**
  * The application servers of the three-tier labs, as one service of `npm start`: the TypeScript counterparts of
  * Kurento's Java tutorials hello-world (/helloworld), one2one-call (/call), one2many-call (/one2many) and group-call
- * (/groupcall). Browsers reach them with a WebSocket on the site's own origin (the site hands the upgrades over);
+ * (/groupcall), and Kurento Labs' RTP gateway (/rtpgateway, ffmpeg ⇄ RtpEndpoint). Browsers reach them with a WebSocket on the site's own origin (the site hands the upgrades over);
  * each app server drives KMS with its own kurento-client.
  */
 import { originListed } from '../kms/protocol/transport';
@@ -15,6 +15,9 @@ import { GroupCallApp } from './group-call';
 import { HelloWorldApp } from './hello-world';
 import { One2ManyCallApp } from './one2many-call';
 import { One2OneCallApp } from './one2one-call';
+import { RtpGatewayApp } from './rtp-gateway';
+import os from 'node:os';
+import path from 'node:path';
 
 /** Largest message a browser may send (SDP offers are a few kB). */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -29,6 +32,8 @@ export interface AppServersOptions {
    * without an Origin header (not a browser) is always accepted, as by the embedded KMS.
    */
   allowedOrigins?: readonly string[];
+  /** Where the RTP gateway's ffmpeg records, and the site's path of that folder when the site serves it. */
+  recordings?: { directory: string; downloadBase?: string };
 }
 
 function toLogger(log: Logger | ((line: string) => void)): Logger {
@@ -51,13 +56,16 @@ export class AppServers implements Service {
   private readonly allowedOrigins: readonly string[];
   private running = false;
 
-  constructor({ kmsUrl, log, allowedOrigins = [] }: AppServersOptions) {
+  constructor({ kmsUrl, log, allowedOrigins = [], recordings }: AppServersOptions) {
     if (!/^wss?:\/\/[^/]/.test(kmsUrl)) throw new Error(`the application servers need the KMS URL (ws:// or wss://), not "${kmsUrl}"`);
     this.log = toLogger(log);
     this.kmsUrl = kmsUrl;
     this.allowedOrigins = allowedOrigins;
     const options = { kmsUrl, log: this.log };
-    const apps: Array<AppServer<BrowserSession>> = [new HelloWorldApp(options), new One2OneCallApp(options), new One2ManyCallApp(options), new GroupCallApp(options)];
+    const apps: Array<AppServer<BrowserSession>> = [
+      new HelloWorldApp(options), new One2OneCallApp(options), new One2ManyCallApp(options), new GroupCallApp(options),
+      new RtpGatewayApp({ ...options, recordings: recordings ?? { directory: path.join(os.tmpdir(), 'kurento-labs-rtp-gateway') } }),
+    ];
     this.apps = new Map(apps.map((app) => [app.path, app]));
     this.paths = [...this.apps.keys()];
   }
