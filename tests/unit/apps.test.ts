@@ -386,6 +386,7 @@ test('rtp-gateway: ffmpeg → rtpIn → the browser, the browser → rtpOut → 
   const started = await browser.next('RTP_IN_STARTED', undefined, 15000);
   assert.match(String(started.rtpOffer), /m=video 9 RTP\/SAVP 96\r\n[\s\S]*a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:[\s\S]*a=direction:active/);
   assert.match(String(started.rtpAnswer), /m=video \d+ RTP\/SAVP 96/);
+  assert.match(String(started.rtpAnswer), /\r\na=direction:passive\r\n/, 'COMEDIA accepted, as KMS answers it');
   assert.ok((started.ffmpeg as string[]).includes('<the key of a=crypto>'), 'the key is not shown');
   await peer.receivesVideo('the browser, from ffmpeg over SRTP');
   assert.ok(peer.peer.received.keyframeSizes.some((size) => size.width === 320 && size.height === 240), 'the 320x240 bars of ffmpeg');
