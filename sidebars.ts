@@ -7,7 +7,7 @@ const GUIDE: ReadonlyArray<{ label: string; items: readonly string[] }> = [
   { label: 'Getting started', items: ['intro', 'before-you-start'] },
   { label: 'Installing and configuring', items: ['installing-kms', 'configuring-kms', 'coturn', 'workshop'] },
   { label: 'Writing applications', items: ['first-app-javascript', 'three-tier', 'endpoint-events'] },
-  { label: 'What KMS is for', items: ['broadcasting', 'group-call', 'routing', 'recording', 'playback', 'transcoding', 'mixing', 'filters'] },
+  { label: 'What KMS is for', items: ['broadcasting', 'group-call', 'routing', 'recording', 'playback', 'transcoding', 'mixing', 'filters', 'rtp-http'] },
   { label: 'Reference', items: ['troubleshooting', 'glossary'] },
 ];
 
