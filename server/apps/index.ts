@@ -47,7 +47,7 @@ function refuse(socket: Duplex, status: string, text: string): void {
 
 export class AppServers implements Service {
   readonly name = 'apps';
-  /** The WebSocket paths, for `site.addUpgradeRoute`: /helloworld, /call, /one2many, /groupcall. */
+  /** The WebSocket paths, for `site.addUpgradeRoute`: /helloworld, /call, /one2many, /groupcall, /rtpgateway. */
   readonly paths: string[];
   private readonly apps: ReadonlyMap<string, AppServer<BrowserSession>>;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });

@@ -317,7 +317,7 @@ test('sockets: Origin checked, 1 MiB limit, unknown paths left to the caller, se
   after.send({ id: 'register', name: 'still-alive' });
   assert.equal((await after.next('registerResponse')).response, 'accepted');
   await after.close();
-  assert.deepEqual(apps.paths, ['/helloworld', '/call', '/one2many', '/groupcall']);
+  assert.deepEqual(apps.paths, ['/helloworld', '/call', '/one2many', '/groupcall', '/rtpgateway']);
   assert.equal((await apps.health()).ok, true);
 });
 
