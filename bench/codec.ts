@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- codec [--seconds 15]`: what the codec work of the embedded KMS costs, in % of one CPU core.
+ * `npm run bench -- codec [--seconds 15] [--only face,zbar,rtp]`: what the codec work of the embedded KMS costs, in % of one CPU core.
  *
  * The KMS runs in a child process (as in bench/kms.ts, with this process' loader flags) and every ffmpeg it starts is
  * a child of it, so both are measured alone from /proc/<pid>/stat (utime + stime over a steady window, after start-up
@@ -261,8 +261,11 @@ async function run(name: string, kmsPid: number, seconds: number, job: Job | und
   return row;
 }
 
-/** Runs the jobs one after the other on one KMS child; `onRow` sees each row as soon as it is measured. */
-export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => void = () => undefined): Promise<CodecBenchRow[]> {
+/**
+ * Runs the jobs one after the other on one KMS child; `onRow` sees each row as soon as it is measured. `only`: the
+ * jobs whose name contains one of these words (case-insensitive), e.g. ['face', 'rtp'].
+ */
+export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => void = () => undefined, only?: readonly string[]): Promise<CodecBenchRow[]> {
   const mediaDir = mkdtempSync(path.join(os.tmpdir(), 'bench-codec-'));
   const kms: KmsProcess = await startKmsProcess(['--media-dir', mediaDir]);
   const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 30 });
@@ -279,6 +282,7 @@ export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => vo
   ];
   try {
     for (const [name, start] of jobs) {
+      if (only && only.length > 0 && !only.some((word) => name.toLowerCase().includes(word.toLowerCase()))) continue;
       const row = await run(name, kms.pid, seconds, await start());
       if (!row) continue;
       rows.push(row);

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       'no-suite': { type: 'boolean' },
       'result-file': { type: 'string' },
+      only: { type: 'string' },
     },
     strict: true,
   });
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
       break;
     }
     case 'codec': {
-      const rows = await benchCodec(Number(values.seconds ?? 15), (row) => console.log(`codec bench: ${row.job} measured`));
+      const only = values.only?.split(',').map((name) => name.trim()).filter(Boolean);
+      const rows = await benchCodec(Number(values.seconds ?? 15), (row) => console.log(`codec bench: ${row.job} measured`), only);
       table(rows);
       const met = compositeTargetMet(rows);
       console.log(`target: a 4-party Composite ≤ ${COMPOSITE_TARGET_PERCENT} % of one core (ffmpeg): ${met === undefined ? 'not measured' : met ? 'met' : 'NOT met'}`);
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] [--only face,zbar,rtp] | labs [--runs 10] [--no-suite]',
       );
       process.exit(2);
   }

@@ -46,8 +46,8 @@ export function barsShown(view: LabView): CheckResult {
       ? {}
       : {
           hint: {
-            en: 'the SMPTE bars of ffmpeg in the remote video. If RTP_IN_STARTED came, ffmpeg runs: look at rtpIn\'s MediaFlowIn (does KMS receive its packets?) and at the answer\'s port. If an ERROR came instead: ffmpeg must be installed where npm start runs (sudo apt-get install ffmpeg), and the KMS must run on that machine.',
-            'zh-Hans': '远端视频中 ffmpeg 的 SMPTE 彩条。如果已收到 RTP_IN_STARTED，说明 ffmpeg 已在运行：请查看 rtpIn 的 MediaFlowIn（KMS 收到它的包了吗？）以及应答中的端口。如果收到的是 ERROR：运行 npm start 的机器上必须装有 ffmpeg（sudo apt-get install ffmpeg），而且 KMS 必须在同一台机器上运行。',
+            en: 'the SMPTE bars of ffmpeg in the remote video. If RTP_IN_STARTED came, ffmpeg runs: look at rtpIn\'s MediaFlowOut (does KMS receive its packets and put them into the pipeline?) and at the answer\'s port. If an ERROR came instead: ffmpeg must be installed where npm start runs (sudo apt-get install ffmpeg), and the KMS must run on that machine.',
+            'zh-Hans': '远端视频中 ffmpeg 的 SMPTE 彩条。如果已收到 RTP_IN_STARTED，说明 ffmpeg 已在运行：请查看 rtpIn 的 MediaFlowOut（KMS 收到它的包并送进管道了吗？）以及应答中的端口。如果收到的是 ERROR：运行 npm start 的机器上必须装有 ffmpeg（sudo apt-get install ffmpeg），而且 KMS 必须在同一台机器上运行。',
           },
         }),
   };
@@ -69,8 +69,8 @@ export function recordingMade(view: LabView): CheckResult {
       ? {}
       : {
           hint: {
-            en: 'a recording with a video stream of 2 s or more. If the file has no video, nothing reached ffmpeg: look at rtpOut\'s MediaFlowOut and at the KMS address of its offer (it must be this machine\'s); ffmpeg\'s own error comes with an ERROR or FFMPEG_EXITED message.',
-            'zh-Hans': '一个包含视频流、时长至少 2 秒的录制文件。如果文件里没有视频，说明没有媒体到达 ffmpeg：请查看 rtpOut 的 MediaFlowOut 以及它的 offer 中 KMS 的地址（必须是本机地址）；ffmpeg 自己的错误会随 ERROR 或 FFMPEG_EXITED 消息一起到来。',
+            en: 'a recording with a video stream of 2 s or more. If the file has no video, nothing reached ffmpeg: look at rtpOut\'s MediaFlowIn and at the KMS address of its offer (it must be this machine\'s); ffmpeg\'s own error comes with an ERROR or FFMPEG_EXITED message.',
+            'zh-Hans': '一个包含视频流、时长至少 2 秒的录制文件。如果文件里没有视频，说明没有媒体到达 ffmpeg：请查看 rtpOut 的 MediaFlowIn 以及它的 offer 中 KMS 的地址（必须是本机地址）；ffmpeg 自己的错误会随 ERROR 或 FFMPEG_EXITED 消息一起到来。',
           },
         }),
   };
@@ -156,7 +156,7 @@ export const rtpGateway: LabDefinition = {
         'zh-Hans': 'ffmpeg 发送时不读 SDP，所以由服务器替它写 offer：一个视频段，VP8 使用负载类型 96，a=sendonly，以及 a=direction:active：即 COMEDIA，“我先发送，请从我的包里得知我的地址”。KMS 在应答中给出它的地址（c=）和 RtpEndpoint 监听的偶数端口（RTCP 用下一个端口），服务器再让 ffmpeg 正好发往这个地址和端口。选择 SRTP 时，RtpEndpoint 创建时带有 crypto（SDES）：offer 的 a=crypto 中是 ffmpeg 的密钥，应答中是 KMS 自己的密钥。检查会在远端视频中寻找 ffmpeg 的 SMPTE 彩条。',
       },
       sets: ['rtpIn'],
-      expects: ['rtp-in-started', 'rtpIn:flow-in'],
+      expects: ['rtp-in-started', 'rtpIn:flow-out'],
       check: barsShown,
       timeout: 30000,
     },
@@ -168,7 +168,7 @@ export const rtpGateway: LabDefinition = {
         'zh-Hans': '另一个方向：rtpOut.generateOffer() 说明 KMS 从哪里发送、能发送什么（音频和视频、RTP/AVPF、多种编解码器）。服务器替 ffmpeg 作答：VP8 视频发往 127.0.0.1 的一个端口，音频以端口 0 拒绝。ffmpeg 从标准输入读取这个 SDP 并开始监听；随后 processAnswer 告诉 KMS 发往哪里，webRtcEp.connect(rtpOut) 让媒体开始流动（同时向浏览器请求一个关键帧，使录制从关键帧开始）。',
       },
       sets: ['rtpOut'],
-      expects: ['rtp-out-started', 'rtpOut:flow-out'],
+      expects: ['rtp-out-started', 'rtpOut:flow-in'],
     },
     {
       id: 'stop-recording',
@@ -203,9 +203,9 @@ export const rtpGateway: LabDefinition = {
       en: 'An RtpEndpoint is connected as soon as its offer and answer are known: processOffer did not complete.',
       'zh-Hans': 'RtpEndpoint 在 offer 和 answer 都已知时就处于连接状态：processOffer 没有完成。',
     }),
-    rtpExpectation('rtpIn:flow-in', 'rtpIn', 'MediaFlowInStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, { en: 'rtpIn: MediaFlowInStateChanged VIDEO → FLOWING (ffmpeg\'s packets)', 'zh-Hans': 'rtpIn：MediaFlowInStateChanged VIDEO → FLOWING（ffmpeg 的包）' }, {
-      en: 'KMS receives no RTP from ffmpeg: it sends to another port than the answer\'s, or (SRTP) with a key KMS cannot use. Compare the command line with the answer.',
-      'zh-Hans': 'KMS 没有收到 ffmpeg 的 RTP：它发往的端口不是应答中的端口，或者（SRTP）用了 KMS 无法使用的密钥。请对照命令行和应答。',
+    rtpExpectation('rtpIn:flow-out', 'rtpIn', 'MediaFlowOutStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, { en: 'rtpIn: MediaFlowOutStateChanged VIDEO → FLOWING (ffmpeg\'s video into the pipeline)', 'zh-Hans': 'rtpIn：MediaFlowOutStateChanged VIDEO → FLOWING（ffmpeg 的视频进入管道）' }, {
+      en: 'KMS receives no RTP from ffmpeg, so rtpIn puts nothing out into the pipeline (MediaFlowOut: out of the element, towards webRtcEp): ffmpeg sends to another port than the answer\'s, or (SRTP) with a key KMS cannot use. Compare the command line with the answer.',
+      'zh-Hans': 'KMS 没有收到 ffmpeg 的 RTP，所以 rtpIn 没有向管道输出任何内容（MediaFlowOut：从元素流出、流向 webRtcEp）：ffmpeg 发往的端口不是应答中的端口，或者（SRTP）用了 KMS 无法使用的密钥。请对照命令行和应答。',
     }, ['rtp-in-started']),
     rtpExpectation('webRtcEp:flow-out', 'webRtcEp', 'MediaFlowOutStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, { en: 'webRtcEp: MediaFlowOutStateChanged VIDEO → FLOWING (to this page)', 'zh-Hans': 'webRtcEp：MediaFlowOutStateChanged VIDEO → FLOWING（发往本页面）' }, {
       en: 'webRtcEp sends no video to the page: rtpIn must be connected to it (rtpIn.connect(webRtcEp)) and receive video.',
@@ -218,9 +218,9 @@ export const rtpGateway: LabDefinition = {
         'zh-Hans': '应用服务器没有启动录制端：它的 ERROR 消息说明了原因（缺少 ffmpeg、没有空闲端口、KMS 不在本机）。',
       },
     }),
-    rtpExpectation('rtpOut:flow-out', 'rtpOut', 'MediaFlowOutStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, { en: 'rtpOut: MediaFlowOutStateChanged VIDEO → FLOWING (to ffmpeg)', 'zh-Hans': 'rtpOut：MediaFlowOutStateChanged VIDEO → FLOWING（发往 ffmpeg）' }, {
-      en: 'rtpOut sends nothing to ffmpeg: webRtcEp must be connected to it and receive the browser\'s video (webRtcEp MediaFlowIn).',
-      'zh-Hans': 'rtpOut 没有向 ffmpeg 发送任何内容：webRtcEp 必须连接到它，并且收到浏览器的视频（webRtcEp 的 MediaFlowIn）。',
+    rtpExpectation('rtpOut:flow-in', 'rtpOut', 'MediaFlowInStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, { en: 'rtpOut: MediaFlowInStateChanged VIDEO → FLOWING (the camera, on its way to ffmpeg)', 'zh-Hans': 'rtpOut：MediaFlowInStateChanged VIDEO → FLOWING（摄像头画面，正发往 ffmpeg）' }, {
+      en: 'No video reaches rtpOut from the pipeline (MediaFlowIn: into the element, from webRtcEp): webRtcEp must be connected to it and receive the browser\'s video (webRtcEp MediaFlowOut).',
+      'zh-Hans': '没有视频从管道进入 rtpOut（MediaFlowIn：从 webRtcEp 流入该元素）：webRtcEp 必须连接到它，并且收到浏览器的视频（webRtcEp 的 MediaFlowOut）。',
     }, ['rtp-out-started']),
     appMessage('recorded', PATH, 'RECORDING', { en: 'RECORDING (ffprobe of the file)', 'zh-Hans': 'RECORDING（ffprobe 读取文件的结果）' }, {
       after: ['rtp-out-started'],

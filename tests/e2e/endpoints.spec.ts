@@ -21,7 +21,7 @@ for (const [transport, prefix] of [
     const recording = await stepDetail(lab, 'stop-recording');
     const duration = Number(/: (\d+(?:\.\d+)?) s, vp8 320x240/.exec(recording)?.[1] ?? 0);
     expect(duration, recording).toBeGreaterThanOrEqual(2);
-    for (const id of ['rtpIn:connected', 'rtpIn:flow-in', 'webRtcEp:flow-out', 'rtpOut:flow-out', 'recorded']) {
+    for (const id of ['rtpIn:connected', 'rtpIn:flow-out', 'webRtcEp:flow-out', 'rtpOut:flow-in', 'recorded']) {
       await expect(lab.getByTestId(`expected-${id}`)).toHaveAttribute('data-status', 'seen');
     }
     // Both SDPs of each direction are shown in the lab's page.
