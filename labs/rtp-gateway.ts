@@ -2,8 +2,8 @@
  * The RTP gateway: KMS between WebRTC and plain RTP, with ffmpeg on the RTP side in both directions. A page cannot run
  * ffmpeg, so the lab is three-tier: the page talks to the application server at /rtpgateway (server/apps/rtp-gateway.ts),
  * which creates the RtpEndpoints, writes ffmpeg's side of their SDP, starts ffmpeg with arguments of its own, and
- * forwards every endpoint event as KMS_EVENT {source}. The checks read what came back: SMPTE bars (ffmpeg's test
- * pattern) in the page's remote video, and ffprobe's view of the file ffmpeg recorded (reported by the server).
+ * forwards every endpoint event as KMS_EVENT {source}. The checks read what came back: ffmpeg's test pattern
+ * (rgbtestsrc: red, green and blue bands) in the page's remote video, and ffprobe's view of the file ffmpeg recorded (reported by the server).
  * The code of each step is labs/programs/rtp-gateway.js.
  */
 import { WEBRTC_ENDPOINT_EVENTS } from '../core/events';
@@ -19,21 +19,21 @@ function record(value: unknown): Record<string, unknown> {
 }
 
 /**
- * Three of the seven SMPTE bars ffmpeg sends (smptebars: 75 % colours in the top two thirds), where the check samples
- * them: no picture of the page's own camera has these three colours side by side.
+ * The three bands of ffmpeg's rgbtestsrc (red, green, blue from the top, each a third of the height, at half
+ * intensity), where the check samples them: the page's own camera is one colour all over.
  */
-export const SMPTE_BARS: ReadonlyArray<{ x: number; y: number; hex: string; name: Localized }> = [
-  { x: 1.5 / 7, y: 0.3, hex: '#bfbf00', name: { en: 'yellow', 'zh-Hans': '黄色' } },
-  { x: 4.5 / 7, y: 0.3, hex: '#bf00bf', name: { en: 'magenta', 'zh-Hans': '品红' } },
-  { x: 6.5 / 7, y: 0.3, hex: '#0000bf', name: { en: 'blue', 'zh-Hans': '蓝色' } },
+export const TEST_BANDS: ReadonlyArray<{ x: number; y: number; hex: string; name: Localized }> = [
+  { x: 0.5, y: 1 / 6, hex: '#7f0000', name: { en: 'red', 'zh-Hans': '红色' } },
+  { x: 0.5, y: 0.5, hex: '#007f00', name: { en: 'green', 'zh-Hans': '绿色' } },
+  { x: 0.5, y: 5 / 6, hex: '#00007f', name: { en: 'blue', 'zh-Hans': '蓝色' } },
 ];
 /** How far (per channel) a sampled bar may be from its colour after VP8 and the browser's conversion. */
-const BAR_TOLERANCE = 60;
+const BAR_TOLERANCE = 50;
 
-/** The page's remote video shows ffmpeg's SMPTE bars where they belong. */
-export function barsShown(view: LabView): CheckResult {
+/** The page's remote video shows ffmpeg's test pattern: each band where it belongs. */
+export function bandsShown(view: LabView): CheckResult {
   const media = view.media('videoOutput');
-  const seen = SMPTE_BARS.map((bar) => {
+  const seen = TEST_BANDS.map((bar) => {
     const sample = view.sampleColorAt('videoOutput', bar.x, bar.y);
     return { bar, sample, ok: sample !== undefined && channelDistance(sample, rgbOf(bar.hex)) <= BAR_TOLERANCE };
   });
@@ -46,8 +46,8 @@ export function barsShown(view: LabView): CheckResult {
       ? {}
       : {
           hint: {
-            en: 'the SMPTE bars of ffmpeg in the remote video. If RTP_IN_STARTED came, ffmpeg runs: look at rtpIn\'s MediaFlowOut (does KMS receive its packets and put them into the pipeline?) and at the answer\'s port. If an ERROR came instead: ffmpeg must be installed where npm start runs (sudo apt-get install ffmpeg), and the KMS must run on that machine.',
-            'zh-Hans': '远端视频中 ffmpeg 的 SMPTE 彩条。如果已收到 RTP_IN_STARTED，说明 ffmpeg 已在运行：请查看 rtpIn 的 MediaFlowOut（KMS 收到它的包并送进管道了吗？）以及应答中的端口。如果收到的是 ERROR：运行 npm start 的机器上必须装有 ffmpeg（sudo apt-get install ffmpeg），而且 KMS 必须在同一台机器上运行。',
+            en: 'the red, green and blue bands of ffmpeg\'s test pattern in the remote video. If RTP_IN_STARTED came, ffmpeg runs: look at rtpIn\'s MediaFlowOut (does KMS receive its packets and put them into the pipeline?) and at the answer\'s port. If an ERROR came instead: ffmpeg must be installed where npm start runs (sudo apt-get install ffmpeg), and the KMS must run on that machine.',
+            'zh-Hans': '远端视频中 ffmpeg 测试图案的红、绿、蓝三条色带。如果已收到 RTP_IN_STARTED，说明 ffmpeg 已在运行：请查看 rtpIn 的 MediaFlowOut（KMS 收到它的包并送进管道了吗？）以及应答中的端口。如果收到的是 ERROR：运行 npm start 的机器上必须装有 ffmpeg（sudo apt-get install ffmpeg），而且 KMS 必须在同一台机器上运行。',
           },
         }),
   };
@@ -84,8 +84,8 @@ export const rtpGateway: LabDefinition = {
   id: 'rtp-gateway',
   title: { en: 'RTP gateway: ffmpeg in, ffmpeg out', 'zh-Hans': 'RTP 网关：ffmpeg 进，ffmpeg 出' },
   summary: {
-    en: 'KMS as the gateway between WebRTC and plain RTP: ffmpeg sends SMPTE bars into an RtpEndpoint and this page receives them over WebRTC; then the page\'s camera goes out through another RtpEndpoint to ffmpeg, which records it. An application server runs ffmpeg and writes its side of each SDP, shown here: no ICE, no DTLS, just addresses, ports and codecs.',
-    'zh-Hans': 'KMS 作为 WebRTC 与普通 RTP 之间的网关：ffmpeg 把 SMPTE 彩条发进一个 RtpEndpoint，本页面通过 WebRTC 收到它；然后页面的摄像头画面经由另一个 RtpEndpoint 发给 ffmpeg，由它录制下来。ffmpeg 由应用服务器运行，每个 SDP 中 ffmpeg 那一方也由它编写，都显示在这里：没有 ICE，没有 DTLS，只有地址、端口和编解码器。',
+    en: 'KMS as the gateway between WebRTC and plain RTP: ffmpeg sends its test pattern into an RtpEndpoint and this page receives them over WebRTC; then the page\'s camera goes out through another RtpEndpoint to ffmpeg, which records it. An application server runs ffmpeg and writes its side of each SDP, shown here: no ICE, no DTLS, just addresses, ports and codecs.',
+    'zh-Hans': 'KMS 作为 WebRTC 与普通 RTP 之间的网关：ffmpeg 把它的测试图案发进一个 RtpEndpoint，本页面通过 WebRTC 收到它；然后页面的摄像头画面经由另一个 RtpEndpoint 发给 ffmpeg，由它录制下来。ffmpeg 由应用服务器运行，每个 SDP 中 ffmpeg 那一方也由它编写，都显示在这里：没有 ICE，没有 DTLS，只有地址、端口和编解码器。',
   },
   elements: ['MediaPipeline', 'WebRtcEndpoint', 'RtpEndpoint'],
   eventClasses: { ...WEBRTC_ENDPOINT_EVENTS, RtpEndpoint: ['OnKeySoftLimit'] },
@@ -152,12 +152,12 @@ export const rtpGateway: LabDefinition = {
       id: 'rtp-in',
       title: { en: 'ffmpeg → rtpIn → webRtcEp: SDP without ICE', 'zh-Hans': 'ffmpeg → rtpIn → webRtcEp：没有 ICE 的 SDP' },
       explain: {
-        en: 'ffmpeg reads no SDP when it sends, so the server writes the offer for it: one video section, VP8 on payload type 96, a=sendonly, and a=direction:active: COMEDIA, "I will send first, learn my address from my packets". KMS answers with its address (c=) and the even port its RtpEndpoint listens on (RTCP on the next one), and the server starts ffmpeg towards exactly that address and port. With SRTP, the RtpEndpoint is created with crypto (SDES): the offer carries ffmpeg\'s key in a=crypto and the answer KMS\' own. The check looks for ffmpeg\'s SMPTE bars in the remote video.',
-        'zh-Hans': 'ffmpeg 发送时不读 SDP，所以由服务器替它写 offer：一个视频段，VP8 使用负载类型 96，a=sendonly，以及 a=direction:active：即 COMEDIA，“我先发送，请从我的包里得知我的地址”。KMS 在应答中给出它的地址（c=）和 RtpEndpoint 监听的偶数端口（RTCP 用下一个端口），服务器再让 ffmpeg 正好发往这个地址和端口。选择 SRTP 时，RtpEndpoint 创建时带有 crypto（SDES）：offer 的 a=crypto 中是 ffmpeg 的密钥，应答中是 KMS 自己的密钥。检查会在远端视频中寻找 ffmpeg 的 SMPTE 彩条。',
+        en: 'ffmpeg reads no SDP when it sends, so the server writes the offer for it: one video section, VP8 on payload type 96, a=sendonly, and a=direction:active: COMEDIA, "I will send first, learn my address from my packets". KMS answers with its address (c=) and the even port its RtpEndpoint listens on (RTCP on the next one), and the server starts ffmpeg towards exactly that address and port. With SRTP, the RtpEndpoint is created with crypto (SDES): the offer carries ffmpeg\'s key in a=crypto and the answer KMS\' own. The check looks for ffmpeg\'s test pattern (rgbtestsrc: red, green and blue bands) in the remote video.',
+        'zh-Hans': 'ffmpeg 发送时不读 SDP，所以由服务器替它写 offer：一个视频段，VP8 使用负载类型 96，a=sendonly，以及 a=direction:active：即 COMEDIA，“我先发送，请从我的包里得知我的地址”。KMS 在应答中给出它的地址（c=）和 RtpEndpoint 监听的偶数端口（RTCP 用下一个端口），服务器再让 ffmpeg 正好发往这个地址和端口。选择 SRTP 时，RtpEndpoint 创建时带有 crypto（SDES）：offer 的 a=crypto 中是 ffmpeg 的密钥，应答中是 KMS 自己的密钥。检查会在远端视频中寻找 ffmpeg 的测试图案（rgbtestsrc：红、绿、蓝三条色带）。',
       },
       sets: ['rtpIn'],
       expects: ['rtp-in-started', 'rtpIn:flow-out'],
-      check: barsShown,
+      check: bandsShown,
       timeout: 30000,
     },
     {
@@ -232,7 +232,7 @@ export const rtpGateway: LabDefinition = {
     }),
   ],
   completion: {
-    en: 'Complete when the page shows ffmpeg\'s SMPTE bars received through rtpIn and webRtcEp, and ffmpeg recorded the page\'s camera through rtpOut into a file with a VP8 video stream of two seconds or more.',
-    'zh-Hans': '当页面显示经由 rtpIn 和 webRtcEp 收到的 ffmpeg SMPTE 彩条，并且 ffmpeg 经由 rtpOut 把页面的摄像头画面录制成一个包含 VP8 视频流、时长两秒以上的文件时完成。',
+    en: 'Complete when the page shows ffmpeg\'s test pattern received through rtpIn and webRtcEp, and ffmpeg recorded the page\'s camera through rtpOut into a file with a VP8 video stream of two seconds or more.',
+    'zh-Hans': '当页面显示经由 rtpIn 和 webRtcEp 收到的 ffmpeg 测试图案，并且 ffmpeg 经由 rtpOut 把页面的摄像头画面录制成一个包含 VP8 视频流、时长两秒以上的文件时完成。',
   },
 };

@@ -14,7 +14,7 @@
  *
  * Per browser: a MediaPipeline and a WebRtcEndpoint (PROCESS_SDP_OFFER); START_RTP_IN adds an RtpEndpoint `rtpIn`
  * connected to the WebRtcEndpoint, gives it an offer made here (VP8, COMEDIA, SDES when asked) and starts ffmpeg
- * sending SMPTE bars to the address and port of KMS' answer; START_RTP_OUT adds `rtpOut`, takes its generateOffer,
+ * sending its RGB test pattern to the address and port of KMS' answer; START_RTP_OUT adds `rtpOut`, takes its generateOffer,
  * answers with a port of 127.0.0.1 where ffmpeg listens (the SDP goes to ffmpeg's standard input) and connects the
  * WebRtcEndpoint to it; STOP_RTP_OUT stops that ffmpeg and reports ffprobe's view of the file.
  *

@@ -7,7 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 
-/** The test pattern ffmpeg sends: SMPTE colour bars, whose colours the lab checks where they must be. */
+/**
+ * The test pattern ffmpeg sends: rgbtestsrc, three full-width bands (red, green, blue from the top), wide enough for
+ * the lab to check each band's colour where it must be.
+ */
 export const SENDER_PICTURE = { size: '320x240', rate: 30 } as const;
 /** The SRTP suite of the sender, in ffmpeg's and SDES' spelling (KMS' AES_128_CM_HMAC_SHA1_80). */
 export const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
@@ -103,15 +106,15 @@ export function senderTarget(answer: string, local: ReadonlySet<string>): RtpTar
   return { address: own, rtpPort: video.port, rtcpPort };
 }
 
-/** ffmpeg, the sender: SMPTE bars encoded in VP8 and sent to `target` (RTP, or SRTP with `key`) for at most `seconds`. */
+/** ffmpeg, the sender: the RGB test pattern encoded in VP8 and sent to `target` (RTP, or SRTP with `key`) for at most `seconds`. */
 export function senderArgs(target: RtpTarget, seconds: number, key?: string): string[] {
   const host = target.address.includes(':') ? `[${target.address}]` : target.address;
   const url = `${key ? 'srtp' : 'rtp'}://${host}:${target.rtpPort}?rtcpport=${target.rtcpPort}&pkt_size=1200`;
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-nostats',
-    '-re', '-f', 'lavfi', '-i', `smptebars=size=${SENDER_PICTURE.size}:rate=${SENDER_PICTURE.rate}`,
+    '-re', '-f', 'lavfi', '-i', `rgbtestsrc=size=${SENDER_PICTURE.size}:rate=${SENDER_PICTURE.rate}`,
     '-t', String(seconds),
-    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '400k',
+    '-pix_fmt', 'yuv420p', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '400k',
     // A key frame every second: ffmpeg hears no PLI, so a viewer that joins late waits at most that long.
     '-g', String(SENDER_PICTURE.rate), '-auto-alt-ref', '0',
     '-payload_type', String(SENDER_PAYLOAD_TYPE),

@@ -1,6 +1,6 @@
 /**
  * The labs of the chapter "RTP and HTTP endpoints" in Debian's Chromium against the embedded KMS: the RTP gateway
- * (through the application server /rtpgateway, which runs ffmpeg) shows ffmpeg's SMPTE bars in the page and gets a
+ * (through the application server /rtpgateway, which runs ffmpeg) shows ffmpeg's test pattern (red, green, blue bands) in the page and gets a
  * recording of the page's camera back from ffmpeg, over plain RTP and over SRTP; the upload lab's viewer shows the
  * recording the browser POSTed, and the URL expires. The tests read what the labs' own checks measured.
  */
@@ -13,7 +13,7 @@ for (const [transport, prefix] of [
   ['rtp', ''],
   ['srtp', '/zh-Hans'],
 ] as const) {
-  test(`rtp-gateway (${transport}${prefix ? ', zh-Hans' : ''}): ffmpeg's bars reach the page, ffmpeg records the page's camera`, async ({ page }) => {
+  test(`rtp-gateway (${transport}${prefix ? ', zh-Hans' : ''}): ffmpeg's test pattern reaches the page, ffmpeg records the page's camera`, async ({ page }) => {
     const errors = collectErrors(page);
     const { lab, seconds } = await runLab(page, 'rtp-gateway', { params: { transport }, prefix, timeout: 120_000 });
     const bars = await stepDetail(lab, 'rtp-in');

@@ -389,7 +389,7 @@ test('rtp-gateway: ffmpeg → rtpIn → the browser, the browser → rtpOut → 
   assert.match(String(started.rtpAnswer), /\r\na=direction:passive\r\n/, 'COMEDIA accepted, as KMS answers it');
   assert.ok((started.ffmpeg as string[]).includes('<the key of a=crypto>'), 'the key is not shown');
   await peer.receivesVideo('the browser, from ffmpeg over SRTP');
-  assert.ok(peer.peer.received.keyframeSizes.some((size) => size.width === 320 && size.height === 240), 'the 320x240 bars of ffmpeg');
+  assert.ok(peer.peer.received.keyframeSizes.some((size) => size.width === 320 && size.height === 240), 'the 320x240 test pattern of ffmpeg');
   browser.send({ id: 'START_RTP_IN' });
   await expectError(browser, 'ERROR', /already sends/);
   browser.send({ id: 'START_RTP_OUT' });
@@ -403,8 +403,8 @@ test('rtp-gateway: ffmpeg → rtpIn → the browser, the browser → rtpOut → 
   assert.ok(Number(recording.durationSeconds) > 1.5 && Number(recording.durationSeconds) < 6, `${String(recording.durationSeconds)} s recorded`);
   const types = new Set(browser.all('KMS_EVENT').filter((event) => event.source === 'rtpIn').map((event) => event.eventType));
   for (const type of ['ElementConnected', 'ConnectionStateChanged', 'MediaSessionStarted', 'MediaFlowOutStateChanged']) assert.ok(types.has(type), `rtpIn KMS_EVENT ${type}`);
-  // The gateway's ffmpeg processes (the sender's test pattern, the recorder's SDP on its input), not the KMS' own.
-  const ffmpegs = (): number => Number(execFileSync('pgrep', ['-c', '-f', '-P', String(process.pid), 'smptebars|-f sdp -i pipe:0'], { encoding: 'utf8' }).trim() || '0');
+  // The gateway's ffmpeg processes (the sender's rgbtestsrc, the recorder's SDP on its input), not the KMS' own.
+  const ffmpegs = (): number => Number(execFileSync('pgrep', ['-c', '-f', '-P', String(process.pid), 'rgbtestsrc|-f sdp -i pipe:0'], { encoding: 'utf8' }).trim() || '0');
   await browser.close();
   await noPipelineLeft();
   await waitFor(() => { try { return ffmpegs() === 0; } catch { return true; } }, 8000, 'no ffmpeg of the gateway left');

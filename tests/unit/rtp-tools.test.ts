@@ -19,7 +19,7 @@ test('the sender goes only to an address of this machine, to the ports KMS answe
   assert.throws(() => senderTarget(answer('127.0.0.1', 22), local), /outside 1024-65535/);
   const args = senderArgs({ address: '127.0.0.1', rtpPort: 40000, rtcpPort: 40001 }, 600);
   assert.equal(args.at(-1), 'rtp://127.0.0.1:40000?rtcpport=40001&pkt_size=1200');
-  assert.ok(args.includes('-re') && args.includes('smptebars=size=320x240:rate=30'));
+  assert.ok(args.includes('-re') && args.includes('rgbtestsrc=size=320x240:rate=30'));
   const secure = senderArgs({ address: '127.0.0.1', rtpPort: 40000, rtcpPort: 40001 }, 600, 'a2V5');
   assert.equal(secure.at(-1), 'srtp://127.0.0.1:40000?rtcpport=40001&pkt_size=1200');
   assert.deepEqual(secure.slice(secure.indexOf('-srtp_out_suite'), secure.indexOf('-srtp_out_suite') + 4), ['-srtp_out_suite', 'AES_CM_128_HMAC_SHA1_80', '-srtp_out_params', 'a2V5']);
