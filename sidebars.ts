@@ -10,7 +10,7 @@ const GUIDE: ReadonlyArray<{ label: string; items: readonly string[] }> = [
     label: 'Writing applications',
     items: ['three-tier', 'three-tier-setup', 'three-tier-hello-world', 'three-tier-one2one', 'three-tier-one2many', 'three-tier-group-call', 'endpoint-events', 'bandwidth', 'mobile-clients'],
   },
-  { label: 'What KMS is for', items: ['broadcasting', 'group-call', 'routing', 'recording', 'playback', 'transcoding', 'mixing', 'filters'] },
+  { label: 'What KMS is for', items: ['broadcasting', 'group-call', 'routing', 'recording', 'playback', 'transcoding', 'mixing', 'filters', 'rtp-http'] },
   // Read when deploying: a KMS of your own, its configuration, TURN, capacity and Docker, a workshop's server.
   { label: 'The path to a real KMS', items: ['installing-kms', 'configuring-kms', 'coturn', 'scaling', 'workshop'] },
   { label: 'Reference', items: ['troubleshooting', 'glossary'] },

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
       'no-suite': { type: 'boolean' },
       'result-file': { type: 'string' },
       server: { type: 'string' },
+      only: { type: 'string' },
     },
     strict: true,
   });
@@ -145,7 +146,8 @@ async function main(): Promise<void> {
       break;
     }
     case 'codec': {
-      const rows = await benchCodec(Number(values.seconds ?? 15), (row) => console.log(`codec bench: ${row.job} measured`));
+      const only = values.only?.split(',').map((name) => name.trim()).filter(Boolean);
+      const rows = await benchCodec(Number(values.seconds ?? 15), (row) => console.log(`codec bench: ${row.job} measured`), only);
       table(rows);
       const met = compositeTargetMet(rows);
       console.log(`target: a 4-party Composite ≤ ${COMPOSITE_TARGET_PERCENT} % of one core (ffmpeg): ${met === undefined ? 'not measured' : met ? 'met' : 'NOT met'}`);
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
     }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] | labs [--runs 10] [--no-suite] | pages [--runs 3] | build [--runs 1]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] [--only face,zbar,rtp] | labs [--runs 10] [--no-suite] | pages [--runs 3] | build [--runs 1]',
       );
       process.exit(2);
   }

@@ -11,12 +11,14 @@ import { player } from './player';
 import { qrCodes } from './qr-codes';
 import { recording } from './recording';
 import { routing } from './routing';
+import { rtpGateway } from './rtp-gateway';
 import { threeTierGroupCall } from './three-tier-group-call';
 import { threeTierHelloWorld } from './three-tier-hello-world';
 import { threeTierOne2Many } from './three-tier-one2many';
 import { threeTierOne2One } from './three-tier-one2one';
 import { transcoding } from './transcoding';
 import { turnRelay } from './turn-relay';
+import { upload } from './upload';
 import { webrtcEvents } from './webrtc-events';
 
 export const LABS: readonly AnyLab[] = [
@@ -34,10 +36,12 @@ export const LABS: readonly AnyLab[] = [
   routing,
   recording,
   player,
+  upload,
   transcoding,
   mixing,
   magicMirror,
   qrCodes,
+  rtpGateway,
 ];
 
 export function getLab(id: string): AnyLab | undefined {

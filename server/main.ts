@@ -247,6 +247,8 @@ async function main(): Promise<void> {
     allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS],
     // A pool: what a browser opens goes to its KMS (by its site cookie); the others of its room join it there.
     ...(pool && dashboard ? { kmsForRequest: (req: IncomingMessage) => pool.assign(dashboard.attendeeSecret(req)) } : {}),
+    // The RTP gateway records into the embedded KMS's media folder, which the site serves at /kms-media/.
+    ...(kms ? { recordings: { directory: kms.config.mediaDirectory, downloadBase: '/kms-media/' } } : {}),
   });
   services.push(apps);
 

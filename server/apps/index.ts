@@ -1,7 +1,7 @@
 /**
  * The application servers of the three-tier labs, as one service of `npm start`: the TypeScript counterparts of
  * Kurento's Java tutorials hello-world (/helloworld), one2one-call (/call), one2many-call (/one2many) and group-call
- * (/groupcall). Browsers reach them with a WebSocket on the site's own origin (the site hands the upgrades over);
+ * (/groupcall), and Kurento Labs' RTP gateway (/rtpgateway, ffmpeg ⇄ RtpEndpoint). Browsers reach them with a WebSocket on the site's own origin (the site hands the upgrades over);
  * each app server drives KMS with its own kurento-client.
  */
 import { originListed } from '../kms/protocol/transport';
@@ -15,6 +15,9 @@ import { GroupCallApp } from './group-call';
 import { HelloWorldApp } from './hello-world';
 import { One2ManyCallApp } from './one2many-call';
 import { One2OneCallApp } from './one2one-call';
+import { RtpGatewayApp } from './rtp-gateway';
+import os from 'node:os';
+import path from 'node:path';
 
 /** Largest message a browser may send (SDP offers are a few kB). */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -34,6 +37,8 @@ export interface AppServersOptions {
    * opens (a room, a call, a broadcast) is placed there; the members who join it later meet on the same KMS.
    */
   kmsForRequest?: (req: IncomingMessage) => string | undefined;
+  /** Where the RTP gateway's ffmpeg records, and the site's path of that folder when the site serves it. */
+  recordings?: { directory: string; downloadBase?: string };
 }
 
 function toLogger(log: Logger | ((line: string) => void)): Logger {
@@ -47,7 +52,7 @@ function refuse(socket: Duplex, status: string, text: string): void {
 
 export class AppServers implements Service {
   readonly name = 'apps';
-  /** The WebSocket paths, for `site.addUpgradeRoute`: /helloworld, /call, /one2many, /groupcall. */
+  /** The WebSocket paths, for `site.addUpgradeRoute`: /helloworld, /call, /one2many, /groupcall, /rtpgateway. */
   readonly paths: string[];
   private readonly apps: ReadonlyMap<string, AppServer<BrowserSession>>;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
@@ -57,14 +62,17 @@ export class AppServers implements Service {
   private readonly kmsForRequest: ((req: IncomingMessage) => string | undefined) | undefined;
   private running = false;
 
-  constructor({ kmsUrl, log, allowedOrigins = [], kmsForRequest }: AppServersOptions) {
+  constructor({ kmsUrl, log, allowedOrigins = [], kmsForRequest, recordings }: AppServersOptions) {
     if (!/^wss?:\/\/[^/]/.test(kmsUrl)) throw new Error(`the application servers need the KMS URL (ws:// or wss://), not "${kmsUrl}"`);
     this.log = toLogger(log);
     this.kmsUrl = kmsUrl;
     this.allowedOrigins = allowedOrigins;
     this.kmsForRequest = kmsForRequest;
     const options = { kmsUrl, log: this.log };
-    const apps: Array<AppServer<BrowserSession>> = [new HelloWorldApp(options), new One2OneCallApp(options), new One2ManyCallApp(options), new GroupCallApp(options)];
+    const apps: Array<AppServer<BrowserSession>> = [
+      new HelloWorldApp(options), new One2OneCallApp(options), new One2ManyCallApp(options), new GroupCallApp(options),
+      new RtpGatewayApp({ ...options, recordings: recordings ?? { directory: path.join(os.tmpdir(), 'kurento-labs-rtp-gateway') } }),
+    ];
     this.apps = new Map(apps.map((app) => [app.path, app]));
     this.paths = [...this.apps.keys()];
   }

@@ -228,3 +228,22 @@ test('an RtpEndpoint answers what it cannot take with port 0 (WebRTC profiles, u
   }
   await call<void>((cb) => pipeline.release(done(cb)));
 });
+
+test('COMEDIA: an offer with a=direction:active is answered with a=direction:passive, and KMS learns the sender from its packets', async () => {
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const [rtp] = await create<RtpEndpoint>((cb) => pipeline.create('RtpEndpoint', cb));
+  const { peer, endpoint } = await viewer(pipeline);
+  await call<void>((cb) => rtp.connect(endpoint, done(cb)));
+  const offer = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=video 9 RTP/AVP 96', 'a=rtpmap:96 VP8/90000', 'a=sendonly', 'a=direction:active', ''].join('\r\n');
+  const answer = await call<string>((cb) => rtp.processOffer(offer, cb));
+  const [video] = sections(answer);
+  assert.ok(video);
+  assert.ok(video.lines.includes('a=direction:passive'), 'COMEDIA accepted, as KMS 7.3 answers it (the RTP receiver tutorial looks for this line)');
+  ffmpeg([
+    '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-b:v', '300k', '-g', '30',
+    '-payload_type', '96', '-f', 'rtp', `rtp://127.0.0.1:${video.port}?rtcpport=${video.port + 1}&pkt_size=1200`,
+  ]);
+  await waitFor(() => peer.received.keyframes > 0, 15000, 'VP8 from a sender KMS learnt from its first packet');
+  await peer.close();
+  await call<void>((cb) => pipeline.release(done(cb)));
+});

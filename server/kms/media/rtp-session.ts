@@ -394,6 +394,8 @@ export class RtpSession {
   /** One m-section as KMS writes it: direction, a=rtcp, codecs (feedback only over AVPF), keys, mid if offered, SSRC. */
   private sectionLines(stream: RtpStream, proto: string, direction: Direction, codecs: readonly OfferedCodec[], offer?: SdpMedia): string[] {
     const lines = [`m=${stream.media} ${stream.port} ${proto} ${codecs.map((codec) => codec.payloadType).join(' ')}`, `a=${direction}`, `a=rtcp:${stream.rtcp.address().port}`];
+    // COMEDIA accepted: KMS answers an offered a=direction:active with passive (it waits for the first packet).
+    if (offer && stream.comedia) lines.push('a=direction:passive');
     const feedback = proto.endsWith('F') && stream.kind === 'VIDEO';
     for (const codec of codecs) {
       lines.push(`a=rtpmap:${codec.payloadType} ${codec.name}/${codec.clockRate}${codec.channels ? `/${codec.channels}` : ''}`);

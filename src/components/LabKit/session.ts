@@ -11,7 +11,7 @@ import runtimeSource from '@site/labs/runtime/lab-runtime.js?raw';
 import { FrameHost } from './host/frame-host';
 
 /** The application servers of `npm start` (server/apps): a lab page's sockets to them are observed. */
-export const APP_PATHS = ['/helloworld', '/call', '/one2many', '/groupcall'];
+export const APP_PATHS = ['/helloworld', '/call', '/one2many', '/groupcall', '/rtpgateway'];
 
 export interface Session {
   host: FrameHost;
