@@ -137,7 +137,10 @@ export class WeriftPeer {
   readonly noMids: boolean;
   private mids: string[] = [];
 
-  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean } = {}) {
+  /** REMB messages received for the video this peer sends (after watchRemb()): bitrate in bps, SSRCs it names. */
+  readonly rembs: Array<{ at: number; bitrate: number; ssrcs: number[] }> = [];
+
+  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean; remb?: boolean } = {}) {
     this.noMids = options.noMids === true;
     this.pc = new RTCPeerConnection({
       ...(this.noMids ? { bundlePolicy: 'disable' as const } : {}),
@@ -149,7 +152,14 @@ export class WeriftPeer {
         audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
         video: options.h264Only
           ? [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, payloadType: 102, parameters: 'packetization-mode=1;profile-level-id=42e01f', rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] })]
-          : [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] })],
+          : [
+              new RTCRtpCodecParameters({
+                mimeType: 'video/VP8',
+                clockRate: 90000,
+                payloadType: 96,
+                rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, ...(options.remb ? [{ type: 'goog-remb' }] : [])],
+              }),
+            ],
       },
     });
     this.pc.addTransceiver(this.videoTrack, { direction: 'sendrecv' });
@@ -216,6 +226,18 @@ export class WeriftPeer {
       const feedback = (packet as { type: number; feedback?: { count?: number; mediaSsrc?: number } }).feedback;
       if (packet.type === 206 && feedback?.count === 1 && feedback.mediaSsrc === ssrc) this.pliReceived += 1;
     });
+  }
+
+  /** Records the REMB messages (RTCP PSFB FMT 15) that reach this peer (call once the connection is up). */
+  watchRemb(): void {
+    for (const dtls of this.pc.dtlsTransports) {
+      dtls.onRtcp.subscribe((packet) => {
+        const feedback = (packet as { type: number; feedback?: { count?: number; bitrate?: bigint; ssrcFeedbacks?: number[] } }).feedback;
+        if (packet.type === 206 && feedback?.count === 15 && feedback.bitrate !== undefined) {
+          this.rembs.push({ at: Date.now(), bitrate: Number(feedback.bitrate), ssrcs: feedback.ssrcFeedbacks ?? [] });
+        }
+      });
+    }
   }
 
   /** Asks the server for a key frame of the video this peer receives, as a browser's decoder would. */
