@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { E2E_KMS_PORT } from './ports';
 import { LOCALES, collectErrors, openLabPage, openGraph, pipelinesOnKms, resetLeavesNoPipeline, runLab, setEditorCode } from './lab-helpers';
 
-const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels'];
+const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels', 'bandwidth'];
 
 for (const [locale, prefix] of LOCALES) {
   for (const id of LAB_IDS) {
