@@ -29,7 +29,13 @@ function kbps(rate: number | undefined): string {
 
 /** When the program set maxVideoRecvBandwidth to `value` (ms of the run), from the requests on the wire. */
 function limitSetAt(view: LabView, value: number): number | undefined {
-  return kmsRequests(view.frames(), 'invoke').find((request) => request.params.operation === 'setMaxVideoRecvBandwidth' && (request.params.operationParams as { value?: unknown } | undefined)?.value === value && request.answered?.ok)?.t;
+  // kurento-client sends the setter as invoke { operation: 'setMaxVideoRecvBandwidth', operationParams: { maxVideoRecvBandwidth } }.
+  return kmsRequests(view.frames(), 'invoke').find(
+    (request) =>
+      request.params.operation === 'setMaxVideoRecvBandwidth' &&
+      Object.values((request.params.operationParams ?? {}) as Record<string, unknown>).includes(value) &&
+      request.answered?.ok === true,
+  )?.t;
 }
 
 /** The browser's outbound video bitrate averaged over the WINDOW_MS that end at `t`. */

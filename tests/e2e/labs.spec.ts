@@ -33,6 +33,12 @@ for (const [locale, prefix] of LOCALES) {
         await expect(rtt.locator('g[data-series^="browser:"]').first()).toBeAttached({ timeout: 10_000 });
         await expect(rtt.locator('g[data-series^="kms:"]').first()).toBeAttached({ timeout: 10_000 });
       }
+      if (id === 'bandwidth') {
+        // The check's own measurement: the browser's outbound video bitrate before and after the limit was lowered.
+        const detail = await lab.getByTestId('lab-step-low').innerText();
+        expect(detail).toMatch(/before the change \d+ kbps, now \d+ kbps/);
+        console.log(`bandwidth ${locale}: ${detail.replace(/\s+/g, ' ')}`);
+      }
       await resetLeavesNoPipeline(lab);
       expect(errors).toEqual([]);
     });
