@@ -1010,9 +1010,15 @@ export class WebRtcSession {
    */
   rembTarget(): number | undefined {
     if (this.closed || !this.remoteSdp || !this.localSdp) return undefined;
-    if (!videoFeedback(this.remoteSdp, 'goog-remb') || !videoFeedback(this.localSdp, 'goog-remb')) return undefined;
-    return this.remoteSsrcs.get('VIDEO');
+    // Both descriptions are set once per endpoint: read them once, not at every REMB.
+    if (this.rembNegotiated?.remote !== this.remoteSdp || this.rembNegotiated.local !== this.localSdp) {
+      const negotiated = videoFeedback(this.remoteSdp, 'goog-remb') && videoFeedback(this.localSdp, 'goog-remb');
+      this.rembNegotiated = { remote: this.remoteSdp, local: this.localSdp, negotiated };
+    }
+    return this.rembNegotiated.negotiated ? this.remoteSsrcs.get('VIDEO') : undefined;
   }
+
+  private rembNegotiated: { remote: string; local: string; negotiated: boolean } | undefined;
 
   /** Sends the browser an RTCP REMB (PSFB, FMT 15) of `bitrate` bps for its video stream `ssrc`. */
   sendRemb(ssrc: number, bitrate: number): boolean {
