@@ -1,4 +1,5 @@
 /** Every lab of the site, in the order of the labs index. `<Lab id="…"/>` looks them up here. */
+import { bandwidth } from './bandwidth';
 import { broadcasting } from './broadcasting';
 import { connectionCheck } from './connection-check';
 import { dataChannels } from './data-channels';
@@ -31,6 +32,7 @@ export const LABS: readonly AnyLab[] = [
   threeTierGroupCall,
   webrtcEvents,
   dataChannels,
+  bandwidth,
   broadcasting,
   groupCall,
   routing,

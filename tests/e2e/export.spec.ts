@@ -100,19 +100,17 @@ test('hello-world on the Chinese page downloads with its Chinese comments, and r
 });
 
 /**
- * Every other lab: its app, downloaded as it is, runs all its steps with no error. runSteps waits for each step's
+ * Every other lab (one test each, so that -g <lab id> picks one): its app, downloaded as it is, runs all its steps with no error. runSteps waits for each step's
  * variables and for KMS to answer every request, so the steps keep their order. The three-tier labs' apps talk to the
  * site's application servers (app_uri), which let in local pages on any port.
  */
-test('every lab downloads as an app that runs all its steps', async ({ page, context }) => {
-  const labs = LABS.filter((lab) => lab.id !== 'hello-world');
-  test.setTimeout(60_000 + labs.length * 45_000);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-export-'));
-  const port = await freePort();
-  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: dir, stdio: 'ignore' });
-  const results: string[] = [];
-  try {
-    for (const lab of labs) {
+for (const lab of LABS.filter((candidate) => candidate.id !== 'hello-world')) {
+  test(`${lab.id} downloads as an app that runs all its steps`, async ({ page, context }) => {
+    test.setTimeout(120_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-export-'));
+    const port = await freePort();
+    const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: dir, stdio: 'ignore' });
+    try {
       const panel = await openLabPage(page, lab.id);
       const downloading = page.waitForEvent('download');
       await panel.getByTestId('lab-export-app').click();
@@ -125,7 +123,7 @@ test('every lab downloads as an app that runs all its steps', async ({ page, con
       const started = Date.now();
       await standalone.goto(`http://127.0.0.1:${port}/kurento-labs-${lab.id}/`);
       await expect(standalone.locator('#status'), lab.id).toContainText(`All ${lab.steps.length} steps ran.`, { timeout: 40_000 });
-      results.push(`${lab.id} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      test.info().annotations.push({ type: 'exported app', description: `${lab.id} ${((Date.now() - started) / 1000).toFixed(1)} s` });
       const failures = await standalone.locator('#status .error').allInnerTexts();
       expect(failures, `${lab.id}: errors in the app's status`).toEqual([]);
       expect(errors, `${lab.id}: page errors`).toEqual([]);
@@ -137,12 +135,10 @@ test('every lab downloads as an app that runs all its steps', async ({ page, con
         });
       if (lab.id !== 'connection-check') await expect.poll(playing, { message: `${lab.id}: every video plays`, timeout: 15_000 }).toBeGreaterThan(0);
       await standalone.close();
+    } finally {
+      server.kill();
       await releaseAllPipelines();
+      rmSync(dir, { recursive: true, force: true });
     }
-    test.info().annotations.push({ type: 'exported apps', description: results.join('; ') });
-  } finally {
-    server.kill();
-    await releaseAllPipelines();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}

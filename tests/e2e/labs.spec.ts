@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { E2E_KMS_PORT } from './ports';
 import { LOCALES, collectErrors, openLabPage, openGraph, pipelinesOnKms, resetLeavesNoPipeline, runLab, setEditorCode } from './lab-helpers';
 
-const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels'];
+const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels', 'bandwidth'];
 
 for (const [locale, prefix] of LOCALES) {
   for (const id of LAB_IDS) {
@@ -40,6 +40,12 @@ for (const [locale, prefix] of LOCALES) {
         const rtt = lab.locator('[data-testid="stats-chart"][data-metric="rtt"]');
         await expect(rtt.locator('g[data-series^="browser:"]').first()).toBeAttached({ timeout: 10_000 });
         await expect(rtt.locator('g[data-series^="kms:"]').first()).toBeAttached({ timeout: 10_000 });
+      }
+      if (id === 'bandwidth') {
+        // The check's own measurement: the browser's outbound video bitrate before and after the limit was lowered.
+        const detail = await lab.getByTestId('lab-step-low').innerText();
+        expect(detail).toMatch(/before the change \d+ kbps, now \d+ kbps/);
+        console.log(`bandwidth ${locale}: ${detail.replace(/\s+/g, ' ')}`);
       }
       await resetLeavesNoPipeline(lab);
       expect(errors).toEqual([]);

@@ -145,11 +145,14 @@ export class WeriftPeer {
   readonly noMids: boolean;
   private mids: string[] = [];
 
+  /** REMB messages received for the video this peer sends (after watchRemb()): bitrate in bps, SSRCs it names. */
+  readonly rembs: Array<{ at: number; bitrate: number; ssrcs: number[] }> = [];
+
   /**
    * `loopbackOnly`: check and use only pairs of 127.0.0.1 candidates (werift gathers on every IPv4 address and may
    * nominate another), so that two servers compared side by side see the same loopback path.
    */
-  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean; loopbackOnly?: boolean } = {}) {
+  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean; loopbackOnly?: boolean; remb?: boolean } = {}) {
     this.noMids = options.noMids === true;
     this.pc = new RTCPeerConnection({
       ...(options.loopbackOnly ? { iceFilterCandidatePair: (pair) => pair.localCandidate.host === '127.0.0.1' && pair.remoteCandidate.host === '127.0.0.1' } : {}),
@@ -162,7 +165,14 @@ export class WeriftPeer {
         audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
         video: options.h264Only
           ? [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, payloadType: 102, parameters: 'packetization-mode=1;profile-level-id=42e01f', rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] })]
-          : [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] })],
+          : [
+              new RTCRtpCodecParameters({
+                mimeType: 'video/VP8',
+                clockRate: 90000,
+                payloadType: 96,
+                rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, ...(options.remb ? [{ type: 'goog-remb' }] : [])],
+              }),
+            ],
       },
     });
     this.pc.addTransceiver(this.videoTrack, { direction: 'sendrecv' });
@@ -230,6 +240,18 @@ export class WeriftPeer {
       const feedback = (packet as { type: number; feedback?: { count?: number; mediaSsrc?: number } }).feedback;
       if (packet.type === 206 && feedback?.count === 1 && feedback.mediaSsrc === ssrc) this.pliReceived += 1;
     });
+  }
+
+  /** Records the REMB messages (RTCP PSFB FMT 15) that reach this peer (call once the connection is up). */
+  watchRemb(): void {
+    for (const dtls of this.pc.dtlsTransports) {
+      dtls.onRtcp.subscribe((packet) => {
+        const feedback = (packet as { type: number; feedback?: { count?: number; bitrate?: bigint; ssrcFeedbacks?: number[] } }).feedback;
+        if (packet.type === 206 && feedback?.count === 15 && feedback.bitrate !== undefined) {
+          this.rembs.push({ at: Date.now(), bitrate: Number(feedback.bitrate), ssrcs: feedback.ssrcFeedbacks ?? [] });
+        }
+      });
+    }
   }
 
   /** Asks the server for a key frame of the video this peer receives, as a browser's decoder would. */

@@ -15,6 +15,7 @@ import {
   MediaStreamTrack,
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  ReceiverEstimatedMaxBitrate,
   RtcpPayloadSpecificFeedback,
   type RTCDataChannel,
   type RTCRtpTransceiver,
@@ -139,6 +140,16 @@ const MEDIA_STATE_TIMEOUT_MS = 5000;
 
 const VIDEO_FEEDBACK = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'goog-remb' }];
 
+
+/** Whether a video section of `sdp` lists the RTCP feedback `type` (`a=rtcp-fb:<pt> <type>`, or `*`). */
+function videoFeedback(sdp: string, type: string): boolean {
+  let video = false;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) video = line.startsWith('m=video') && !line.startsWith('m=video 0 ');
+    else if (video && line.startsWith('a=rtcp-fb:') && line.split(/\s+/)[1] === type) return true;
+  }
+  return false;
+}
 
 /** Reads the codecs of each m-line of an SDP: `{ audio: [...], video: [...] }` in offer order. */
 export function parseSdpCodecs(sdp: string): Map<string, OfferedCodec[]> {
@@ -996,6 +1007,46 @@ export class WebRtcSession {
     if (ssrc === undefined || !transceiver) return false;
     this.counters.pliOut += 1;
     void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * The browser's video SSRC a REMB applies to, when both SDPs list goog-remb for video (undefined otherwise, or
+   * before the first video packet arrived).
+   */
+  rembTarget(): number | undefined {
+    if (this.closed || !this.remoteSdp || !this.localSdp) return undefined;
+    // Both descriptions are set once per endpoint: read them once, not at every REMB.
+    if (this.rembNegotiated?.remote !== this.remoteSdp || this.rembNegotiated.local !== this.localSdp) {
+      const negotiated = videoFeedback(this.remoteSdp, 'goog-remb') && videoFeedback(this.localSdp, 'goog-remb');
+      this.rembNegotiated = { remote: this.remoteSdp, local: this.localSdp, negotiated };
+    }
+    return this.rembNegotiated.negotiated ? this.remoteSsrcs.get('VIDEO') : undefined;
+  }
+
+  private rembNegotiated: { remote: string; local: string; negotiated: boolean } | undefined;
+
+  /** Sends the browser an RTCP REMB (PSFB, FMT 15) of `bitrate` bps for its video stream `ssrc`. */
+  sendRemb(ssrc: number, bitrate: number): boolean {
+    const transceiver = this.pc?.getTransceivers().find((t) => t.kind === 'video');
+    if (!transceiver || this.closed) return false;
+    // Mantissa of 18 bits, exponent of 6: the largest exponent that keeps the mantissa exact enough.
+    let exponent = 0;
+    let mantissa = Math.max(0, Math.round(bitrate));
+    while (mantissa >= 1 << 18) {
+      mantissa = Math.floor(mantissa / 2);
+      exponent += 1;
+    }
+    const remb = new ReceiverEstimatedMaxBitrate({
+      senderSsrc: transceiver.receiver.rtcpSsrc,
+      mediaSsrc: 0,
+      ssrcNum: 1,
+      brExp: exponent,
+      brMantissa: mantissa,
+      bitrate: BigInt(mantissa) << BigInt(exponent),
+      ssrcFeedbacks: [ssrc],
+    });
+    void transceiver.receiver.dtlsTransport.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback: remb })]).catch(() => undefined);
     return true;
   }
 
