@@ -2,10 +2,9 @@ import { useMemo, useState, type ReactNode } from 'react';
 import CodeBlock from '@theme/CodeBlock';
 import Translate, { translate } from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
-import { getLab } from '@site/labs';
 import { translateComments } from '@site/labs/framework/comments';
 import exerciseCommentsZh from '@site/labs/exercises.zh-Hans.json';
-import type { Exercise, Locale } from '@site/labs/framework/types';
+import type { AnyLab, Exercise, Locale } from '@site/labs/framework/types';
 import { editScope, replaceEdit } from '@site/src/kurento/edits';
 import { useProgress } from '@site/src/kurento/progress';
 import LabPanel from './LabPanel';
@@ -15,7 +14,7 @@ import styles from './lab.module.css';
  * An exercise: the task, hints revealed one at a time, the solution on request, and the lab's panel with the step to
  * change open in the editor. Run checks the answer: the exercise's judge reads what the run showed.
  */
-export default function ExercisePanel({ exercise: source }: { exercise: Exercise }): ReactNode {
+export default function ExercisePanel({ exercise: source, lab }: { exercise: Exercise; lab: AnyLab }): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale = (i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en') as Locale;
   // The starting code and the solution carry the comments of the page's language, as the lab's program does.
@@ -30,11 +29,9 @@ export default function ExercisePanel({ exercise: source }: { exercise: Exercise
           },
     [source, locale],
   );
-  const lab = getLab(exercise.lab);
   const [hints, setHints] = useState(0);
   const [solution, setSolution] = useState(false);
   const progress = useProgress()[`exercise:${exercise.id}`];
-  if (!lab) throw new Error(`exercise ${exercise.id}: no lab ${exercise.lab}`);
   const step = lab.steps.find((candidate) => candidate.id === exercise.step);
   const until = exercise.until === undefined ? undefined : lab.steps.find((candidate) => candidate.id === exercise.until);
   const scope = `${lab.id}@${exercise.id}`;
