@@ -50,9 +50,7 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
         ...vp8RtpSource(port, payloadType),
         // At most DETECT_FPS frames a second go on to detection (the boxes found are reused for the frames between);
         // they are scaled down before the colour conversion, which then works on a quarter of the pixels.
-        // (The depayloaded video has a variable frame rate, 0/1, which videorate's max-rate lets through unchanged: the
-        // caps ask for the rate instead.)
-        '!', 'videorate', '!', `video/x-raw,framerate=${DETECT_FPS}/1`,
+        '!', 'videorate', `max-rate=${DETECT_FPS}`,
         '!', 'videoscale', '!', `video/x-raw,width=${DETECT_WIDTH},height=${DETECT_HEIGHT}`,
         '!', 'videoconvert', '!', 'video/x-raw,format=RGB',
         '!', 'queue', 'leaky=downstream', 'max-size-buffers=1',
