@@ -10,12 +10,6 @@ import { OverlayFilter, Picture } from './OverlayFilter';
 /** KMS' detector works on a copy at most 320 pixels wide (kmsfacedetector.cpp MAX_WIDTH); so does this one. */
 const DETECT_WIDTH = 320;
 const DETECT_HEIGHT = 240;
-/**
- * Frames analysed per second at most. Detection is most of this filter's cost (a Haar cascade over the whole copy);
- * faces move little in a tenth of a second, and the overlay keeps the last boxes found in between, as KMS' detector
- * keeps its last result while it skips the frames that arrive during an analysis.
- */
-const DETECT_FPS = 10;
 /** Faces drawn at once. */
 const SLOTS = 4;
 const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml';
@@ -29,7 +23,7 @@ const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default
  *
  * Why GStreamer here: ffmpeg has no object detector; GStreamer's `facedetect` (gstreamer1.0-opencv, with the cascade
  * of opencv-data) runs the same OpenCV detection as KMS. One gst-launch-1.0 process analyses a copy of the video,
- * at most DETECT_FPS frames a second and no faster than it can, dropping the frames that arrive while it is busy (a leaky queue, as KMS drops
+ * frame after frame as fast as it can, dropping the frames that arrive while it is busy (a leaky queue, as KMS drops
  * frames under load through QoS). KMS keeps the aspect ratio of its 320-pixel copy; this copy is always 320x240
  * (coordinates are fractions of it, so they map back onto any frame). The image is drawn by ffmpeg
  * (media/ffmpeg/overlay.ts), which is told where the faces are. The KMD has no property for the analysis rate.
@@ -46,11 +40,7 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
       'FaceOverlayFilter',
       (port, payloadType) => [
         ...vp8RtpSource(port, payloadType),
-        // At most DETECT_FPS frames a second go on to detection (the boxes found are reused for the frames between);
-        // they are scaled down before the colour conversion, which then works on a quarter of the pixels.
-        '!', 'videorate', `max-rate=${DETECT_FPS}`,
-        '!', 'videoscale', '!', `video/x-raw,width=${DETECT_WIDTH},height=${DETECT_HEIGHT}`,
-        '!', 'videoconvert', '!', 'video/x-raw,format=RGB',
+        '!', 'videoconvert', '!', 'videoscale', '!', `video/x-raw,format=RGB,width=${DETECT_WIDTH},height=${DETECT_HEIGHT}`,
         '!', 'queue', 'leaky=downstream', 'max-size-buffers=1',
         '!', 'facedetect', 'display=false', 'updates=every_frame', `profile=${CASCADE}`,
         'scale-factor=1.2', 'min-neighbors=3', 'flags=do-canny-pruning', `min-size-width=${DETECT_WIDTH / 20}`, `min-size-height=${DETECT_HEIGHT / 20}`,
