@@ -1,13 +1,15 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
-import { themes as prismThemes } from 'prism-react-renderer';
 import chunkBudgets from './src/plugins/chunk-budgets';
 import i18nCompleteness from './src/plugins/i18n-completeness';
 import kurentoBundling from './src/plugins/kurento-bundling';
 import kurentoVendor from './src/plugins/kurento-vendor';
 import labCatalog from './src/plugins/lab-chapters';
 import precompress from './src/plugins/precompress';
+import rehypeRowHeaders from './src/plugins/rehype-row-headers';
+import remarkDiagrams from './src/plugins/remark-diagrams';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
+import { codeTheme } from './src/theme/code-theme';
 
 /**
  * Settings a build bakes in as the last fallback before "the embedded KMS on the page's host" (see
@@ -30,20 +32,18 @@ const config: Config = {
   onDuplicateRoutes: 'throw',
   // Docusaurus Faster (Rspack + SWC) is off: the npm registry reachable here lacks SWC's non-Linux binaries, so its
   // lockfile entries cannot be complete and `npm ci` would refuse it. esbuild (whose binaries it has) does the two jobs
-  // that took the time instead: see `webpack.jsLoader` below and src/plugins/kurento-bundling.ts. From a clean cache on a
-  // 2-core machine the minified two-locale build took 42 s, against 77 s with Babel and Terser (same machine, same hour).
+  // that took the time instead: see `webpack.jsLoader` below and src/plugins/kurento-bundling.ts.
   future: { v4: true, faster: false },
   webpack: {
     // esbuild compiles the site's TypeScript, JSX and MDX output instead of Babel (the same browsers, from package.json's
-    // browserslist; React's automatic JSX runtime as Babel's preset had it). Unminified, that took the cold two-locale
-    // build from 47.5 s to 39.6 s; the larger part of the gain is the minifier (src/plugins/kurento-bundling.ts).
+    // browserslist; React's automatic JSX runtime as Babel's preset had it). The minifier is esbuild's too
+    // (src/plugins/kurento-bundling.ts).
     jsLoader: (isServer) => ({
       loader: require.resolve('esbuild-loader'),
       options: { loader: 'tsx', jsx: 'automatic', target: isServer ? 'node20' : esbuildTargets() },
     }),
   },
   markdown: {
-    mermaid: true,
     // Chapters give headings explicit ids with the classic `{#id}` syntax (the labs index links to `#lab-<id>`).
     mdx1Compat: { headingIds: true },
     hooks: { onBrokenMarkdownLinks: 'throw', onBrokenMarkdownImages: 'throw' },
@@ -67,14 +67,17 @@ const config: Config = {
           routeBasePath: '/docs',
           sidebarPath: './sidebars.ts',
           showLastUpdateTime: false,
+          // ```mermaid blocks become images of their committed renderings (npm run diagrams): no Mermaid in the pages.
+          beforeDefaultRemarkPlugins: [remarkDiagrams],
+          // Comparison tables (an empty first header cell) get row headers, as screen readers need.
+          rehypePlugins: [rehypeRowHeaders],
         },
         blog: false,
-        theme: { customCss: './src/css/custom.css' },
+        theme: { customCss: ['./src/css/custom.css', './src/css/code-colors.css'] },
       } satisfies Preset.Options,
     ],
   ],
   themes: [
-    '@docusaurus/theme-mermaid',
     [
       '@easyops-cn/docusaurus-search-local',
       {
@@ -94,10 +97,10 @@ const config: Config = {
   plugins: [kurentoBundling, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
-    mermaid: { theme: { light: 'neutral', dark: 'dark' } },
     navbar: {
       title: 'Kurento Labs',
-      logo: { alt: 'Kurento Labs', src: 'img/logo.svg' },
+      // The title beside it says the name: an alt repeating it would be read twice.
+      logo: { alt: '', src: 'img/logo.svg' },
       items: [
         { type: 'docSidebar', sidebarId: 'guide', position: 'left', label: 'Guide' },
         { to: '/labs', label: 'Labs', position: 'left' },
@@ -126,8 +129,8 @@ const config: Config = {
       copyright: 'Kurento Labs. Kurento is a project of its own authors; this site is an independent tutorial.',
     },
     prism: {
-      theme: prismThemes.github,
-      darkTheme: prismThemes.dracula,
+      theme: codeTheme,
+      darkTheme: codeTheme,
       additionalLanguages: ['java', 'bash', 'ini', 'json', 'diff'],
     },
   } satisfies Preset.ThemeConfig,

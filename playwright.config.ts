@@ -1,18 +1,26 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS } from './tests/e2e/browser';
-import { E2E_KMS_PORT, E2E_SITE_PORT } from './tests/e2e/ports';
+import { E2E_SITE_PORT, E2E_WORKERS, kmsPort, sitePort } from './tests/e2e/ports';
 
 /**
  * End-to-end tests drive Debian's Chromium (never a downloaded browser) against `npm start` on test ports, with a
  * fake camera and microphone. tests/e2e/prepare.ts installs Chromium when missing and builds the site first.
+ *
+ * Spec files run in E2E_WORKERS workers (2 by default: most of a lab's time is spent waiting for media, not computing),
+ * each against its own `npm start` (tests/e2e/ports.ts): the web servers below, one per worker, started one after the
+ * other so their coturns take distinct ports. Each has its own media folder.
  */
 
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
-  workers: 1,
-  retries: 0,
+  workers: E2E_WORKERS,
+  // One retry: the labs stream real media through GStreamer and ffmpeg workers on a 2-core machine with two workers'
+  // browsers and servers, and a filter that starts late can miss a step's timeout (seen once each for qr-codes and
+  // magic-mirror in four fresh-clone runs). A test that fails twice fails the run; Playwright lists retried passes as
+  // "flaky", so they stay visible.
+  retries: 1,
   timeout: 90_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],
@@ -24,13 +32,13 @@ export default defineConfig({
     trace: 'off',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: `node --max-semi-space-size=32 --import tsx server/main.ts --port ${E2E_SITE_PORT} --kms-port ${E2E_KMS_PORT}`,
-    url: `http://127.0.0.1:${E2E_SITE_PORT}/labs-runtime.json`,
+  webServer: Array.from({ length: E2E_WORKERS }, (_, slot) => ({
+    command: `node --max-semi-space-size=32 --import tsx server/main.ts --port ${sitePort(slot)} --kms-port ${kmsPort(slot)}`,
+    url: `http://127.0.0.1:${sitePort(slot)}/labs-runtime.json`,
     reuseExistingServer: false,
     timeout: 300_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: { KMS_URL: '', ICE_SERVERS: '' },
-  },
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    env: { KMS_URL: '', ICE_SERVERS: '', KMS_MEDIA_DIR: slot === 0 ? 'var/media' : `var/media-e2e-${slot}` },
+  })),
 });

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- codec [--seconds 15]`: what the codec work of the embedded KMS costs, in % of one CPU core.
+ * `npm run bench -- codec [--seconds 15] [--only face,zbar,rtp]`: what the codec work of the embedded KMS costs, in % of one CPU core.
  *
  * The KMS runs in a child process (as in bench/kms.ts, with this process' loader flags) and every ffmpeg it starts is
  * a child of it, so both are measured alone from /proc/<pid>/stat (utime + stime over a steady window, after start-up
@@ -9,15 +9,18 @@
  * Rows: one VP8 → H.264 transcode (a receiver that only takes H.264), a 4-party Composite (800x600/15: four decodes,
  * one grid encode, five Opus encodes), a WebM recording of one stream (left out when the server has no
  * RecorderEndpoint), a FaceOverlayFilter on a face photograph (target ≤ 35 % of a core: gst-launch-1.0 detection +
- * ffmpeg drawing) and a ZBarFilter on a QR code, both 640x480/30 (gst-launch-1.0 processes are counted with ffmpeg's).
+ * ffmpeg drawing) and a ZBarFilter on a QR code, both 640x480/30 (gst-launch-1.0 processes are counted with ffmpeg's),
+ * and an RTP gateway: ffmpeg's VP8 640x480/30 RTP into an RtpEndpoint, out of a WebRtcEndpoint (no transcoding: the KMS
+ * process' own cost).
  * Target: the Composite's mixer ≤ 40 % of one core.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import kurentoClient, { type Composite, type FaceOverlayFilter, type HubPort, type KurentoClient, type MediaElement, type MediaPipeline, type RecorderEndpoint, type ZBarFilter } from 'kurento-client';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import kurentoClient, { type Composite, type FaceOverlayFilter, type HubPort, type KurentoClient, type MediaElement, type MediaPipeline, type RecorderEndpoint, type RtpEndpoint, type ZBarFilter } from 'kurento-client';
 import { FACE_PHOTO_CANDIDATES, StillVideoSource, makeQrCode } from '../tests/helpers/media-files';
 import { call, create } from '../core/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
@@ -42,15 +45,15 @@ export interface CodecBenchRow {
 /** The media workers the KMS starts: ffmpeg, and gst-launch-1.0 for the GStreamer filters. */
 const WORKERS = new Set(['ffmpeg', 'gst-launch-1.0']);
 
-/** CPU seconds of every media worker (ffmpeg, gst-launch-1.0) child of `parent`, by pid. */
-function ffmpegChildren(parent: number): Map<number, number> {
-  const result = new Map<number, number>();
+/** CPU seconds of every media worker (ffmpeg, gst-launch-1.0) child of `parent`, by pid, with its name. */
+function ffmpegChildren(parent: number): Map<number, { comm: string; cpu: number }> {
+  const result = new Map<number, { comm: string; cpu: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const pid = Number(entry);
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      if (WORKERS.has(comm) && parentPid(pid) === parent) result.set(pid, cpuSeconds(pid));
+      if (WORKERS.has(comm) && parentPid(pid) === parent) result.set(pid, { comm, cpu: cpuSeconds(pid) });
     } catch {
       // gone meanwhile
     }
@@ -63,6 +66,8 @@ interface Window {
   ffmpegCpuPercent: number;
   kmsCpuPercent: number;
   ffmpegProcesses: number;
+  /** The workers' CPU by program, e.g. "ffmpeg 30.1 %, gst-launch-1.0 20.0 %". */
+  workers: string;
 }
 
 /** CPU of the KMS and of its ffmpeg children over `seconds` of steady state. */
@@ -74,9 +79,15 @@ async function measure(kmsPid: number, seconds: number): Promise<Window> {
   const elapsed = (Date.now() - started) / 1000;
   const childrenEnd = ffmpegChildren(kmsPid);
   let ffmpeg = 0;
-  for (const [pid, cpu] of childrenEnd) ffmpeg += cpu - (childrenStart.get(pid) ?? 0);
+  const byProgram = new Map<string, number>();
+  for (const [pid, { comm, cpu }] of childrenEnd) {
+    const used = cpu - (childrenStart.get(pid)?.cpu ?? 0);
+    ffmpeg += used;
+    byProgram.set(comm, (byProgram.get(comm) ?? 0) + used);
+  }
   const percent = (cpu: number): number => Math.round((cpu / elapsed) * 1000) / 10;
-  return { seconds: Math.round(elapsed), ffmpegCpuPercent: percent(ffmpeg), kmsCpuPercent: percent(cpuSeconds(kmsPid) - kmsStart), ffmpegProcesses: childrenEnd.size };
+  const workers = [...byProgram].map(([comm, cpu]) => `${comm} ${percent(cpu)} %`).join(', ');
+  return { seconds: Math.round(elapsed), ffmpegCpuPercent: percent(ffmpeg), kmsCpuPercent: percent(cpuSeconds(kmsPid) - kmsStart), ffmpegProcesses: childrenEnd.size, workers };
 }
 
 // Sessions -------------------------------------------------------------------------------------------------------------
@@ -198,18 +209,63 @@ async function zbarJob(client: KurentoClient, mediaDir: string): Promise<Job> {
   return { ...job, detail: (seconds) => `${job.detail(seconds)}, ${codes} CodeFound`, finish: () => source.stop() };
 }
 
+/**
+ * The RTP gateway: ffmpeg sends VP8 640x480/30 over plain RTP into an RtpEndpoint connected to a WebRtcEndpoint, whose
+ * peer receives it (what the RTP gateway lab's first half does). The sender is not the KMS's: a clip encoded once
+ * beforehand, looped with -c copy by an ffmpeg child of this process, so it costs almost nothing and is not counted.
+ */
+async function rtpGatewayJob(client: KurentoClient, mediaDir: string): Promise<Job> {
+  const clip = path.join(mediaDir, 'rtp-gateway.webm');
+  const encoded = spawnSync('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=30', '-t', '10',
+    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-g', '30', '-auto-alt-ref', '0', clip,
+  ]);
+  if (encoded.status !== 0) throw new Error(`ffmpeg could not encode the RTP gateway's clip: ${encoded.stderr.toString()}`);
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const [rtp] = await create<RtpEndpoint>((cb) => pipeline.create('RtpEndpoint', cb));
+  const peer = new WeriftPeer();
+  const endpoint = await negotiate(pipeline, peer);
+  await call<void>((cb) => rtp.connect(endpoint, done(cb)));
+  const offer = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=bench', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=video 9 RTP/AVP 96', 'a=rtpmap:96 VP8/90000', 'a=sendonly', 'a=direction:active', ''].join('\r\n');
+  const answer = await call<string>((cb) => rtp.processOffer(offer, cb));
+  const port = Number(/m=video (\d+) /.exec(answer)?.[1]);
+  const sender: ChildProcess = spawn('ffmpeg', [
+    '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', clip,
+    '-c', 'copy', '-payload_type', '96', '-f', 'rtp', `rtp://127.0.0.1:${port}?rtcpport=${port + 1}&pkt_size=1200`,
+  ], { stdio: 'ignore' });
+  await waitFor(() => peer.received.videoFrames > 60, 30000, 'video from ffmpeg through the RtpEndpoint');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const frames = peer.received.videoFrames;
+  return {
+    pipeline,
+    peers: [peer],
+    detail: (seconds) => `ffmpeg RTP VP8 640x480/30 (COMEDIA) → RtpEndpoint → WebRtcEndpoint, ${Math.round((peer.received.videoFrames - frames) / seconds)} fps at the peer`,
+    finish: async () => {
+      if (sender.exitCode === null) {
+        const exited = once(sender, 'exit');
+        sender.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
 async function run(name: string, kmsPid: number, seconds: number, job: Job | undefined): Promise<CodecBenchRow | undefined> {
   if (!job) return undefined;
   const window = await measure(kmsPid, seconds);
-  const row: CodecBenchRow = { job: name, ...window, detail: job.detail(window.seconds) };
+  const { workers, ...measured } = window;
+  const row: CodecBenchRow = { job: name, ...measured, detail: `${job.detail(window.seconds)}${workers ? ` (${workers})` : ''}` };
   await job.finish?.();
   await call<void>((cb) => job.pipeline.release(done(cb))).catch(() => undefined);
   for (const peer of job.peers) await peer.close();
   return row;
 }
 
-/** Runs the three jobs one after the other on one KMS child; `onRow` sees each row as soon as it is measured. */
-export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => void = () => undefined): Promise<CodecBenchRow[]> {
+/**
+ * Runs the jobs one after the other on one KMS child; `onRow` sees each row as soon as it is measured. `only`: the
+ * jobs whose name contains one of these words (case-insensitive), e.g. ['face', 'rtp'].
+ */
+export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => void = () => undefined, only?: readonly string[]): Promise<CodecBenchRow[]> {
   const mediaDir = mkdtempSync(path.join(os.tmpdir(), 'bench-codec-'));
   const kms: KmsProcess = await startKmsProcess(['--media-dir', mediaDir]);
   const source = new RtpSource({ width: 640, height: 480, fps: 30, bitrate: 1_000_000, gop: 30 });
@@ -222,9 +278,11 @@ export async function benchCodec(seconds = 15, onRow: (row: CodecBenchRow) => vo
     ['recording WebM 640x480/30', () => recordingJob(client, source, mediaDir)],
     ['FaceOverlayFilter 640x480/30', () => faceOverlayJob(client, mediaDir)],
     ['ZBarFilter 640x480/30', () => zbarJob(client, mediaDir)],
+    ['RTP gateway 640x480/30', () => rtpGatewayJob(client, mediaDir)],
   ];
   try {
     for (const [name, start] of jobs) {
+      if (only && only.length > 0 && !only.some((word) => name.toLowerCase().includes(word.toLowerCase()))) continue;
       const row = await run(name, kms.pid, seconds, await start());
       if (!row) continue;
       rows.push(row);

@@ -9,6 +9,7 @@ import kurentoClient, { type KurentoClient, type MediaPipeline } from 'kurento-c
 import { call, create } from '../core/kurento';
 import { RtpSource } from '../tests/helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../tests/helpers/werift-peer';
+import { DeliveryWindow, FREEZE_AVERAGE_FRAMES, RETURN_GRACE_MS, SendLog, countFreezes, judgeDelivery, payloadKey } from './delivery';
 import { cpuSeconds, liveMemory, round, startKmsProcess, stopKmsProcess } from './kms-process';
 /** Receivers negotiated at the same time while setting up. */
 const SETUP_BATCH = 10;
@@ -29,6 +30,12 @@ export interface FanoutBenchResult {
   lossPercentMin: number;
   lossPercentAvg: number;
   lossPercentMax: number;
+  /** Of N × the packets sent into the KMS in the window, the share the receivers got within 500 ms, in % (bench/delivery.ts). */
+  returnedPercent: number;
+  /** Freezes over all receivers in the window (WebRTC's freezeCount rule, FREEZE_DEFINITION). */
+  freezes: number;
+  /** returned ÷ sent ≥ 99.5 % with no freeze, whatever the loss figures say. */
+  delivered: boolean;
   /**
    * Growth of the KMS's live memory (V8 heap + Buffers, after a full collection; see liveMemory) per receiver
    * (endpoint + its WebRTC session), in MB.
@@ -53,8 +60,17 @@ export async function benchFanout(receivers: number, seconds: number): Promise<F
   try {
     await source.start();
     let sent = 0;
-    source.onVideo(() => void (sent += 1));
-    source.onAudio(() => void (sent += 1));
+    // Each packet sent is noted once; every receiver's window counts it (bench/delivery.ts).
+    const log = new SendLog();
+    const windows = new Map<WeriftPeer, DeliveryWindow>();
+    const noteSent = (kind: 'audio' | 'video', payload: Buffer): void => {
+      const now = Date.now();
+      sent += 1;
+      log.note(payloadKey(kind, payload), now);
+      for (const window of windows.values()) window.sent(now);
+    };
+    source.onVideo((packet) => noteSent('video', packet.payload));
+    source.onAudio((packet) => noteSent('audio', packet.payload));
     const connected = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
     client = connected;
     const [created] = await create<MediaPipeline>((done) => connected.create('MediaPipeline', done));
@@ -69,9 +85,22 @@ export async function benchFanout(receivers: number, seconds: number): Promise<F
     const base = await liveMemory(kms);
 
     const setupStart = Date.now();
+    const frameTimes = new Map<WeriftPeer, number[]>();
     const receiving: WeriftPeer[] = [];
     for (let first = 0; first < receivers; first += SETUP_BATCH) {
-      const batch = Array.from({ length: Math.min(SETUP_BATCH, receivers - first) }, () => new WeriftPeer());
+      const batch = Array.from({ length: Math.min(SETUP_BATCH, receivers - first) }, () => {
+        const peer = new WeriftPeer();
+        const times: number[] = [];
+        frameTimes.set(peer, times);
+        const window = new DeliveryWindow(log);
+        windows.set(peer, window);
+        peer.onVideoPacket = (packet) => {
+          window.returned(payloadKey('video', packet.payload), Date.now());
+          if (packet.header.marker) times.push(Date.now());
+        };
+        peer.onAudioPacket = (packet) => window.returned(payloadKey('audio', packet.payload), Date.now());
+        return peer;
+      });
       peers.push(...batch);
       receiving.push(...batch);
       await Promise.all(
@@ -88,17 +117,39 @@ export async function benchFanout(receivers: number, seconds: number): Promise<F
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const sentStart = sent;
     const receivedStart = receiving.map((peer) => peer.received.videoPackets + peer.received.audioPackets);
+    const framesStart = receiving.map((peer) => frameTimes.get(peer)?.length ?? 0);
     const cpuStart = cpuSeconds(pid);
     const clientCpuStart = process.cpuUsage();
     const windowStart = Date.now();
+    for (const window of windows.values()) window.open(windowStart);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    const elapsed = (Date.now() - windowStart) / 1000;
+    const windowEnd = Date.now();
+    for (const window of windows.values()) window.close(windowEnd);
+    const elapsed = (windowEnd - windowStart) / 1000;
     const cpu = cpuSeconds(pid) - cpuStart;
     const clientCpu = process.cpuUsage(clientCpuStart);
+    const framesEnd = receiving.map((peer) => frameTimes.get(peer)?.length ?? 0);
+    const sentEnd = sent;
+    const receivedEnd = receiving.map((peer) => peer.received.videoPackets + peer.received.audioPackets);
+    // Packets sent at the end of the window have until the grace is over to come back.
+    await new Promise((resolve) => setTimeout(resolve, RETURN_GRACE_MS));
     const loaded = await liveMemory(kms);
-    const sentInWindow = sent - sentStart;
-    const receivedInWindow = receiving.map((peer, index) => peer.received.videoPackets + peer.received.audioPackets - (receivedStart[index] ?? 0));
+    const sentInWindow = sentEnd - sentStart;
+    const receivedInWindow = receiving.map((_peer, index) => (receivedEnd[index] ?? 0) - (receivedStart[index] ?? 0));
     const totalOut = receivedInWindow.reduce((sum, count) => sum + count, 0);
+    let freezes = 0;
+    receiving.forEach((peer, index) => {
+      const times = frameTimes.get(peer) ?? [];
+      const start = framesStart[index] ?? 0;
+      freezes += countFreezes(times.slice(start, framesEnd[index]), times.slice(Math.max(0, start - FREEZE_AVERAGE_FRAMES - 1), start)).freezes;
+    });
+    let returned = 0;
+    let sentToAll = 0;
+    for (const window of windows.values()) {
+      returned += window.returnedInWindow;
+      sentToAll += window.sentInWindow;
+    }
+    const verdict = judgeDelivery({ returned, sent: sentToAll, freezes });
     const losses = receivedInWindow.map((count) => (sentInWindow > 0 ? Math.max(0, (1 - count / sentInWindow) * 100) : NaN));
 
     return {
@@ -111,6 +162,9 @@ export async function benchFanout(receivers: number, seconds: number): Promise<F
       lossPercentMin: round(Math.min(...losses), 2),
       lossPercentAvg: round(losses.reduce((sum, loss) => sum + loss, 0) / losses.length, 2),
       lossPercentMax: round(Math.max(...losses), 2),
+      returnedPercent: verdict.returnedPercent,
+      freezes,
+      delivered: verdict.passed,
       memoryPerReceiverMb: round((loaded.liveMb - base.liveMb) / receivers, 2),
       rssMb: Math.round(loaded.rssMb),
       clientCpuPercent: round(((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100),

@@ -53,6 +53,10 @@ export async function startKmsProcess(extraArgs: readonly string[] = [], { inspe
   const inspect = inspector ? ['--inspect=127.0.0.1:0'] : [];
   const args = [...loader, ...KMS_NODE_FLAGS, ...profile, ...inspect, path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn', ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', inspector ? 'pipe' : 'inherit'] });
+  // Whatever ends the bench process (an error, a timeout's process.exit), the KMS does not outlive it.
+  const killKms = (): void => void child.kill('SIGKILL');
+  process.once('exit', killKms);
+  child.once('exit', () => process.removeListener('exit', killKms));
   let inspectorUrl: string | undefined;
   await new Promise<void>((resolve, reject) => {
     let listening = false;

@@ -6,11 +6,12 @@
  * The clock starts at the click event in the page (its timeStamp), not when Playwright is asked to click: Playwright's
  * actionability checks before it dispatches the click took 200-250 ms here, which no learner waits for.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
-import { KMS_NODE_FLAGS, median } from './kms-process';
+import { median } from './kms-process';
+import { ensureBuilt, startSite } from './site-process';
 
 const root = path.resolve(__dirname, '..');
 
@@ -22,23 +23,8 @@ export interface LabsBenchResult {
   e2eSuiteSeconds: number | undefined;
 }
 
-async function startSite(port: number, kmsPort: number): Promise<() => Promise<void>> {
-  const child = spawn(process.execPath, [...KMS_NODE_FLAGS, '--import', 'tsx', 'server/main.ts', '--port', String(port), '--kms-port', String(kmsPort), '--log-level', 'warn'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, KMS_URL: '' },
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => /Press Ctrl\+C/.test(chunk.toString()) && resolve());
-    child.once('exit', (code) => reject(new Error(`npm start exited (${code})`)));
-  });
-  return async () => {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  };
-}
-
 export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsBenchResult> {
+  await ensureBuilt();
   const port = 3190;
   const stop = await startSite(port, 8890);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS });

@@ -7,6 +7,8 @@ import { BLACK, BLUE, GREEN, RED, nearestColour, rgbText, showsColour, colourChe
 import { bitrateKbps, createdObjects, downloadOnce, elementsOfType, inspectRecording, kmsErrors, kmsRequests, linksInto, mediaDownloadUrl, mirrorCorrelation, type RecordedFile } from './framework/judging';
 import { localize, type CheckResult, type Exercise, type GraphElement, type LabView, type Localized } from './framework/types';
 import { CELL_COLOURS, gridOf } from './mixing';
+import { overlayGains, signedGain } from './magic-mirror';
+import { HAT_GAIN } from './framework/pictures';
 
 function flowing(view: LabView, source: string, mediaType: 'AUDIO' | 'VIDEO'): boolean {
   const events = view.recorded({ lane: 'kms', source, type: 'MediaFlowInStateChanged', where: { mediaType } });
@@ -636,7 +638,68 @@ const compositeThird: Exercise = {
   timeout: 40000,
 };
 
-export const EXERCISES: readonly Exercise[] = [loopbackAudio, mirror, bandwidth, kmsError, recordAudio, recordMp4, dispatcher, compositeThird];
+/**
+ * A mask of the hat's image makes the middle of the sample face at least this much purpler (about +33 measured: the
+ * crown covers less than half of the sampled patch there); no image leaves it within a few units of 0.
+ */
+const MASK_GAIN = 20;
+
+const faceMask: Exercise = {
+  id: 'face-mask',
+  lab: 'magic-mirror',
+  title: { en: 'A mask instead of a hat', 'zh-Hans': '把帽子变成面具' },
+  task: {
+    en: 'Change the step “setOverlayedImage: the hat” so that the image covers exactly the box in which KMS found the face — a (purple) mask instead of a hat. The check compares both videos in the middle of the face, where the image must now be, and above the head, where the hat was.',
+    'zh-Hans': '修改“setOverlayedImage：戴上帽子”这一步，让图片正好盖住 KMS 找到人脸的那个框——一副（紫色的）面具，而不是帽子。检查会在脸的中央（图片现在应该在那里）和头顶上方（原来帽子的位置）比较两个视频。',
+  },
+  step: 'hat',
+  params: { source: 'sample' },
+  hints: [
+    { en: 'The four numbers of setOverlayedImage are in face sizes: two offsets from the face box\'s top-left corner, then the width and the height of the image.', 'zh-Hans': 'setOverlayedImage 的四个数都以脸的大小为单位：先是相对人脸框左上角的两个偏移，然后是图片的宽和高。' },
+    { en: 'An offset of 0 puts the image\'s corner on the face box\'s corner; a size of 1 makes the image as wide (or as high) as the face.', 'zh-Hans': '偏移为 0 时，图片的角与人脸框的角重合；大小为 1 时，图片和脸一样宽（或一样高）。' },
+    { en: 'faceOverlay.setOverlayedImage(hatUri, 0, 0, 1, 1, callback)', 'zh-Hans': 'faceOverlay.setOverlayedImage(hatUri, 0, 0, 1, 1, callback)' },
+  ],
+  solution: `// The image over the face box itself: no offset, one face wide and high.
+faceOverlay.setOverlayedImage(hatUri, 0, 0, 1, 1, function (error) {
+  if (error) return onError(error);
+  hatSet = true;
+  showStatus('Mask set');
+});`,
+  check: (view): CheckResult => {
+    const gains = overlayGains(view);
+    const detail = localize(
+      {
+        en: `face: purple ${signedGain(gains.face)}; above the head: ${signedGain(gains.crown)}; elsewhere ${gains.away.ok ? 'unchanged' : `changed (${gains.away.text})`}`,
+        'zh-Hans': `脸上：紫色 ${signedGain(gains.face)}；头顶上方：${signedGain(gains.crown)}；其他位置${gains.away.ok ? '没有变化' : `有变化（${gains.away.text}）`}`,
+      },
+      view.locale,
+    );
+    if ((gains.crown ?? 0) >= HAT_GAIN) {
+      return {
+        ok: false,
+        detail,
+        hint: {
+          en: 'The image is still above the head: offsetYPercent -1.2 starts it 1.2 face heights above the face. Offsets of 0 start it at the face box.',
+          'zh-Hans': '图片仍然在头顶上方：offsetYPercent 为 -1.2 时，图片从脸上方 1.2 个脸高处开始。偏移为 0 时，它从人脸框开始。',
+        },
+      };
+    }
+    if ((gains.face ?? 0) < MASK_GAIN) {
+      return {
+        ok: false,
+        detail,
+        hint: {
+          en: 'No image over the face yet: check the four numbers (a width or height of 0 draws nothing), and look for an Error event on faceOverlay.',
+          'zh-Hans': '脸上还没有图片：请检查这四个数（宽或高为 0 时什么也不画），并查看 faceOverlay 上有没有 Error 事件。',
+        },
+      };
+    }
+    return { ok: gains.away.ok, detail };
+  },
+  timeout: 20000,
+};
+
+export const EXERCISES: readonly Exercise[] = [loopbackAudio, mirror, bandwidth, kmsError, recordAudio, recordMp4, dispatcher, compositeThird, faceMask];
 
 export function getExercise(id: string): Exercise | undefined {
   return EXERCISES.find((exercise) => exercise.id === id);

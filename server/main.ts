@@ -16,26 +16,30 @@ import { SiteService } from './site/site-service';
 import { CoturnService, parseTurnEnv, type CoturnStatus, type TurnForLabs } from './turn/coturn';
 import { lanAddresses, loadTls } from './site/tls';
 import { isLoopbackHost } from './kms/config';
+import { WorkshopDashboard } from './workshop/dashboard';
+import { KmsPool, parseKmsList } from './workshop/kms-pool';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * Where the TURN relay may send: the embedded KMS's media addresses (in a workshop, its LAN addresses only: relaying
  * into this machine's loopback is what must not happen), or the host of KMS_URL when the labs use another KMS.
  */
-function relayTargets(kms: KmsServer | undefined, externalKms: string | undefined, reach: 'loopback' | 'network'): string[] {
+function relayTargets(kms: KmsServer | undefined, externalKms: readonly string[], reach: 'loopback' | 'network'): string[] {
   if (kms) {
     const addresses = kms.mediaAddresses.addresses;
     return reach === 'network' ? addresses.filter((address) => !/^127\./.test(address)) : addresses;
   }
-  if (externalKms) {
+  const targets = new Set<string>();
+  for (const url of externalKms) {
     try {
-      const host = new URL(externalKms).hostname;
-      if (isIP(host) === 4) return [host];
-      if (host === 'localhost') return ['127.0.0.1'];
+      const host = new URL(url).hostname;
+      if (isIP(host) === 4) targets.add(host);
+      if (host === 'localhost') targets.add('127.0.0.1');
     } catch {
       // not a URL: nothing to relay to
     }
   }
-  return [];
+  return [...targets];
 }
 
 const root = path.resolve(__dirname, '..');
@@ -49,11 +53,14 @@ function usage(): string {
     '                   a self-signed certificate for localhost and the LAN addresses is made on first start',
     '  --cert FILE --key FILE   use this certificate instead (PEM)',
     '  --allow-host NAME        a host name (not an address) attendees may open the site by (repeatable)',
+    '  --kms URL        use that KMS instead of the embedded one; repeat it for a pool of KMS (each attendee is',
+    '                   assigned one by load, and reaches it through the site at /kurento); same as KMS_URL=URL,URL',
     '  --help           this text',
     '',
     KMS_OPTIONS_HELP,
     '',
-    'Environment: KMS_URL (use that KMS instead of starting the embedded one), ICE_SERVERS (JSON list of RTCIceServer),',
+    'Environment: KMS_URL (use that KMS instead of starting the embedded one; several, comma-separated: a pool),',
+    '  ICE_SERVERS (JSON list of RTCIceServer),',
     '  TURN_URL (user:password@ip:port?transport=udp|tcp: that TURN server instead of starting coturn).',
   ].join('\n');
 }
@@ -107,6 +114,7 @@ async function main(): Promise<void> {
       cert: { type: 'string' },
       key: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      kms: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
       ...kmsArgOptions,
     },
@@ -135,14 +143,17 @@ async function main(): Promise<void> {
   // access token, no http sources on private addresses) and its media sockets face the network.
   const reach = isLoopbackHost(values.host) ? 'loopback' : 'network';
 
-  const externalKms = process.env.KMS_URL?.trim();
+  // One KMS URL: the labs use that KMS. Several: a pool, each attendee assigned one (server/workshop/kms-pool.ts).
+  const kmsList = parseKmsList(process.env.KMS_URL, values.kms ?? []);
+  const pooled = kmsList.length > 1;
+  const externalKms = kmsList.length === 1 ? kmsList[0] : undefined;
   let kms: KmsServer | undefined;
   let coturn: CoturnService | undefined;
   const turnEnv = process.env.TURN_URL?.trim();
   const fixedTurn = turnEnv ? parseTurnEnv(turnEnv) : undefined;
   if (turnEnv && !fixedTurn) throw new Error('TURN_URL must look like user:password@ip:port?transport=udp|tcp');
 
-  if (!externalKms) {
+  if (kmsList.length === 0) {
     const { logLevel, ...kmsConfig } = kmsConfigFrom(values, process.env, root);
     kms = new KmsServer(
       {
@@ -156,11 +167,15 @@ async function main(): Promise<void> {
         allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS, ...(kmsConfig.allowedOrigins ?? [])],
         // The player lab plays this site's sample clip: its own origins stay readable whatever their address.
         trustedSources: siteOrigins,
+        // In workshop mode HttpEndpoint URLs are announced on the site's https origin, which forwards them.
+        ...(tls ? { httpAnnouncedBase: `https://${anyHost && lan[0] ? lan[0] : values.host}:${port}` } : {}),
       },
       createLogger('kms', parseLogLevel(logLevel, 'info')),
     );
-  } else {
+  } else if (externalKms) {
     log(`KMS_URL is set: the labs use ${externalKms} and the embedded KMS is not started`);
+  } else {
+    log(`a pool of ${kmsList.length} KMS: ${kmsList.join(', ')}; the embedded KMS is not started`);
   }
 
   // TURN: TURN_URL names another server; otherwise Debian's coturn runs on this machine when it is installed (its
@@ -175,7 +190,7 @@ async function main(): Promise<void> {
       stateDir: path.join(root, 'var', port === 3000 ? 'turn' : `turn-${port}`),
       minPort: 49160,
       maxPort: 49999,
-      peers: () => relayTargets(embedded, externalKms, reach),
+      peers: () => relayTargets(embedded, kmsList, reach),
       log: (line) => console.log(`[coturn] ${line}`),
     });
     await coturn.start();
@@ -199,7 +214,42 @@ async function main(): Promise<void> {
   // The three-tier application servers (Java tutorials' structure, in TypeScript) on the site's port.
   // Their pages are the site's; and, as for the embedded KMS, pages this machine serves on any port (a three-tier lab
   // downloaded as an app, whose app_uri names this site).
-  const apps = new AppServers({ kmsUrl: kms?.url ?? externalKms ?? '', log: createLogger('apps'), allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS] });
+  // Workshop mode (https): the trainer dashboard. Attendees' pages report their lab runs; the trainer follows them at
+  // /trainer with the trainer token printed below. Its state survives a restart (var/workshop*/state.json).
+  // A pool of KMS without https uses the dashboard for its attendee cookie and its view of the pool only.
+  const dashboard =
+    tls || pooled
+      ? new WorkshopDashboard({
+          stateFile: path.join(root, 'var', port === 3000 ? 'workshop' : `workshop-${port}`, 'state.json'),
+          origins: siteOrigins,
+          log,
+          reports: tls !== undefined,
+          secureCookies: tls !== undefined,
+        })
+      : undefined;
+  if (dashboard) services.push(dashboard);
+  const pool =
+    pooled && dashboard
+      ? new KmsPool({
+          urls: kmsList,
+          log: (line) => console.log(`[kms-pool] ${line}`),
+          onChange: (views) => dashboard.setPool(views),
+          onNotice: (text) => dashboard.notice(text),
+          onAssign: (attendee, url) => dashboard.setAttendeeKms(attendee, url),
+          allowedOrigins: siteOrigins,
+        })
+      : undefined;
+  if (pool) services.push(pool);
+
+  const apps = new AppServers({
+    kmsUrl: kms?.url ?? externalKms ?? kmsList[0] ?? '',
+    log: createLogger('apps'),
+    allowedOrigins: [...siteOrigins, ...STANDALONE_ORIGINS],
+    // A pool: what a browser opens goes to its KMS (by its site cookie); the others of its room join it there.
+    ...(pool && dashboard ? { kmsForRequest: (req: IncomingMessage) => pool.assign(dashboard.attendeeSecret(req)) } : {}),
+    // The RTP gateway records into the embedded KMS's media folder, which the site serves at /kms-media/.
+    ...(kms ? { recordings: { directory: kms.config.mediaDirectory, downloadBase: '/kms-media/' } } : {}),
+  });
   services.push(apps);
 
   if (values.dev) {
@@ -216,9 +266,42 @@ async function main(): Promise<void> {
       allowedHosts: (values['allow-host'] ?? []).map((name) => name.toLowerCase()),
     });
     // Computed per request: the TURN state is the live one, and each page load gets its own time-limited credential.
-    site.setRuntimeConfig(() => ({ ...runtime, ...liveTurn() }));
+    site.setRuntimeConfig((req, res) => {
+      // In workshop mode each page learns that its lab runs are reported (and gets its attendee cookie).
+      // The trainer's own browser is not an attendee (not on the dashboard, not counted on a KMS of the pool).
+      const attendee = dashboard && !dashboard.isTrainer(req) ? dashboard.attendeeOf(req, res) : undefined;
+      // A pool: the page's KMS is the site's /kurento, which forwards to the KMS assigned to this browser.
+      const assigned = pool ? pool.assign(attendee?.secret) : undefined;
+      const poolFields = pool ? { kmsUrl: `${tls ? 'wss' : 'ws'}://${req.headers.host ?? `127.0.0.1:${port}`}/kurento`, pool: { kms: assigned ?? null } } : {};
+      return { ...runtime, ...liveTurn(), ...poolFields, ...(dashboard?.reports ? { workshop: { reports: true } } : {}) };
+    });
+    if (dashboard) {
+      const workshop = dashboard;
+      site.addHandler('/workshop/', (req, res) => void workshop.handle(req, res));
+      site.addPageGuard(['/trainer', '/zh-Hans/trainer'], (req, res) => workshop.guardTrainerPage(req, res));
+      // A browser gets its attendee cookie with its first page, before the page's own requests (which run in
+      // parallel and would otherwise each be given one). The trainer's pages are not an attendee's.
+      site.setPageHook((req, res) => {
+        if (!/^\/(zh-Hans\/)?trainer\/?$/.test(new URL(req.url ?? '/', 'http://localhost').pathname) && !workshop.isTrainer(req)) workshop.attendeeOf(req, res);
+      });
+    }
     if (kms) site.addFolder('/kms-media/', kms.config.mediaDirectory);
+    // HttpPostEndpoint URLs (/kurento-http/…) answer on the site too: in workshop mode they are announced there, on
+    // the one https origin attendees reach.
+    if (kms) {
+      const embedded = kms;
+      site.addHandler('/kurento-http/', (req, res) => {
+        if (!embedded.handleHttp(req, res)) res.writeHead(404).end();
+      });
+    }
     for (const appPath of apps.paths) site.addUpgradeRoute(appPath, (req, socket, head) => void apps.handleUpgrade(req, socket, head));
+    if (pool && dashboard) {
+      const poolOf = pool;
+      const workshop = dashboard;
+      site.addUpgradeRoute('/kurento', (req, socket, head) =>
+        poolOf.handleUpgrade(req, socket, head, workshop.attendeeSecret(req), isLoopbackHost((req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''))),
+      );
+    }
     if (kms && tls) {
       const embedded = kms;
       site.addUpgradeRoute(`/${embedded.config.path}`, (req, socket, head) => embedded.handleUpgrade(req, socket, head));
@@ -248,6 +331,16 @@ async function main(): Promise<void> {
       console.log('  To trust it: open the URL, choose "Advanced" → "Proceed" once per browser, or import the .crt file');
       console.log('  into the browser or system trust store (Chromium: Settings → Privacy and security → Security → Manage certificates).');
     }
+  }
+  if (dashboard) {
+    const base = `${scheme}://${anyHost && lan[0] ? lan[0] : values.host}:${port}`;
+    console.log(`\n  Trainer dashboard     ${base}/trainer?token=${dashboard.trainerToken}`);
+    console.log(`    (简体中文: ${base}/zh-Hans/trainer?token=${dashboard.trainerToken})`);
+    console.log(
+      dashboard.reports
+        ? "    attendees' lab progress, live, and a banner for them. This trainer token opens the dashboard only (it is not the workshop KMS token): keep it to yourself."
+        : '    the KMS pool and the banner (lab progress is reported in workshop mode only: --https).',
+    );
   }
   console.log('\nPress Ctrl+C to stop.');
 

@@ -3,6 +3,9 @@
  * in headless Debian chromium against that KMS and prints a table (lab, result, time, first failing step and why).
  * It opens the site's preflight page, the same one a trainer can use with one click.
  *
+ * A pool of KMS: repeat --kms; every KMS is checked in turn and gets its own table (with a site of its own each
+ * time, unless --site is given: then that site's application servers serve the three-tier labs).
+ *
  * Which site: --site; else a running `npm start` on http://127.0.0.1:3000 (its application servers and coturn serve
  * the three-tier and TURN labs); else (or with --own-site) it starts the same services itself (`server/main.ts` with
  * KMS_URL=<--kms>: the site, the application servers using that KMS, coturn when installed) on a free port, and stops
@@ -58,7 +61,7 @@ async function startServices(kms: string, ice: string | undefined): Promise<{ or
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      kms: { type: 'string' },
+      kms: { type: 'string', multiple: true },
       ice: { type: 'string' },
       site: { type: 'string' },
       'own-site': { type: 'boolean', default: false },
@@ -68,16 +71,27 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (!values.kms && !values.site) {
-    console.error("usage: npm run labs:check -- --kms ws://host:8888/kurento [--ice '<json>'] [--site URL | --own-site]");
+    console.error("usage: npm run labs:check -- --kms ws://host:8888/kurento [--kms ws://other:8888/kurento …] [--ice '<json>'] [--site URL | --own-site]");
     console.error('       npm run labs:check -- --site https://<workshop address>:3000   (the labs of that site, with its own KMS)');
     process.exit(2);
   }
-  const kms = values.kms;
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromiumPath)) {
     console.error(`Chromium is missing at ${chromiumPath}: sudo apt-get install -y chromium`);
     process.exit(2);
   }
+  const pool = values.kms ?? [];
+  let failedTotal = 0;
+  for (const kms of pool.length > 0 ? pool : [undefined]) {
+    if (pool.length > 1) console.log(`\n=== KMS ${kms ?? ''} (${pool.indexOf(kms ?? '') + 1} of ${pool.length}) ===`);
+    failedTotal += await checkOne(kms, values, chromiumPath);
+  }
+  if (pool.length > 1) console.log(`\n${failedTotal === 0 ? `every lab passes on all ${pool.length} KMS` : `${failedTotal} failures over ${pool.length} KMS`}`);
+  process.exit(failedTotal === 0 ? 0 : 1);
+}
+
+/** Runs every lab against one KMS (or the site's own) and prints its table; resolves with how many labs failed. */
+async function checkOne(kms: string | undefined, values: { ice?: string | undefined; site?: string | undefined; 'own-site'?: boolean | undefined; locale?: string | undefined; timeout?: string | undefined }, chromiumPath: string): Promise<number> {
   let services: ChildProcess | undefined;
   let origin = values.site;
   if (!origin && !values['own-site'] && (await answers(NPM_START_ORIGIN))) {
@@ -88,7 +102,7 @@ async function main(): Promise<void> {
     const started = await startServices(kms ?? '', values.ice);
     services = started.child;
     origin = started.origin;
-    console.log(`Started the site, the application servers and coturn (when installed) at ${origin}, using KMS ${values.kms}.`);
+    console.log(`Started the site, the application servers and coturn (when installed) at ${origin}, using KMS ${kms ?? ''}.`);
   }
   const query = new URLSearchParams({ ...(kms ? { kms } : {}), autorun: '1' });
   if (values.ice) query.set('ice_servers', values.ice);
@@ -100,7 +114,7 @@ async function main(): Promise<void> {
     // A workshop site (npm start -- --https) has a self-signed certificate: this is the trainer's own machine checking it.
     const page = await (await browser.newContext({ permissions: ['camera', 'microphone'], ignoreHTTPSErrors: true })).newPage();
     await page.goto(`${origin}${prefix}/preflight?${query.toString()}`);
-    await page.getByTestId('preflight').and(page.locator('[data-finished="true"]')).waitFor({ timeout: Number(values.timeout) * 1000 });
+    await page.getByTestId('preflight').and(page.locator('[data-finished="true"]')).waitFor({ timeout: Number(values.timeout ?? '300') * 1000 });
     rows = await page.getByTestId('preflight-table').locator('tbody tr').evaluateAll((trs) =>
       trs.map((tr) => {
         const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
@@ -119,7 +133,7 @@ async function main(): Promise<void> {
   console.table(rows);
   const failed = rows.filter((row) => !/^pass$|^通过$/.test(row.result));
   console.log(failed.length === 0 ? `all ${rows.length} labs pass` : `${failed.length} of ${rows.length} labs failed`);
-  process.exit(failed.length === 0 ? 0 : 1);
+  return failed.length;
 }
 
 main().catch((error: unknown) => {

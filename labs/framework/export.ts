@@ -74,7 +74,7 @@ ${appServer(input, 'zh-Hans')}
 
 - \`index.html\`：页面（视频和状态区），按顺序加载下面的脚本
 - \`${input.kurentoClient.name}\`、\`${input.kurentoUtils.name}\`：预先打包的 kurento-client 和 kurento-utils，定义全局变量 \`kurentoClient\` 和 \`kurentoUtils\`
-- \`lab-runtime.js\`：\`onError\`、\`addVideo\`、\`testSource\` 和 \`runSteps\`
+- \`lab-runtime.js\`：\`onError\`、\`addVideo\`、\`testSource\`、\`imageSource\` 和 \`runSteps\`
 - \`settings.js\`：你的设置；\`declarations.js\`：各步骤共享的变量
 ${files}
 
@@ -114,7 +114,7 @@ ${appServer(input, 'en')}
 - \`index.html\`: the page (videos and a status area); it loads the scripts below in order
 - \`${input.kurentoClient.name}\`, \`${input.kurentoUtils.name}\`: kurento-client and kurento-utils, prebuilt; they
   define the globals \`kurentoClient\` and \`kurentoUtils\`
-- \`lab-runtime.js\`: \`onError\`, \`addVideo\`, \`testSource\` and \`runSteps\`
+- \`lab-runtime.js\`: \`onError\`, \`addVideo\`, \`testSource\`, \`imageSource\` and \`runSteps\`
 - \`settings.js\`: your settings; \`declarations.js\`: the variables the steps share
 ${files}
 

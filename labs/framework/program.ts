@@ -11,6 +11,9 @@
  * the lab's page (an iframe, or the page of an exported app), in order: top-level `var` and `function` declarations
  * become globals of that page, which is how the steps share their variables, as the scripts of Kurento's tutorials do.
  * Before them runs the settings section, generated from the learner's settings and shown with the rest.
+ *
+ * The comments are English; the Chinese pages show and run the program with its comments translated
+ * (labs/framework/comments.ts, from labs/programs/<lab>.zh-Hans.json).
  */
 import type { LabParams } from './types';
 

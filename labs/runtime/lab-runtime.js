@@ -6,6 +6,7 @@
  *   onError(error)           report an error (the lab shows it with an explanation; an exported app logs it)
  *   addVideo(id, label, o)   add a <video> tile to the page and return it
  *   testSource(options)      a synthetic camera: a canvas of one colour with a label, and a tone
+ *   imageSource(options)     a camera that shows a picture (a face, a QR code) for the filter labs
  *   runSteps(steps)          (exported apps) load the step scripts one by one, each when the previous one is done
  */
 
@@ -118,6 +119,52 @@ function testSource(options) {
     clearInterval(timer);
     oscillator.stop();
     void audio.close();
+  });
+  return stream;
+}
+
+/**
+ * A camera that shows a picture: the image at `url`, fitted and centred on white, on a canvas at 30 fps (video only).
+ * The filter labs use it so that KMS has a face or a QR code to look at without a webcam. A picture from another
+ * origin (an exported app loads it from the Kurento Labs site) must be served with CORS, as that site serves /media/:
+ * a browser does not let a page capture a canvas that shows another site's picture.
+ * @param {{ url: string, width?: number, height?: number }} options
+ * @returns {MediaStream}
+ */
+function imageSource(options) {
+  var width = options.width || 640;
+  var height = options.height || 480;
+  var canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  var context = canvas.getContext('2d');
+  var image = new Image();
+  var loaded = false;
+  image.crossOrigin = 'anonymous';
+  image.onload = function () {
+    loaded = true;
+  };
+  image.onerror = function () {
+    onError(new Error('The picture ' + options.url + ' could not be loaded: is the site that serves it running?'));
+  };
+  image.src = options.url;
+  function draw() {
+    if (!context) return;
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    if (!loaded) return;
+    var scale = Math.min(width / image.naturalWidth, height / image.naturalHeight);
+    var w = image.naturalWidth * scale;
+    var h = image.naturalHeight * scale;
+    context.drawImage(image, (width - w) / 2, (height - h) / 2, w, h);
+  }
+  draw();
+  // Drawn again every frame, so that the encoder keeps sending frames of a picture that does not change.
+  var timer = setInterval(draw, 1000 / 30);
+  var stream = canvas.captureStream(30);
+  var videoTrack = stream.getVideoTracks()[0];
+  if (videoTrack) videoTrack.addEventListener('ended', function () {
+    clearInterval(timer);
   });
   return stream;
 }

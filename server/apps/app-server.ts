@@ -36,6 +36,8 @@ export class BrowserSession implements TrafficOwner {
    * KMS about this session, as kmsTraffic messages (protocol.ts).
    */
   wantsKmsTraffic = false;
+  /** The KMS this browser is assigned (a pool of KMS, server/workshop/kms-pool.ts); the app's default otherwise. */
+  kmsUrl: string | undefined;
   private trafficTokens = KMS_TRAFFIC_BURST;
   private trafficRefilled = Date.now();
   private trafficDropped = 0;
@@ -113,7 +115,10 @@ export function route<S, F extends Schema>(
 }
 
 export interface AppServerOptions {
-  /** The KMS every app server of this process uses, e.g. ws://127.0.0.1:8888/kurento. */
+  /**
+   * The KMS the app servers of this process use, e.g. ws://127.0.0.1:8888/kurento; with a pool of KMS, the one used
+   * for browsers that have no assignment (each room or call is placed on one KMS: see kmsFor).
+   */
   kmsUrl: string;
   log: Logger;
 }
@@ -125,7 +130,9 @@ export abstract class AppServer<S extends BrowserSession> {
   protected abstract readonly errorId: string;
   protected abstract readonly routes: Readonly<Record<string, Route<S>>>;
   protected readonly log: Logger;
-  protected readonly kms: KmsConnection;
+  private readonly defaultKmsUrl: string;
+  /** One kurento-client per KMS this app uses (one, or the KMS of a pool that browsers were assigned). */
+  private readonly kmsConnections = new Map<string, KmsConnection>();
   private readonly sessions = new Set<S>();
   private lock: Promise<void> = Promise.resolve();
   private nextId = 0;
@@ -135,7 +142,41 @@ export abstract class AppServer<S extends BrowserSession> {
     options: AppServerOptions,
   ) {
     this.log = prefixed(options.log, name);
-    this.kms = new KmsConnection(options.kmsUrl, this.log, (reason) => this.kmsLost(reason));
+    this.defaultKmsUrl = options.kmsUrl;
+  }
+
+  /** The connection to the KMS at `url` (made on first use). */
+  protected kmsAt(url: string): KmsConnection {
+    let connection = this.kmsConnections.get(url);
+    if (!connection) {
+      const made = new KmsConnection(url, this.log, (reason) => this.kmsLost(made, reason));
+      this.kmsConnections.set(url, made);
+      connection = made;
+    }
+    return connection;
+  }
+
+  /**
+   * The KMS where what `session` opens is placed (its pool assignment, or the app's KMS). A room or call stays on the
+   * KMS of the browser that opened it: all its members meet there.
+   */
+  protected kmsFor(session: S): KmsConnection {
+    return this.kmsAt(session.kmsUrl ?? this.defaultKmsUrl);
+  }
+
+  /** The KMS that holds the session's media objects now (default: its own, when it uses media). */
+  protected mediaKms(session: S): KmsConnection | undefined {
+    return this.usesMedia(session) ? this.kmsFor(session) : undefined;
+  }
+
+  /** Which KMS the sessions' media are on, by URL (how many sessions on each): for tests and the health line. */
+  placements(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const session of this.sessions) {
+      const url = this.mediaKms(session)?.url;
+      if (url) counts.set(url, (counts.get(url) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** A new session object for a browser that just connected. */
@@ -153,10 +194,11 @@ export abstract class AppServer<S extends BrowserSession> {
    * Takes a browser's WebSocket (after the upgrade). `kmsTraffic`: the browser asked to see this app server's
    * JSON-RPC frames with KMS about its own media objects.
    */
-  accept(socket: WebSocket, remote: string, { kmsTraffic = false }: { kmsTraffic?: boolean } = {}): void {
+  accept(socket: WebSocket, remote: string, { kmsTraffic = false, kmsUrl }: { kmsTraffic?: boolean; kmsUrl?: string | undefined } = {}): void {
     this.nextId += 1;
     const session = this.createSession(this.nextId, socket);
     session.wantsKmsTraffic = kmsTraffic;
+    session.kmsUrl = kmsUrl;
     this.sessions.add(session);
     this.log.info(`${session.label} connected from ${remote}${kmsTraffic ? ' (with its KMS traffic)' : ''}`);
     socket.on('message', (data: RawData, isBinary: boolean) => this.enqueue(session, () => this.handleFrame(session, data, isBinary)));
@@ -224,13 +266,13 @@ export abstract class AppServer<S extends BrowserSession> {
     } catch (error) {
       this.log.warn(`${session.label} cleanup failed: ${describeError(error)}`);
     }
-    this.kms.traffic.forget(session);
+    for (const connection of this.kmsConnections.values()) connection.traffic.forget(session);
   }
 
-  /** KMS objects are gone: the browsers that had some are told and disconnected, which releases their state. */
-  private kmsLost(reason: string): void {
+  /** KMS objects are gone: the browsers that had some there are told and disconnected, which releases their state. */
+  private kmsLost(connection: KmsConnection, reason: string): void {
     for (const session of this.sessions) {
-      if (!this.usesMedia(session)) continue;
+      if (this.mediaKms(session) !== connection) continue;
       session.send({ id: this.errorId, message: `${reason}; this session's media is gone` });
       session.close(1011, 'KMS connection lost');
     }
@@ -244,6 +286,6 @@ export abstract class AppServer<S extends BrowserSession> {
       this.enqueue(session, () => this.closeSession(session));
     }
     await Promise.all(sessions.map((session) => session.queue));
-    this.kms.close();
+    for (const connection of this.kmsConnections.values()) connection.close();
   }
 }

@@ -77,6 +77,8 @@ class Room {
 
   constructor(
     readonly name: string,
+    /** The KMS the room lives on: every participant's endpoints are made there. */
+    readonly kms: KmsConnection,
     readonly pipeline: MediaPipeline,
   ) {}
 
@@ -116,6 +118,11 @@ export class GroupCallApp extends AppServer<GroupSession> {
     return session.participant !== undefined;
   }
 
+  /** A participant's media are on its room's KMS (the KMS of the browser that opened the room). */
+  protected override mediaKms(session: GroupSession): KmsConnection | undefined {
+    return session.participant?.room.kms;
+  }
+
   // #region three-tier
   protected sessionClosed(session: GroupSession): Promise<void> {
     return this.exclusive(() => this.leaveRoom(session));
@@ -127,14 +134,14 @@ export class GroupCallApp extends AppServer<GroupSession> {
     try {
       if (room.participants.has(name)) throw new ProtocolError(`the name '${name}' is taken in room '${roomName}'`);
       const report = (message: string): void => this.log.warn(`${session.label} ${message}`);
-      const outgoingMedia = await this.kms.createWebRtcEndpoint(room.pipeline, report, [session]);
+      const outgoingMedia = await room.kms.createWebRtcEndpoint(room.pipeline, report, [session]);
       onIceCandidateFound(outgoingMedia, (found) => session.send({ id: 'iceCandidate', name, candidate: found }), report);
       const participant = new Participant(name, room, session, outgoingMedia);
       for (const other of room.participants.values()) other.session.send({ id: 'newParticipantArrived', name });
       const existing = [...room.participants.keys()];
       room.participants.set(name, participant);
       session.participant = participant;
-      this.kms.traffic.share(room.pipeline.id, session);
+      room.kms.traffic.share(room.pipeline.id, session);
       this.log.info(`room '${roomName}': ${name} joined (${room.participants.size} participants)`);
       session.send({ id: 'existingParticipants', data: existing });
     } catch (error) {
@@ -150,7 +157,8 @@ export class GroupCallApp extends AppServer<GroupSession> {
   private async roomFor(name: string, session: GroupSession): Promise<Room> {
     const existing = this.rooms.get(name);
     if (existing) return existing;
-    const room = new Room(name, await this.kms.createPipeline([session]));
+    const kms = this.kmsFor(session);
+    const room = new Room(name, kms, await kms.createPipeline([session]));
     this.rooms.set(name, room);
     this.log.info(`room '${name}' created`);
     return room;
@@ -169,7 +177,7 @@ export class GroupCallApp extends AppServer<GroupSession> {
       session.send({ id: 'receiveVideoAnswer', name: senderName, sdpAnswer });
       await gatherCandidates(endpoint);
     } catch (error) {
-      if (!existing) await participant.cancelVideoFrom(senderName, this.kms);
+      if (!existing) await participant.cancelVideoFrom(senderName, participant.room.kms);
       throw error;
     }
   }
@@ -178,14 +186,14 @@ export class GroupCallApp extends AppServer<GroupSession> {
   private async newIncoming(participant: Participant, sender: Participant): Promise<WebRtcEndpoint> {
     const session = participant.session;
     const report = (message: string): void => this.log.warn(`${session.label} ${message}`);
-    const incoming = await this.kms.createWebRtcEndpoint(participant.room.pipeline, report, [session]);
+    const incoming = await participant.room.kms.createWebRtcEndpoint(participant.room.pipeline, report, [session]);
     participant.incomingMedia.set(sender.name, incoming);
     try {
       onIceCandidateFound(incoming, (found) => session.send({ id: 'iceCandidate', name: sender.name, candidate: found }), report);
       await connect(sender.outgoingMedia, incoming);
       return incoming;
     } catch (error) {
-      await participant.cancelVideoFrom(sender.name, this.kms);
+      await participant.cancelVideoFrom(sender.name, participant.room.kms);
       throw error;
     }
   }
@@ -206,10 +214,10 @@ export class GroupCallApp extends AppServer<GroupSession> {
     room.participants.delete(participant.name);
     this.log.info(`room '${room.name}': ${participant.name} left (${room.participants.size} participants)`);
     for (const other of room.participants.values()) {
-      await other.cancelVideoFrom(participant.name, this.kms);
+      await other.cancelVideoFrom(participant.name, room.kms);
       other.session.send({ id: 'participantLeft', name: participant.name });
     }
-    await participant.close(this.kms);
+    await participant.close(room.kms);
     await this.closeRoomIfEmpty(room);
   }
 
@@ -217,7 +225,7 @@ export class GroupCallApp extends AppServer<GroupSession> {
   private async closeRoomIfEmpty(room: Room): Promise<void> {
     if (room.participants.size > 0 || this.rooms.get(room.name) !== room) return;
     this.rooms.delete(room.name);
-    await this.kms.release(room.pipeline, `room '${room.name}' MediaPipeline`);
+    await room.kms.release(room.pipeline, `room '${room.name}' MediaPipeline`);
   }
 }
 // #endregion three-tier

@@ -65,10 +65,10 @@ export class HelloWorldApp extends AppServer<HelloWorldSession> {
   // PROCESS_SDP_OFFER: pipeline, endpoint, listeners, loopback, then the SDP negotiation and ICE.
   private async processSdpOffer(session: HelloWorldSession, sdpOffer: string): Promise<void> {
     if (session.pipeline) throw new ProtocolError('this session already has a media pipeline: send STOP first');
-    const pipeline = await this.kms.createPipeline([session]);
+    const pipeline = await this.kmsFor(session).createPipeline([session]);
     session.pipeline = pipeline;
     try {
-      const endpoint = await this.kms.createWebRtcEndpoint(pipeline, this.reporter(session), [session]);
+      const endpoint = await this.kmsFor(session).createWebRtcEndpoint(pipeline, this.reporter(session), [session]);
       session.endpoint = endpoint;
       this.forwardEvents(session, endpoint);
       await connect(endpoint, endpoint);
@@ -117,7 +117,7 @@ export class HelloWorldApp extends AppServer<HelloWorldSession> {
     session.pipeline = undefined;
     session.endpoint = undefined;
     session.candidates.clear();
-    await this.kms.release(pipeline, `${session.label}'s MediaPipeline`);
+    await this.kmsFor(session).release(pipeline, `${session.label}'s MediaPipeline`);
   }
 
   private reporter(session: HelloWorldSession): (message: string) => void {

@@ -4,7 +4,7 @@
  * form swallows errors (a failed call logs console.trace and resolves undefined); the callback form reports them.
  */
 import kurentoClient, { type KurentoClient, type MediaElement, type MediaObject, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
-import { call } from '../../core/kurento';
+import { call, create } from '../../core/kurento';
 import type { Logger } from '../kms/logger';
 import { KmsTraffic, type TrafficOwner } from './kms-traffic';
 import { ProtocolError, candidate as candidateField, describeError, type CandidateMessage, type Json } from './protocol';
@@ -97,6 +97,18 @@ export class KmsConnection {
     const endpoint = this.track(await this.traffic.as(owners, () => call<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', done))));
     guardErrors(endpoint, report);
     return endpoint;
+  }
+
+  /**
+   * A media element of any class in `pipeline` (`params` as KMS' constructor takes them), as the real kurento-client
+   * object (it can be passed to connect()); its KMS frames `owners` see, later failures go to `report`.
+   */
+  async createElement<T extends MediaElement>(pipeline: MediaPipeline, type: string, params: Json, report: (message: string) => void, owners: Iterable<TrafficOwner>): Promise<T> {
+    const factory = pipeline as unknown as { create(type: string, params: Json, callback: (error: unknown) => void): T };
+    const [element] = await this.traffic.as(owners, () => create<T>((done) => factory.create(type, params, done)));
+    this.track(element);
+    guardErrors(element, report);
+    return element;
   }
 
   /**

@@ -15,7 +15,7 @@
 import type { MediaPipeline, WebRtcEndpoint } from 'kurento-client';
 import type { WebSocket } from 'ws';
 import { AppServer, BrowserSession, route, type AppServerOptions, type Route } from './app-server';
-import { CandidateQueue, addRemoteCandidate, connect, gatherCandidates, onIceCandidateFound, processOffer } from './kms';
+import { CandidateQueue, addRemoteCandidate, connect, gatherCandidates, onIceCandidateFound, processOffer, type KmsConnection } from './kms';
 import { ProtocolError, candidate, sdp, type CandidateMessage } from './protocol';
 
 // #region three-tier
@@ -39,6 +39,8 @@ class One2ManySession extends BrowserSession {
 
 interface Presenter {
   session: One2ManySession;
+  /** The KMS of the broadcast (the presenter's): viewers' endpoints are made in its pipeline. */
+  kms: KmsConnection;
   pipeline: MediaPipeline;
   /** Undefined while its endpoint is being set up. */
   endpoint: WebRtcEndpoint | undefined;
@@ -69,6 +71,11 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
     return this.presenter?.session === session || this.viewers.has(session);
   }
 
+  /** The presenter's and the viewers' media are on the broadcast's KMS. */
+  protected override mediaKms(session: One2ManySession): KmsConnection | undefined {
+    return this.usesMedia(session) ? this.presenter?.kms : undefined;
+  }
+
   // #region three-tier
   protected sessionClosed(session: One2ManySession): Promise<void> {
     return this.exclusive(() => this.stopSession(session));
@@ -81,11 +88,12 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
       return;
     }
     if (this.viewers.has(session)) throw new ProtocolError('this session is a viewer: send stop before presenting');
-    const pipeline = await this.kms.createPipeline([session]);
-    const presenter: Presenter = { session, pipeline, endpoint: undefined };
+    const kms = this.kmsFor(session);
+    const pipeline = await kms.createPipeline([session]);
+    const presenter: Presenter = { session, kms, pipeline, endpoint: undefined };
     this.presenter = presenter;
     try {
-      const endpoint = await this.newEndpoint(session, pipeline);
+      const endpoint = await this.newEndpoint(session, kms, pipeline);
       presenter.endpoint = endpoint;
       const sdpAnswer = await processOffer(endpoint, sdpOffer);
       session.send({ id: 'presenterResponse', response: 'accepted', sdpAnswer });
@@ -104,7 +112,7 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
     if (this.viewers.has(session)) return rejected('You are already viewing in this session. Use a different browser to add additional viewers.');
     this.viewers.add(session);
     try {
-      const endpoint = await this.newEndpoint(session, presenter.pipeline);
+      const endpoint = await this.newEndpoint(session, presenter.kms, presenter.pipeline);
       await connect(presenter.endpoint, endpoint);
       const sdpAnswer = await processOffer(endpoint, sdpOffer);
       session.send({ id: 'viewerResponse', response: 'accepted', sdpAnswer });
@@ -116,9 +124,9 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
   }
 
   /** A WebRtcEndpoint for `session` whose candidates go to its browser as iceCandidate. */
-  private async newEndpoint(session: One2ManySession, pipeline: MediaPipeline): Promise<WebRtcEndpoint> {
+  private async newEndpoint(session: One2ManySession, kms: KmsConnection, pipeline: MediaPipeline): Promise<WebRtcEndpoint> {
     const report = (message: string): void => this.log.warn(`${session.label} ${message}`);
-    const endpoint = await this.kms.createWebRtcEndpoint(pipeline, report, [session]);
+    const endpoint = await kms.createWebRtcEndpoint(pipeline, report, [session]);
     onIceCandidateFound(endpoint, (found) => session.send({ id: 'iceCandidate', candidate: found }), report);
     await session.setEndpoint(endpoint);
     return endpoint;
@@ -140,11 +148,11 @@ export class One2ManyCallApp extends AppServer<One2ManySession> {
       this.viewers.clear();
       session.clear();
       // The viewers' endpoints live in the presenter's pipeline: releasing it releases them.
-      await this.kms.release(presenter.pipeline, `the presenter's MediaPipeline (${session.label})`);
+      await presenter.kms.release(presenter.pipeline, `the presenter's MediaPipeline (${session.label})`);
     } else if (this.viewers.delete(session)) {
       const endpoint = session.endpoint;
       session.clear();
-      await this.kms.release(endpoint, `the WebRtcEndpoint of viewer ${session.label}`);
+      await (presenter?.kms ?? this.kmsFor(session)).release(endpoint, `the WebRtcEndpoint of viewer ${session.label}`);
     } else {
       session.clear();
     }

@@ -28,6 +28,8 @@ import { ProtocolError, candidate, describeError, oneOf, optional, sdp, text, ty
 /** CallMediaPipeline.java: one pipeline per call, the two endpoints cross-connected. */
 class CallMediaPipeline {
   private constructor(
+    /** The KMS the call lives on (the caller's). */
+    readonly kms: KmsConnection,
     readonly pipeline: MediaPipeline,
     readonly callerWebRtcEp: WebRtcEndpoint,
     readonly calleeWebRtcEp: WebRtcEndpoint,
@@ -41,7 +43,7 @@ class CallMediaPipeline {
       const calleeWebRtcEp = await kms.createWebRtcEndpoint(pipeline, report, [callee]);
       await connect(callerWebRtcEp, calleeWebRtcEp);
       await connect(calleeWebRtcEp, callerWebRtcEp);
-      return new CallMediaPipeline(pipeline, callerWebRtcEp, calleeWebRtcEp);
+      return new CallMediaPipeline(kms, pipeline, callerWebRtcEp, calleeWebRtcEp);
     } catch (error) {
       await kms.release(pipeline, 'a half-built call pipeline');
       throw error;
@@ -111,6 +113,11 @@ export class One2OneCallApp extends AppServer<CallSession> {
     return session.call !== undefined;
   }
 
+  /** Both parties' media are on the call's KMS (the caller's). */
+  protected override mediaKms(session: CallSession): KmsConnection | undefined {
+    return session.call?.kms;
+  }
+
   // #region three-tier
   protected sessionClosed(session: CallSession): Promise<void> {
     return this.exclusive(async () => {
@@ -172,7 +179,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
   /** Accepted: the pipeline, then the callee's negotiation (startCommunication), then the caller's (callResponse). */
   private async startCall(caller: CallSession, callee: CallSession, calleeOffer: string): Promise<void> {
     const report = (message: string): void => this.log.warn(`call ${caller.label}→${callee.label}: ${message}`);
-    const call = await CallMediaPipeline.create(this.kms, report, caller, callee);
+    const call = await CallMediaPipeline.create(this.kmsFor(caller), report, caller, callee);
     caller.call = call;
     callee.call = call;
     let failing: CallSession = callee;
@@ -197,7 +204,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
   /** As CallHandler.java: release, callResponse rejected to the caller, stopCommunication to the callee. */
   private async abortCall(caller: CallSession, callee: CallSession, call: CallMediaPipeline, failing: CallSession, error: unknown): Promise<void> {
     const message = describeError(error);
-    await this.kms.release(call.pipeline, `the call pipeline of '${caller.name ?? '?'}' and '${callee.name ?? '?'}'`);
+    await call.kms.release(call.pipeline, `the call pipeline of '${caller.name ?? '?'}' and '${callee.name ?? '?'}'`);
     caller.clear();
     callee.clear();
     caller.send({ id: 'callResponse', response: 'rejected', message });
@@ -222,7 +229,7 @@ export class One2OneCallApp extends AppServer<CallSession> {
       partner.clear();
       partner.send({ id: 'stopCommunication' });
     }
-    if (call) await this.kms.release(call.pipeline, `the call pipeline of ${session.label}`);
+    if (call) await call.kms.release(call.pipeline, `the call pipeline of ${session.label}`);
   }
 }
 // #endregion three-tier

@@ -46,6 +46,13 @@ export interface KmsConfig {
   allowPrivateSources?: boolean;
   /** http(s) origins players may always read, whatever their address (the site's own origins, for its sample media). */
   trustedSources?: string[];
+  /**
+   * Scheme, host and port HttpEndpoint.getUrl() announces (KMS' announcedAddress), e.g. the site's https origin in
+   * workshop mode; by default the KMS's own address and port.
+   */
+  httpAnnouncedBase?: string;
+  /** Largest body an HttpPostEndpoint accepts, in bytes. */
+  maxUploadBytes: number;
   /** The default turnURL at the moment an endpoint is created (time-limited credentials); wins over `turnUrl`. */
   turnUrlProvider?: () => string | undefined;
 }
@@ -76,6 +83,7 @@ export function defaultKmsConfig(root = process.cwd()): KmsConfig {
     iceTcp: false,
     minPort: 0,
     maxPort: 0,
+    maxUploadBytes: 256 * 1024 * 1024,
   };
 }
 

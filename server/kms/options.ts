@@ -18,6 +18,8 @@ export const KMS_OPTIONS_HELP = [
   '  --allow-private-sources   players may fetch http(s) from loopback and private addresses',
   '                            even when the KMS is reachable from the network   [KMS_ALLOW_PRIVATE_SOURCES=1]',
   '  --max-frame BYTES         largest accepted WebSocket frame (default 1 MiB)',
+  '  --max-upload BYTES        largest body an HttpPostEndpoint takes (default   [KMS_MAX_UPLOAD]',
+  '                            256 MiB)',
   '  --gc-period SECONDS       session garbage collector period (default 240)',
   '  --media-dir PATH          folder for file:// URIs (npm start: var/media;     [KMS_MEDIA_DIR]',
   '                            npm run kms: /tmp/kurento-labs, where the labs record on any KMS but the site\'s own)',
@@ -55,6 +57,7 @@ export const kmsArgOptions = {
   token: { type: 'string' },
   'allow-private-sources': { type: 'boolean' },
   'max-frame': { type: 'string' },
+  'max-upload': { type: 'string' },
   'gc-period': { type: 'string' },
   'media-dir': { type: 'string' },
   'stun-address': { type: 'string' },
@@ -104,6 +107,8 @@ export function kmsConfigFrom(args: KmsArgs, env: NodeJS.ProcessEnv, root: strin
   }
   const maxFrame = integer('--max-frame', pick('max-frame'), 1024, 64 * 1024 * 1024);
   if (maxFrame !== undefined) config.maxFrameBytes = maxFrame;
+  const maxUpload = integer('--max-upload', pick('max-upload', 'KMS_MAX_UPLOAD'), 1024, 16 * 1024 * 1024 * 1024);
+  if (maxUpload !== undefined) config.maxUploadBytes = maxUpload;
   const gc = integer('--gc-period', pick('gc-period'), 1, 86400);
   if (gc !== undefined) config.garbageCollectorPeriod = gc;
   const mediaDir = pick('media-dir', 'KMS_MEDIA_DIR');

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Service, ServiceHealth, ServiceUrl } from '../service';
 import { defaultKmsConfig, reachOf, type KmsConfig } from './config';
@@ -17,6 +17,7 @@ import { SERVER_MANAGER_ID } from './objects/ServerManager';
 import { ProtocolDispatcher } from './protocol/dispatcher';
 import { SessionStore, type Session } from './protocol/sessions';
 import { KmsTransport } from './protocol/transport';
+import { HttpEndpointServer } from './objects/HttpEndpointServer';
 
 let sharedKmd: KmdRegistry | undefined;
 
@@ -28,6 +29,8 @@ export class KmsServer implements Service {
   readonly registry: ObjectRegistry;
   readonly dispatcher: ProtocolDispatcher;
   private readonly transport: KmsTransport;
+  /** The URLs of HttpEndpoints, served on the KMS port (and through the site in workshop mode: handleHttp). */
+  readonly httpEndpoints: HttpEndpointServer;
   private started = false;
 
   constructor(config: Partial<KmsConfig> = {}, log?: Logger) {
@@ -45,7 +48,8 @@ export class KmsServer implements Service {
       },
       log: (message) => this.log.info(message),
     });
-    this.registry = new ObjectRegistry(sharedKmd, this.config, this.log, () => this.sessions.ids());
+    this.httpEndpoints = new HttpEndpointServer(() => this.config.httpAnnouncedBase ?? this.httpBase);
+    this.registry = new ObjectRegistry(sharedKmd, this.config, this.log, () => this.sessions.ids(), this.httpEndpoints);
     this.dispatcher = new ProtocolDispatcher(this.registry, this.sessions);
     this.transport = new KmsTransport(
       {
@@ -56,6 +60,7 @@ export class KmsServer implements Service {
         maxFrameBytes: this.config.maxFrameBytes,
         tls: this.config.tls,
         ...(this.config.accessToken ? { accessToken: this.config.accessToken } : {}),
+        httpHandler: (req, res) => this.httpEndpoints.handle(req, res),
       },
       this.dispatcher,
       this.sessions,
@@ -85,6 +90,21 @@ export class KmsServer implements Service {
   /** Lets another HTTP(S) server (the site in workshop mode) hand WebSocket upgrades for /kurento to this KMS. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.transport.handleUpgrade(req, socket, head);
+  }
+
+  /**
+   * Lets another HTTP(S) server (the site) serve the HttpEndpoint URLs, /kurento-http/…; false for other paths.
+   */
+  handleHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    return this.httpEndpoints.handle(req, res);
+  }
+
+  /** Where the KMS port answers plain HTTP: its address (a LAN one when it listens on every interface) and port. */
+  private get httpBase(): string {
+    const { port } = this.transport.address;
+    let host = this.config.host;
+    if (host === '0.0.0.0' || host === '::') host = this.config.reach === 'network' ? (this.mediaAddresses.addresses.find((address) => !address.startsWith('127.')) ?? '127.0.0.1') : '127.0.0.1';
+    return `${this.config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   /** The URL clients use, e.g. ws://127.0.0.1:8888/kurento. */

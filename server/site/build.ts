@@ -6,7 +6,7 @@ import path from 'node:path';
  * Everything a production build depends on; a newer file than the build stamp means the build is stale. The chapters
  * import examples/ and server/apps/ raw (the programs and excerpts they show).
  */
-export const BUILD_INPUTS = ['docs', 'i18n', 'src', 'labs', 'static', 'examples', 'server/apps', 'docusaurus.config.ts', 'sidebars.ts', 'package.json', 'package-lock.json'];
+export const BUILD_INPUTS = ['docs', 'i18n', 'src', 'labs', 'core', 'static', 'examples', 'server/apps', 'scripts/diagrams.ts', 'docusaurus.config.ts', 'sidebars.ts', 'package.json', 'package-lock.json'];
 export const BUILD_STAMP = '.kurento-labs-build';
 
 async function newestMtime(entry: string): Promise<number> {

@@ -31,7 +31,9 @@ export class SiteService implements Service {
   private server: Server | undefined;
   private readonly upgrades = new Map<string, UpgradeHandler>();
   private readonly folders = new Map<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>();
-  private runtimeConfig: () => Record<string, unknown> = () => ({});
+  private runtimeConfig: (req: IncomingMessage, res: ServerResponse) => Record<string, unknown> = () => ({});
+  private readonly guards = new Map<string, (req: IncomingMessage, res: ServerResponse) => boolean>();
+  private pageHook: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   constructor(private readonly options: SiteServiceOptions) {}
 
@@ -51,7 +53,7 @@ export class SiteService implements Service {
    * Values the labs read at run time (KMS URL, ICE servers, TURN, application servers): computed for each request, so
    * what a page learns is the live state (a TURN server that went away and came back, fresh TURN credentials).
    */
-  setRuntimeConfig(config: Record<string, unknown> | (() => Record<string, unknown>)): void {
+  setRuntimeConfig(config: Record<string, unknown> | ((req: IncomingMessage, res: ServerResponse) => Record<string, unknown>)): void {
     this.runtimeConfig = typeof config === 'function' ? config : () => config;
   }
 
@@ -82,6 +84,27 @@ export class SiteService implements Service {
     });
   }
 
+  /** Serves the requests whose path starts with `prefix` with `handler` (the embedded KMS's HttpEndpoint URLs). */
+  addHandler(prefix: string, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+    this.folders.set(prefix, async (req, res) => handler(req, res));
+  }
+
+  /**
+   * Pages (exact URL paths, e.g. /trainer) that `guard` lets through or answers itself (returning false): the
+   * trainer dashboard needs the trainer token.
+   */
+  addPageGuard(paths: readonly string[], guard: (req: IncomingMessage, res: ServerResponse) => boolean): void {
+    for (const pagePath of paths) this.guards.set(pagePath, guard);
+  }
+
+  /**
+   * Called for each request of a page (a path without a file extension, or .html) before it is served: it may set
+   * headers, e.g. a workshop attendee's cookie, so that the page's own requests carry it from the start.
+   */
+  setPageHook(hook: (req: IncomingMessage, res: ServerResponse) => void): void {
+    this.pageHook = hook;
+  }
+
   /** Routes WebSocket upgrades for `path` (exact match, query string allowed) to `handler`. */
   addUpgradeRoute(path: string, handler: UpgradeHandler): void {
     this.upgrades.set(path, handler);
@@ -94,7 +117,7 @@ export class SiteService implements Service {
       log(`building the site (${state.reason}); this takes one to two minutes on a 2-core machine…`);
       await buildSite(root, buildDir, log);
     }
-    const serveStatic = createStaticHandler(buildDir);
+    const serveStatic = createStaticHandler(buildDir, { publicPrefixes: ['/media/'] });
     const handle = (req: IncomingMessage, res: ServerResponse): void => {
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (pathname === '/labs-runtime.json') {
@@ -102,10 +125,15 @@ export class SiteService implements Service {
           res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Open this site by its address (or start it with --allow-host NAME)\n');
           return;
         }
+        const config = this.runtimeConfig(req, res);
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-        res.end(JSON.stringify(this.runtimeConfig()));
+        res.end(JSON.stringify(config));
         return;
       }
+      const guard = this.guards.get(pathname.replace(/\/index\.html$|\.html$|\/$/, ''));
+      if (guard && !guard(req, res)) return;
+      const isPage = /(^|\/)[^./]*$|\.html$/.test(pathname) && !/^\/(workshop|kurento-http|kms-media)\//.test(pathname);
+      if (this.pageHook && req.method === 'GET' && isPage) this.pageHook(req, res);
       const folder = [...this.folders].find(([prefix]) => pathname.startsWith(prefix));
       (folder ? folder[1](req, res) : serveStatic(req, res)).catch((error: unknown) => {
         log(`error serving ${pathname}: ${String(error)}`);

@@ -109,12 +109,18 @@ export interface StaticOptions {
   notFoundPage?: boolean;
   /** Look for .br / .gz siblings made at build time (default true). */
   precompressed?: boolean;
+  /**
+   * URL path prefixes whose files any page may read (Access-Control-Allow-Origin: *): the sample media, which an app
+   * exported from a lab loads from this site into a canvas it captures (a picture without CORS taints the canvas).
+   */
+  publicPrefixes?: readonly string[];
 }
 
 /** Serves `root` (the build, or a folder such as the KMS's media directory). */
 export function createStaticHandler(root: string, options: StaticOptions = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const notFoundPage = options.notFoundPage ?? true;
   const precompressed = options.precompressed ?? true;
+  const publicPrefixes = options.publicPrefixes ?? [];
   const absoluteRoot = path.resolve(root);
 
   const notFound = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
@@ -159,6 +165,7 @@ export function createStaticHandler(root: string, options: StaticOptions = {}): 
       }
     }
     const immutable = /\/assets\//.test(file);
+    const readableByAll = publicPrefixes.some((prefix) => pathname.startsWith(prefix));
     await new Promise<void>((resolve) => {
       const stream = send(req, served, { etag: true, lastModified: true, cacheControl: false, dotfiles: 'allow', index: false, acceptRanges: true });
       stream.on('headers', (response: ServerResponse) => {
@@ -167,6 +174,7 @@ export function createStaticHandler(root: string, options: StaticOptions = {}): 
         response.setHeader('X-Content-Type-Options', 'nosniff');
         if (encoding) response.setHeader('Content-Encoding', encoding);
         if (hasVariants) response.setHeader('Vary', 'Accept-Encoding');
+        if (readableByAll) response.setHeader('Access-Control-Allow-Origin', '*');
       });
       stream.on('error', (error: { status?: number }) => {
         if (!res.headersSent) res.writeHead(error.status && error.status < 500 ? error.status : 404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');

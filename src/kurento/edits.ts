@@ -1,6 +1,7 @@
 /**
  * The learner's edits of a lab's code, per lab and section (a step id, or `declarations`), kept in this browser
- * (localStorage) until they reset them. Exercises keep theirs apart from the lab's (`<lab>@<exercise>`).
+ * (localStorage) until they reset them. Exercises keep theirs apart from the lab's (`<lab>@<exercise>`), and each
+ * language apart from the others (editScope).
  */
 import { useCallback, useSyncExternalStore } from 'react';
 
@@ -8,6 +9,15 @@ const PREFIX = 'kurento-labs:code:';
 const CHANGE_EVENT = 'kurento-labs:code-changed';
 /** Fired when code is replaced from outside an open editor (reset, "put the solution in the editor"). */
 export const REPLACED_EVENT = 'kurento-labs:code-replaced';
+
+/**
+ * Where the edits of a lab (or an exercise: `<lab>@<exercise>`) are kept in a language. The code a learner edits
+ * carries the comments of the page's language, so an edit made on the Chinese page is not shown on the English one;
+ * English edits keep the key they always had.
+ */
+export function editScope(scope: string, locale: string): string {
+  return locale === 'en' ? scope : `${scope}~${locale}`;
+}
 
 function key(scope: string, section: string): string {
   return `${PREFIX}${scope}:${section}`;

@@ -46,7 +46,8 @@ export default function LabsPage(): ReactNode {
             progress is kept in this browser only.
           </Translate>
         </p>
-        <BrowserOnly>{() => <TurnStatus />}</BrowserOnly>
+        {/* Rendered on the server too (as "looking for the TURN server…"), so the table below does not move when it loads. */}
+        <TurnStatus />
         <table className={styles.table} data-testid="labs-index">
           <thead>
             <tr>
@@ -85,13 +86,9 @@ export default function LabsPage(): ReactNode {
             })}
           </tbody>
         </table>
-        <BrowserOnly>
-          {() => (
-            <button type="button" className="button button--secondary button--sm" onClick={() => clearProgress()}>
-              <Translate id="labs.clearProgress">Forget my progress</Translate>
-            </button>
-          )}
-        </BrowserOnly>
+        <button type="button" className="button button--secondary button--sm" onClick={() => clearProgress()}>
+          <Translate id="labs.clearProgress">Forget my progress</Translate>
+        </button>
       </main>
     </Layout>
   );

@@ -4,7 +4,7 @@ import Translate, { translate } from '@docusaurus/Translate';
 import Heading from '@theme/Heading';
 import Layout from '@theme/Layout';
 
-const Preflight = lazy(() => import('@site/src/components/lab/Preflight'));
+const Preflight = lazy(() => import('@site/src/components/LabKit/Preflight'));
 
 export default function PreflightPage(): ReactNode {
   return (

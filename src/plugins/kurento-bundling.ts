@@ -41,9 +41,6 @@ export default function kurentoBundling(_context: LoadContext): Plugin {
           // every dependency. (With Babel as that rule's compiler, before esbuild, compiling it added ESM helper imports
           // to the CommonJS file and webpack refused its `module.exports`.)
           symlinks: false,
-          // theme-mermaid imports the optional ELK layouts behind a flag webpack does not see as constant; the site
-          // uses no ELK layout.
-          alias: { '@mermaid-js/layout-elk': false },
           // #region browser-fallbacks
           fallback: {
             url: require.resolve('url/'),

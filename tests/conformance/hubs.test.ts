@@ -6,16 +6,20 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kurentoClient, {
+  type AlphaBlending,
   type Dispatcher,
   type DispatcherOneToMany,
   type HubPort,
   type KurentoClient,
   type MediaPipeline,
+  type Mixer,
   type WebRtcEndpoint,
 } from 'kurento-client';
 import { call, create } from '../../core/kurento';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
+import { mixFilterGraph } from '../../server/kms/media/ffmpeg/mix';
+import { LavfiSource, TONES, audioProblems, colourName, leave, participant, picture, stopSources, until, type Participant } from '../helpers/mix-media';
 import { RtpSource } from '../helpers/rtp-source';
 import type { RTCDataChannel } from 'werift';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
@@ -36,6 +40,7 @@ before(async () => {
 after(async () => {
   client.close();
   await Promise.all([big.stop(), small.stop()]);
+  await stopSources();
   await kms.stop();
 });
 
@@ -191,12 +196,117 @@ test('connect DATA only: data-channel messages reach the sink, its audio and vid
   await call<void>((cb) => pipeline.release(done(cb)));
 });
 
-test('hubs the embedded server does not implement (Mixer, AlphaBlending) answer 40108, as a KMS without them would', async () => {
+// Hubs that decode: AlphaBlending and Mixer, checked on the pixels and tones each peer receives ----------------------
+
+/**
+ * A participant joined to `hub` through a port of its own, both ways. The port travels in an array: it is thenable,
+ * and an async function returning it would hand out kurento-client's plain copy (see core/kurento.ts create()).
+ */
+async function join(hub: AlphaBlending | Mixer, person: Participant): Promise<[HubPort]> {
+  const [port] = await create<HubPort>((cb) => hub.createHubPort(cb));
+  person.port = port;
+  await call<void>((cb) => person.endpoint.connect(port, done(cb)));
+  await call<void>((cb) => port.connect(person.endpoint, done(cb)));
+  return [port];
+}
+
+/** The colour names a participant sees at the given points (fractions of the picture). */
+const seen = (person: Participant, points: ReadonlyArray<[number, number]>): string => points.map(([x, y]) => colourName(person.video.colourAt(x, y))).join(' ');
+const QUADRANTS: ReadonlyArray<[number, number]> = [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]];
+
+test('AlphaBlending: the master gives the picture its size; setPortProperties places a port over it by z-order; each port hears the others', async () => {
+  const [red, green] = await Promise.all([new LavfiSource(picture('0xff0000'), TONES.red).start(), new LavfiSource(picture('0x00ff00'), TONES.green).start()]);
   const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
-  for (const type of ['Mixer', 'AlphaBlending'] as const) {
-    const error = await new Promise<unknown>((resolve) => pipeline.create(type, (failure: unknown) => resolve(failure)));
-    assert.equal((error as { code?: number }).code, 40108, type);
-    assert.match(String((error as { message?: string }).message), new RegExp(`Factory '${type}' not found`));
-  }
+  const [hub] = await create<AlphaBlending>((cb) => pipeline.create('AlphaBlending', cb));
+  const a = await participant(pipeline, 'a', red);
+  const b = await participant(pipeline, 'b', green);
+  const viewer = await participant(pipeline, 'viewer');
+  const [portA] = await join(hub, a);
+  const [portB] = await join(hub, b);
+  await join(hub, viewer);
+  await call<void>((cb) => hub.setMaster(portA, 1, done(cb)));
+  await call<void>((cb) => hub.setPortProperties(0.5, 0.5, 2, 0.5, 0.5, portB, done(cb)));
+  const expect = (picture: string) => () => [viewer, a].flatMap((person) => (seen(person, QUADRANTS) === picture ? [] : [`${person.name} sees ${seen(person, QUADRANTS)}`]));
+  await until(expect('red red red green'), 30000, 'green over the bottom right quarter of the red master');
+  await until(() => [...audioProblems(viewer, [TONES.red, TONES.green], []), ...audioProblems(a, [TONES.green], [TONES.red])], 20000, 'everybody\'s audio but one\'s own');
+  assert.equal(viewer.peer.received.keyframeSizes.at(-1)?.width, 320, 'the picture has the master\'s size');
+  // Below the master's z-order, the port is hidden behind it.
+  await call<void>((cb) => hub.setPortProperties(0, 0, 0, 0.5, 0.5, portB, done(cb)));
+  await until(expect('red red red red'), 30000, 'the port hidden under the master');
+  for (const person of [a, b, viewer]) await leave(person);
   await call<void>((cb) => pipeline.release(done(cb)));
+  await Promise.all([red.stop(), green.stop()]);
+});
+
+test('Mixer: video routed from one port to another, audio mixed per sink from the ports connected to it; KMS\' errors for the rest', async () => {
+  const [red, green, blue] = await Promise.all([
+    new LavfiSource(picture('0xff0000'), TONES.red).start(),
+    new LavfiSource(picture('0x00ff00'), TONES.green).start(),
+    new LavfiSource(picture('0x0000ff'), TONES.blue).start(),
+  ]);
+  const [pipeline] = await create<MediaPipeline>((cb) => client.create('MediaPipeline', cb));
+  const [mixer] = await create<Mixer>((cb) => pipeline.create('Mixer', cb));
+  const people = await Promise.all([participant(pipeline, 'a', red), participant(pipeline, 'b', green), participant(pipeline, 'c', blue), participant(pipeline, 'viewer')]);
+  const [a, b, c, viewer] = people as [Participant, Participant, Participant, Participant];
+  const [[portA], [portB], [portC], [portV]] = [await join(mixer, a), await join(mixer, b), await join(mixer, c), await join(mixer, viewer)];
+  await call<void>((cb) => mixer.connect('VIDEO', portA, portV, done(cb)));
+  await call<void>((cb) => mixer.connect('AUDIO', portA, portV, done(cb)));
+  await call<void>((cb) => mixer.connect('AUDIO', portB, portV, done(cb)));
+  await until(() => (seen(viewer, [[0.5, 0.5]]) === 'red' ? [] : [`viewer sees ${seen(viewer, [[0.5, 0.5]])}`]), 20000, 'the video of a');
+  await until(() => audioProblems(viewer, [TONES.red, TONES.green], [TONES.blue]), 20000, 'a and b mixed for the viewer, not c');
+  assert.equal(a.peer.received.audioPackets, 0, 'a port no audio is connected to gets none');
+  await call<void>((cb) => mixer.connect('VIDEO', portC, portV, done(cb)));
+  await until(() => (seen(viewer, [[0.5, 0.5]]) === 'blue' ? [] : [`viewer sees ${seen(viewer, [[0.5, 0.5]])}`]), 20000, 'the video of c replacing a\'s');
+  await call<void>((cb) => mixer.disconnect('AUDIO', portA, portV, done(cb)));
+  await until(() => audioProblems(viewer, [TONES.green], [TONES.red, TONES.blue]), 20000, 'b alone once a is disconnected');
+  const failure = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { code?: number; message?: string }) => `${error.code} ${error.message}`);
+  assert.equal(await failure(call<void>((cb) => mixer.connect('AUDIO', portB, portV, done(cb)))), '40004 Can not connect video ports', 'the same audio pair twice');
+  assert.equal(await failure(call<void>((cb) => mixer.disconnect('AUDIO', portC, portV, done(cb)))), '40004 Can not connect video ports', 'a pair that is not connected');
+  assert.equal(await failure(call<void>((cb) => mixer.disconnect('VIDEO', portC, portV, done(cb)))), '40005 Video disconnection is not implemented yet');
+  assert.equal(await failure(call<void>((cb) => mixer.connect('DATA', portA, portV, done(cb)))), '40005 Invalid media type');
+  for (const person of people) await leave(person);
+  await call<void>((cb) => pipeline.release(done(cb)));
+  await Promise.all([red.stop(), green.stop(), blue.stop()]);
+});
+
+test('the blend and the routed mixes as filtergraphs: layers in z-order over the master\'s picture; each sink mixes only its sources', () => {
+  const vp8 = { name: 'VP8', clockRate: 90000 };
+  const opus = { name: 'opus', clockRate: 48000, channels: 2 };
+  const blend = mixFilterGraph({
+    width: 640,
+    height: 480,
+    framerate: 15,
+    inputs: [
+      { port: 'master', kind: 'VIDEO', codec: vp8 },
+      { port: 'top', kind: 'VIDEO', codec: vp8 },
+      { port: 'under', kind: 'VIDEO', codec: vp8 },
+    ],
+    blend: {
+      master: 'master',
+      layers: [
+        { port: 'master', x: 0, y: 0, width: 640, height: 480, z: 1 },
+        { port: 'top', x: 320, y: -60, width: 320, height: 240, z: 3 },
+        { port: 'under', x: 0, y: 0, width: 640, height: 480, z: 0 },
+      ],
+    },
+  });
+  const chains = blend.filter.split(';');
+  const overlays = chains.filter((chain) => chain.includes('overlay='));
+  assert.equal(overlays.length, 3);
+  assert.match(overlays[2] ?? '', /overlay=x=320:y=-60/, 'the highest z-order last, at its place (cut off where it leaves the picture)');
+  assert.ok(chains.some((chain) => chain.includes('scale=320:240')), 'scaled to its layer');
+  assert.match(blend.filter, /drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill\[bg\]/, 'a black background of the master\'s size');
+  const routed = mixFilterGraph({
+    width: 0,
+    height: 0,
+    framerate: 15,
+    inputs: ['a', 'b', 'c'].map((port) => ({ port, kind: 'AUDIO' as const, codec: opus })),
+    audioRoutes: [
+      { sink: 'v', sources: ['a', 'b'] },
+      { sink: 'a', sources: ['c'] },
+      { sink: 'b', sources: [] },
+    ],
+  });
+  assert.deepEqual(routed.audio.map((output) => output.port), ['v', 'a'], 'one output per sink that has sources, no full mix');
+  assert.equal(routed.video, undefined);
 });

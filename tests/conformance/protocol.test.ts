@@ -297,9 +297,9 @@ describe('sessions and objects', () => {
     const modules = info.modules as Array<{ name: string; factories: string[]; __type__: string }>;
     assert.deepEqual(modules.map((module) => module.name), ['core', 'elements', 'filters']);
     assert.deepEqual(modules[0]?.factories, ['HubPort', 'MediaPipeline', 'PassThrough']);
-    assert.deepEqual(modules[1]?.factories, ['Composite', 'Dispatcher', 'DispatcherOneToMany', 'PlayerEndpoint', 'RecorderEndpoint', 'WebRtcEndpoint']);
+    assert.deepEqual(modules[1]?.factories, ['AlphaBlending', 'Composite', 'Dispatcher', 'DispatcherOneToMany', 'HttpPostEndpoint', 'Mixer', 'PlayerEndpoint', 'RecorderEndpoint', 'RtpEndpoint', 'WebRtcEndpoint']);
     assert.deepEqual(modules[2]?.factories, ['FaceOverlayFilter', 'GStreamerFilter', 'ImageOverlayFilter', 'ZBarFilter']);
-    assert.ok(!modules[1]?.factories.includes('Mixer'), 'Mixer is not implemented, so it is not announced');
+    assert.ok(!modules[2]?.factories.includes('OpenCVFilter'), 'abstract classes are not factories');
     const kmd = String((await c.result('invoke', { object: 'manager_ServerManager', operation: 'getKmd', operationParams: { moduleName: 'core' } })).value);
     assert.equal(JSON.parse(kmd).name, 'core');
     const unknownKmd = await c.call('invoke', { object: 'manager_ServerManager', operation: 'getKmd', operationParams: { moduleName: 'chroma' } });

@@ -5,42 +5,23 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { LOCALES, collectErrors } from './lab-helpers';
+import { EMBEDS, LOCALES, collectErrors } from './lab-helpers';
 
 const root = path.resolve(__dirname, '..', '..');
 const ZH_DOCS = path.join(root, 'i18n', 'zh-Hans', 'docusaurus-plugin-content-docs', 'current');
 
-/** A term each chapter has and (almost) no other, per locale: the search must list that chapter for it. */
-const SEARCH_TERMS: Readonly<Record<string, { en: string; 'zh-Hans': string }>> = {
-  intro: { en: 'LiveKit', 'zh-Hans': '速览' },
-  'before-you-start': { en: 'preparation', 'zh-Hans': '学习路线' },
-  'installing-kms': { en: 'CloudFormation', 'zh-Hans': '免安装' },
-  'configuring-kms': { en: 'pemCertificateRSA', 'zh-Hans': '外网' },
-  coturn: { en: 'turndb', 'zh-Hans': '密钥' },
-  workshop: { en: 'rebinding', 'zh-Hans': '访问令牌' },
-  'first-app-javascript': { en: 'isSecureContext', 'zh-Hans': '两个角色' },
-  'three-tier': { en: 'jvmArguments', 'zh-Hans': '信令阶段' },
-  'endpoint-events': { en: 'KmsIRtpConnection', 'zh-Hans': '继承关系' },
-  broadcasting: { en: 'startPresenter', 'zh-Hans': '观众' },
-  'group-call': { en: 'conferenceroom', 'zh-Hans': '静音' },
-  routing: { en: 'createSwitchboard', 'zh-Hans': '连接的规则' },
-  recording: { en: 'MediaProfileSpecType', 'zh-Hans': '暂停' },
-  playback: { en: 'seekableInit', 'zh-Hans': '回放' },
-  transcoding: { en: 'colorchannelmixer', 'zh-Hans': '转码' },
-  mixing: { en: 'kmscompositemixer', 'zh-Hans': '混流' },
-  troubleshooting: { en: 'ECONNREFUSED', 'zh-Hans': '对号入座' },
-  glossary: { en: 'Symmetric', 'zh-Hans': '术语' },
-};
-
 interface Chapter {
   id: string;
   titles: Record<'en' | 'zh-Hans', string>;
+  /** A term the chapter has and (almost) no other, per locale: its `search_term` front matter. */
+  terms: Record<'en' | 'zh-Hans', string>;
   labs: string[];
 }
 
-function frontMatterTitle(file: string): string {
-  const title = /^title:\s*(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim() ?? '';
-  return title.replace(/^"(.*)"$/, '$1');
+function frontMatterField(file: string, field: string): string {
+  const head = /^---\n([\s\S]*?)\n---/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+  const value = new RegExp(`^${field}:\\s*(.+)$`, 'm').exec(head)?.[1]?.trim() ?? '';
+  return value.replace(/^"(.*)"$/, '$1');
 }
 
 const chapters: Chapter[] = readdirSync(path.join(root, 'docs'))
@@ -48,15 +29,23 @@ const chapters: Chapter[] = readdirSync(path.join(root, 'docs'))
   .sort()
   .map((file) => {
     const source = readFileSync(path.join(root, 'docs', file), 'utf8');
+    const en = path.join(root, 'docs', file);
+    const zh = path.join(ZH_DOCS, file);
     return {
       id: file.replace(/\.mdx$/, ''),
-      titles: { en: frontMatterTitle(path.join(root, 'docs', file)), 'zh-Hans': frontMatterTitle(path.join(ZH_DOCS, file)) },
+      titles: { en: frontMatterField(en, 'title'), 'zh-Hans': frontMatterField(zh, 'title') },
+      terms: { en: frontMatterField(en, 'search_term'), 'zh-Hans': frontMatterField(zh, 'search_term') },
       labs: [...source.matchAll(/<Lab id="([^"]+)"/g)].map((match) => match[1] ?? ''),
     };
   });
 
 test('every chapter has a search term', () => {
-  expect(chapters.map((chapter) => chapter.id).sort()).toEqual(Object.keys(SEARCH_TERMS).sort());
+  const missing = chapters.flatMap((chapter) =>
+    (['en', 'zh-Hans'] as const)
+      .filter((locale) => !chapter.terms[locale])
+      .map((locale) => `${locale === 'en' ? 'docs' : 'i18n/zh-Hans/docusaurus-plugin-content-docs/current'}/${chapter.id}.mdx`),
+  );
+  expect(missing, `add "search_term: <a word only this chapter has>" to the front matter of: ${missing.join(', ')}`).toEqual([]);
 });
 
 for (const [locale, prefix] of LOCALES) {
@@ -66,6 +55,12 @@ for (const [locale, prefix] of LOCALES) {
     for (const chapter of chapters) {
       await page.goto(`${prefix}/docs/${chapter.id}`);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(chapter.titles[locale]);
+      // Diagrams are images of their committed renderings: each has a text alternative and loads.
+      for (const image of await page.locator('figure img[src*="/diagrams/"]:visible').all()) {
+        await image.scrollIntoViewIfNeeded();
+        await expect(image).toHaveAttribute('alt', /\S/);
+        await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth), { message: `${chapter.id}: a diagram loads` }).toBeGreaterThan(0);
+      }
       for (const lab of chapter.labs) {
         // A lab loads its code when it comes near the viewport.
         await page.getByTestId(`lab-slot-${lab}`).scrollIntoViewIfNeeded();
@@ -80,11 +75,24 @@ for (const [locale, prefix] of LOCALES) {
     await page.goto(`${prefix}/`);
     const search = page.getByRole('combobox').or(page.locator('input.navbar__search-input')).first();
     for (const chapter of chapters) {
-      const term = SEARCH_TERMS[chapter.id]?.[locale] ?? '';
+      const term = chapter.terms[locale];
       await search.click();
       await search.fill(term);
       await expect(page.getByRole('listbox'), `searching "${term}" lists ${chapter.id}`).toContainText(chapter.titles[locale]);
       await search.fill('');
     }
+  });
+}
+
+for (const [locale, prefix] of LOCALES) {
+  test(`before-you-start lists every chapter in sidebar order and every lab (${locale})`, async ({ page }) => {
+    await page.goto(`${prefix}/docs/before-you-start`);
+    const order = page.getByTestId('reading-order').locator('li');
+    await expect(order).toHaveCount(chapters.length);
+    // The same chapters, in the same order, as the sidebar's links.
+    const sidebar = await page.locator('nav.menu a.menu__link:not(.menu__link--sublist)[href*="/docs/"]').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).pathname));
+    const listed = await order.locator('a').evaluateAll((links) => links.map((link) => (link as HTMLAnchorElement).pathname));
+    expect(listed).toEqual(sidebar);
+    await expect(page.getByTestId('lab-list').locator('li')).toHaveCount(Object.keys(EMBEDS.labs).length);
   });
 }

@@ -48,6 +48,23 @@ test('the editor is driven by the keyboard, and an edit stays until Reset the co
   expect(errors).toEqual([]);
 });
 
+test('an edit made on the Chinese page stays there: the English page shows its own code, comments in English', async ({ page }) => {
+  const zh = await openLabPage(page, 'hello-world', { prefix: '/zh-Hans' });
+  await expect(zh.getByTestId('code-declarations')).toHaveAttribute('data-source', /^\/\/ Hello World：浏览器/);
+  await zh.getByTestId('edit-loopback').click();
+  await setEditorCode(zh, 'loopback', '// 我的回环\nwebRtcEp.connect(webRtcEp, onError);');
+  await zh.getByTestId('edit-loopback').click();
+  const en = await openLabPage(page, 'hello-world');
+  await expect(en.getByTestId('code-declarations')).toHaveAttribute('data-source', /^\/\/ Hello World: the browser is both/);
+  await expect(en.getByTestId('lab-step-loopback')).not.toHaveAttribute('data-edited', 'true');
+  await expect(en.getByTestId('code-loopback')).not.toHaveAttribute('data-source', /我的回环/);
+  const again = await openLabPage(page, 'hello-world', { prefix: '/zh-Hans' });
+  await expect(again.getByTestId('lab-step-loopback')).toHaveAttribute('data-edited', 'true');
+  await expect(again.getByTestId('code-loopback')).toHaveAttribute('data-source', /我的回环/);
+  await again.getByTestId('reset-code-loopback').click();
+  await expect(again.getByTestId('lab-step-loopback')).not.toHaveAttribute('data-edited', 'true');
+});
+
 test('a syntax error is shown at its line and nothing runs', async ({ page }) => {
   const lab = await openLabPage(page, 'hello-world');
   await editAndRun(lab, 'pipeline', "client.create('MediaPipeline', function (error, _pipeline) {\n  if (error) return onError(error);\n  pipeline = _pipeline;\n  pipeline.create('WebRtcEndpoint', function (error, endpoint) {\n    webRtcEp = endpoint;\n  };\n});");

@@ -147,10 +147,12 @@ for (const [locale, prefix, twin] of [['en', '', ''], ['zh-Hans', '/zh-Hans', '.
     expect(await codeBlockText(page, 'js/index.js')).toBe(neutral(await text(`examples/first-app/js/index${twin}.js`)));
     expect(await codeBlockText(page, 'index.html')).toBe(neutral(await text(`examples/first-app/index${twin}.html`)));
 
-    await page.goto(`${SITE}${prefix}/docs/three-tier`);
+    await page.goto(`${SITE}${prefix}/docs/three-tier-hello-world`);
     await page.getByRole('tab', { name: /TypeScript/ }).first().click();
     expect(await codeBlockText(page, 'server.ts')).toBe(neutral(await text(`examples/three-tier-hello-world/server${twin}.ts`)));
     expect(await codeBlockText(page, 'app.js')).toBe(neutral(await text(`examples/three-tier-hello-world/public/app${twin}.js`)));
+    await page.goto(`${SITE}${prefix}/docs/three-tier-group-call`);
+    await page.getByRole('tab', { name: /TypeScript/ }).first().click();
     const excerpt = prefix ? 'server/apps/group-call.ts（节选）' : 'server/apps/group-call.ts (excerpt)';
     expect(await codeBlockText(page, excerpt)).toBe(neutral(extractRegion(await text('server/apps/group-call.ts'), 'three-tier')));
   });

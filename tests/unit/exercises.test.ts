@@ -18,7 +18,7 @@ import { LabRun, type LabHost } from '../../labs/framework/runner';
 import type { AnyLab, LabSettings } from '../../labs/framework/types';
 
 const root = path.resolve(__dirname, '..', '..');
-const RUNTIME_GLOBALS = ['kurentoClient', 'kurentoUtils', 'onError', 'addVideo', 'testSource', 'showStatus'];
+const RUNTIME_GLOBALS = ['kurentoClient', 'kurentoUtils', 'onError', 'addVideo', 'testSource', 'imageSource', 'showStatus'];
 const SETTINGS: LabSettings = { kmsUrl: 'ws://127.0.0.1:8888/kurento', iceServers: [], siteOrigin: 'http://127.0.0.1:3000', media: { directory: '/srv/media', downloadBase: '/kms-media/' } };
 
 function programText(lab: AnyLab): string {

@@ -238,7 +238,9 @@ test('two hello-world sessions at once: each sees its own app server ↔ KMS fra
     await Promise.all([alice, bob, carol].map((browser) => browser.close()));
     await Promise.all(peers.map((peer) => peer.close()));
   }
-  const traffic = (apps as unknown as { apps: Map<string, { kms: { traffic: KmsTraffic } }> }).apps.get('/helloworld')?.kms.traffic;
+  // The app's one KMS connection (an app server keeps one per KMS it uses).
+  const connections = (apps as unknown as { apps: Map<string, { kmsConnections: Map<string, { traffic: KmsTraffic }> }> }).apps.get('/helloworld')?.kmsConnections;
+  const traffic = connections ? [...connections.values()][0]?.traffic : undefined;
   await waitFor(() => kms.registry.all().filter((object) => object.type === 'MediaPipeline').length === 0, 8000, 'every pipeline released');
   await waitFor(() => traffic?.size.objects === 0, 5000, 'nothing left in the attribution maps');
 });

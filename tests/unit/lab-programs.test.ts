@@ -15,7 +15,7 @@ import { DECLARATIONS, parseProgram, settingsCode } from '../../labs/framework/p
 import type { AnyLab, LabSettings } from '../../labs/framework/types';
 
 const root = path.resolve(__dirname, '..', '..');
-const RUNTIME_GLOBALS = ['kurentoClient', 'kurentoUtils', 'onError', 'addVideo', 'testSource', 'showStatus'];
+const RUNTIME_GLOBALS = ['kurentoClient', 'kurentoUtils', 'onError', 'addVideo', 'testSource', 'imageSource', 'showStatus'];
 
 function programText(lab: AnyLab): string {
   return readFileSync(path.join(root, 'labs', 'programs', `${lab.id}.js`), 'utf8');

@@ -63,6 +63,27 @@ test('a served folder: links out (file or folder) are not followed; links inside
   }
 });
 
+test('the sample media may be read by any page (an exported app draws them on a canvas); nothing else may', async () => {
+  const root = path.join(base, 'public');
+  mkdirSync(path.join(root, 'media'), { recursive: true });
+  writeFileSync(path.join(root, 'media', 'hat.png'), 'png');
+  writeFileSync(path.join(root, 'index.html'), '<!doctype html>');
+  const serve = createStaticHandler(root, { publicPrefixes: ['/media/'] });
+  const server: Server = createServer((req, res) => void serve(req, res));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  try {
+    const media = await fetch(`http://127.0.0.1:${port}/media/hat.png`);
+    assert.equal(media.headers.get('access-control-allow-origin'), '*');
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('access-control-allow-origin'), null);
+  } finally {
+    server.close();
+  }
+});
+
 test('/labs-runtime.json: computed per request, and only for the names the site is opened by', async () => {
   const root = path.join(base, 'site');
   const buildDir = path.join(root, 'build');

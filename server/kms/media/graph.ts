@@ -108,6 +108,11 @@ export class MediaNode {
   private readonly flowIn = new Map<RtpKind, FlowMonitor>();
   private readonly flowOut = new Map<RtpKind, FlowMonitor>();
   handler: MediaNodeHandler = {};
+  /**
+   * What an element's output of a media type goes through before its sinks get it (setVideoFormat / setAudioFormat:
+   * a conversion to the caps set); it hands what leaves it to deliver().
+   */
+  readonly outputStage: Partial<Record<RtpKind, (unit: RtpUnit) => void>> = {};
 
   constructor(readonly label: string) {
     for (const kind of ['AUDIO', 'VIDEO'] as const) {
@@ -168,8 +173,23 @@ export class MediaNode {
     link.sink.handler.onLinksChanged?.();
   }
 
-  /** Pushes a unit produced by this node to every sink linked for its kind. Returns how many sinks got it. */
+  /**
+   * Pushes a unit produced by this node to every sink linked for its kind (through the output stage of its kind, when
+   * there is one). Returns how many sinks are linked for it.
+   */
   output(unit: MediaUnit): number {
+    if (unit.kind !== 'DATA') {
+      const stage = this.outputStage[unit.kind];
+      if (stage) {
+        stage(unit);
+        return this.downstream.get(unit.kind)?.size ?? 0;
+      }
+    }
+    return this.deliver(unit);
+  }
+
+  /** Pushes a unit to every sink linked for its kind, as it is. Returns how many sinks got it. */
+  deliver(unit: MediaUnit): number {
     const links = this.downstream.get(unit.kind);
     if (!links || links.size === 0) return 0;
     if (unit.kind !== 'DATA') this.flowOut.get(unit.kind)?.hit(unit.packet.payload.length);

@@ -113,6 +113,121 @@ export function describeHttpFailure(uri: string, failure: HttpSourceFailure): st
   }
 }
 
+/** Text for the Error event of a recording that could not be uploaded (curlhttpsink's words for an HTTP status). */
+export function describeUploadFailure(uri: string, failure: HttpUploadFailure): string {
+  switch (failure.kind) {
+    case 'status':
+      return `Error code 10: HTTP response error code: ${failure.status} (uploading the recording to ${uri})`;
+    case 'refused':
+      return `Error code 10: Could not upload the recording to ${uri}: its address ${failure.address} is loopback, link-local or private, and this KMS is reachable from the network, so it does not send to such addresses (start it with --allow-private-sources to allow them)`;
+    case 'cut':
+      return `Error code 10: The upload of the recording to ${uri} was cut short`;
+    default:
+      return `Error code 10: Could not upload the recording to ${uri}: the server could not be reached`;
+  }
+}
+
+/**
+ * A DNS lookup for http(s) requests that refuses non-public addresses (unless `skipCheck`): the check runs on the
+ * addresses the connection will really use, so a name that resolves differently a second time (DNS rebinding) gains
+ * nothing. `refused` learns the address that was refused.
+ */
+export function guardedLookup(skipCheck: boolean, refused: (address: string) => void): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) {
+        (callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void)(error, '', 0);
+        return;
+      }
+      const list = addresses as LookupAddress[];
+      const bad = skipCheck ? undefined : list.find((entry) => isNonPublicAddress(entry.address));
+      if (bad) {
+        refused(bad.address);
+        (callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void)(new Error('address not allowed'), '', 0);
+        return;
+      }
+      if ((options as { all?: boolean }).all) (callback as (error: Error | null, addresses: LookupAddress[]) => void)(null, list);
+      else (callback as (error: Error | null, address: string, family: number) => void)(null, list[0]?.address ?? '', list[0]?.family ?? 4);
+    });
+  };
+}
+
+/**
+ * Whether a policy lets a URL through without the address check: a KMS reachable from loopback only, or one of the
+ * trusted origins.
+ */
+export function trustedWithoutCheck(url: URL, policy: HttpSourcePolicy): boolean {
+  return !policy.denyPrivate || normalizedOrigins(policy.trustedOrigins).has(originOf(url));
+}
+
+export type HttpUploadFailure = HttpSourceFailure | { kind: 'cut' };
+
+/**
+ * A recording uploaded while it is made, as KMS' recorder does with an http(s) URI (GStreamer's curlhttpsink): one
+ * POST with `Transfer-Encoding: chunked` and the container's Content-Type, user:password of the URI as credentials,
+ * redirects not followed, a response outside 100-299 a failure (curlhttpsink's "HTTP response error code"). The
+ * address is checked as the players' sources are.
+ */
+export class GuardedHttpUpload {
+  private readonly request: ReturnType<typeof httpRequest>;
+  private readonly settled: Promise<HttpUploadFailure | undefined>;
+  /** Set as soon as the upload failed (the server answered an error, or could not be reached). */
+  failure: HttpUploadFailure | undefined;
+
+  constructor(readonly url: string, contentType: string, policy: HttpSourcePolicy, onFailure: (failure: HttpUploadFailure) => void) {
+    const target = new URL(url);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const skipCheck = trustedWithoutCheck(target, policy);
+    let refusedAddress: string | undefined;
+    const headers: Record<string, string> = { 'content-type': contentType, 'transfer-encoding': 'chunked', 'user-agent': 'Kurento-Labs-embedded-KMS' };
+    if (target.username || target.password) {
+      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+    }
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const fail = (failure: HttpUploadFailure): HttpUploadFailure => {
+      if (!this.failure) {
+        this.failure = failure;
+        onFailure(failure);
+      }
+      return failure;
+    };
+    this.request = send(target, { method: 'POST', headers, lookup: guardedLookup(skipCheck, (address) => void (refusedAddress = address)), timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: false });
+    this.settled = new Promise((resolve) => {
+      if (!skipCheck && isIP(host) !== 0 && isNonPublicAddress(host)) {
+        this.request.destroy();
+        resolve(fail({ kind: 'refused', address: host }));
+        return;
+      }
+      this.request.on('response', (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        if (status < 100 || status >= 300) {
+          resolve(fail({ kind: 'status', status }));
+          this.request.destroy();
+          return;
+        }
+        res.on('end', () => resolve(undefined));
+      });
+      this.request.on('timeout', () => this.request.destroy(new Error('timeout')));
+      this.request.on('error', () => resolve(this.failure ?? fail(refusedAddress ? { kind: 'refused', address: refusedAddress } : { kind: 'unreachable' })));
+    });
+  }
+
+  /** The body, as it is made. */
+  get body(): NodeJS.WritableStream {
+    return this.request;
+  }
+
+  /** Resolves once the server answered the whole upload (undefined) or it failed. */
+  finished(): Promise<HttpUploadFailure | undefined> {
+    return this.settled;
+  }
+
+  abort(): void {
+    this.request.destroy();
+  }
+}
+
 /**
  * One player's source: a loopback HTTP server on a random port and a random path that ffmpeg reads from; each of its
  * requests is fetched from the source, checked as above.
@@ -120,13 +235,10 @@ export function describeHttpFailure(uri: string, failure: HttpSourceFailure): st
 export class GuardedHttpSource {
   private server: Server | undefined;
   private readonly token = randomBytes(12).toString('hex');
-  private readonly trusted: Set<string>;
   /** Why the last fetch failed, if it did. */
   lastFailure: HttpSourceFailure | undefined;
 
-  constructor(readonly url: string, private readonly policy: HttpSourcePolicy) {
-    this.trusted = normalizedOrigins(policy.trustedOrigins);
-  }
+  constructor(readonly url: string, private readonly policy: HttpSourcePolicy) {}
 
   /** The URL ffmpeg and ffprobe read (valid after open()). */
   get localUrl(): string {
@@ -176,7 +288,7 @@ export class GuardedHttpSource {
   }
 
   private allowedWithoutCheck(url: URL): boolean {
-    return !this.policy.denyPrivate || this.trusted.has(originOf(url));
+    return trustedWithoutCheck(url, this.policy);
   }
 
   /** Fetches `target`, following redirects with the same checks; rejects (after recording lastFailure) on failure. */
@@ -192,25 +304,7 @@ export class GuardedHttpSource {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!skipCheck && isIP(host) !== 0 && isNonPublicAddress(host)) return this.fail({ kind: 'refused', address: host });
     let refusedAddress: string | undefined;
-    // The check runs on the addresses the connection will really use, so a name that resolves differently a second
-    // time (DNS rebinding) gains nothing.
-    const lookup: LookupFunction = (hostname, options, callback) => {
-      dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-        if (error) {
-          (callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void)(error, '', 0);
-          return;
-        }
-        const list = addresses as LookupAddress[];
-        const bad = skipCheck ? undefined : list.find((entry) => isNonPublicAddress(entry.address));
-        if (bad) {
-          refusedAddress = bad.address;
-          (callback as (error: Error | null, address: string | LookupAddress[], family?: number) => void)(new Error('address not allowed'), '', 0);
-          return;
-        }
-        if ((options as { all?: boolean }).all) (callback as (error: Error | null, addresses: LookupAddress[]) => void)(null, list);
-        else (callback as (error: Error | null, address: string, family: number) => void)(null, list[0]?.address ?? '', list[0]?.family ?? 4);
-      });
-    };
+    const lookup = guardedLookup(skipCheck, (address) => void (refusedAddress = address));
     return new Promise<IncomingMessage>((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = send(

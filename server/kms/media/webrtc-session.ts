@@ -15,6 +15,7 @@ import {
   MediaStreamTrack,
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  ReceiverEstimatedMaxBitrate,
   RtcpPayloadSpecificFeedback,
   type RTCDataChannel,
   type RTCRtpTransceiver,
@@ -25,18 +26,25 @@ import os from 'node:os';
 import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
 import { installFastRtpClone } from './werift-fast-clone';
+import { installFastGcm } from './werift-fast-gcm';
 import { installEarlyDtls } from './werift-dtls-early';
 import { installFastRtpParse } from './werift-fast-parse';
 import { installFastRtpReceive } from './werift-fast-receive';
 import { installFastRtpSend } from './werift-fast-send';
+import { installFastUdpLookup } from './werift-fast-udp';
+import { installRtcpLoopGuard } from './werift-rtcp-loop';
 import { installIceSocketBuffers } from './werift-socket-buffers';
 import { installNoDefaultStun } from './werift-no-default-stun';
+import { WEBRTC_DATA_PROTO, WEBRTC_RTP_PROTO, attribute, attributes, codecsOf, joinSdp, parseSdp, planAnswer, rejectedSection, type OfferedCodec, type SdpDocument, type SectionPlan } from './sdp';
 
 installFastRtpClone();
 installFastRtpParse();
 installFastRtpReceive();
 installFastRtpSend();
 installIceSocketBuffers();
+installFastUdpLookup();
+installRtcpLoopGuard();
+installFastGcm();
 installEarlyDtls();
 // No STUN server configured means host candidates only, as in KMS (werift would ask Google's).
 installNoDefaultStun();
@@ -132,12 +140,15 @@ const MEDIA_STATE_TIMEOUT_MS = 5000;
 
 const VIDEO_FEEDBACK = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'goog-remb' }];
 
-interface OfferedCodec {
-  payloadType: number;
-  name: string;
-  clockRate: number;
-  channels?: number;
-  parameters?: string;
+
+/** Whether a video section of `sdp` lists the RTCP feedback `type` (`a=rtcp-fb:<pt> <type>`, or `*`). */
+function videoFeedback(sdp: string, type: string): boolean {
+  let video = false;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith('m=')) video = line.startsWith('m=video') && !line.startsWith('m=video 0 ');
+    else if (video && line.startsWith('a=rtcp-fb:') && line.split(/\s+/)[1] === type) return true;
+  }
+  return false;
 }
 
 /** Reads the codecs of each m-line of an SDP: `{ audio: [...], video: [...] }` in offer order. */
@@ -303,6 +314,131 @@ export function rejectMedia(sdp: string, media: string): string {
     .join('\r\n');
 }
 
+/** One offered section, as the WebRtcEndpoint answers it. */
+export interface WebRtcSectionPlan extends SectionPlan {
+  /** Its a=mid in the offer, if it had one. */
+  readonly mid: string | undefined;
+  /** The mid werift knows it by (the offered one, or one made up for a section without). */
+  readonly weriftMid: string;
+}
+
+export interface WebRtcOfferPlan {
+  readonly offer: SdpDocument;
+  readonly sections: readonly WebRtcSectionPlan[];
+  /** The offer werift negotiates: the accepted sections only, each with a mid; undefined when none is accepted. */
+  readonly weriftOffer: string | undefined;
+}
+
+/** The mids of the BUNDLE group of an SDP. */
+export function bundleOf(sdp: string): Set<string> {
+  const group = attributes(parseSdp(sdp).session, 'group').find((value) => value.startsWith('BUNDLE'));
+  return new Set(group ? group.split(/\s+/).slice(1) : []);
+}
+
+/**
+ * Which sections of an offer a WebRtcEndpoint answers (KMS: an RTP/SAVPF handler per media type, an SCTP handler for
+ * data with useDataChannels), and the offer werift gets for them. Offers without a=mid (old peers, hand-made SDP)
+ * and sections werift cannot take (plain RTP/AVP, no common codec, port 0) are what this adds over werift, which
+ * refuses such offers as a whole.
+ */
+export function planWebRtcOffer(offer: string, useDataChannels: boolean): WebRtcOfferPlan {
+  const doc = parseSdp(offer);
+  const plans = planAnswer(
+    doc,
+    (media) => {
+      if (media.kind === 'audio' || media.kind === 'video') return WEBRTC_RTP_PROTO.test(media.proto);
+      if (media.kind === 'application') return useDataChannels && WEBRTC_DATA_PROTO.test(media.proto);
+      return false;
+    },
+    (media) => media.kind === 'application' || chooseCodec(codecsOf(media), media.kind === 'audio' ? 'audio' : 'video') !== undefined,
+  );
+  const used = new Set(doc.media.map((media) => attribute(media.lines, 'mid')).filter((mid): mid is string => mid !== undefined));
+  const sections = plans.map((plan): WebRtcSectionPlan => {
+    const mid = attribute(plan.media.lines, 'mid');
+    let weriftMid = mid;
+    if (weriftMid === undefined) {
+      let n = plan.media.index;
+      while (used.has(`kms${n}`)) n += 1;
+      weriftMid = `kms${n}`;
+      used.add(weriftMid);
+    }
+    return { ...plan, mid, weriftMid };
+  });
+  const accepted = sections.filter((section) => section.accepted);
+  if (accepted.length === 0) return { offer: doc, sections, weriftOffer: undefined };
+  const acceptedMids = new Set(accepted.map((section) => section.weriftMid));
+  const lines: string[] = [];
+  for (const line of doc.session) {
+    if (!line.startsWith('a=group:BUNDLE')) {
+      lines.push(line);
+      continue;
+    }
+    const mids = line.split(/\s+/).slice(1).filter((mid) => acceptedMids.has(mid));
+    if (mids.length > 0) lines.push(['a=group:BUNDLE', ...mids].join(' '));
+  }
+  for (const section of accepted) {
+    const media = section.media;
+    lines.push(`m=${media.kind} ${media.port} ${media.proto} ${media.formats.join(' ')}`, ...media.lines);
+    if (section.mid === undefined) lines.push(`a=mid:${section.weriftMid}`);
+  }
+  return { offer: doc, sections, weriftOffer: joinSdp(lines) };
+}
+
+/**
+ * The answer the peer gets: werift's answer to the accepted sections, in the offered order, with the rejected ones
+ * between them as KMS writes them, and the mids werift needed but the offer did not have taken out again. Without any
+ * accepted section there is no werift answer: a session header and the rejected sections.
+ */
+export function mergeWebRtcAnswer(plan: WebRtcOfferPlan, weriftAnswer: string | undefined): string[] {
+  const synthetic = new Set(plan.sections.filter((section) => section.mid === undefined).map((section) => section.weriftMid));
+  const answer = weriftAnswer ? parseSdp(weriftAnswer) : undefined;
+  const lines: string[] = [];
+  if (answer) {
+    for (const line of answer.session) {
+      if (!line.startsWith('a=group:BUNDLE')) {
+        lines.push(line);
+        continue;
+      }
+      const mids = line.split(/\s+/).slice(1).filter((mid) => !synthetic.has(mid));
+      if (mids.length > 0) lines.push(['a=group:BUNDLE', ...mids].join(' '));
+    }
+  } else {
+    const version = Math.floor(Date.now() / 1000) + 2208988800;
+    lines.push('v=0', `o=- ${version} ${version} IN IP4 0.0.0.0`, 's=Kurento Media Server', 't=0 0');
+  }
+  let next = 0;
+  for (const section of plan.sections) {
+    if (!section.accepted) {
+      lines.push(...rejectedSection(section.media));
+      continue;
+    }
+    const answered = answer?.media[next];
+    next += 1;
+    if (!answered) {
+      lines.push(...rejectedSection(section.media));
+      continue;
+    }
+    // KMS answers in the protocol of the offer (kms_sdp_rtp_avp_media_handler_init_answer): RTP/SAVPF stays so.
+    lines.push(`m=${answered.kind} ${answered.port} ${section.media.proto} ${answered.formats.join(' ')}`);
+    lines.push(...answered.lines.filter((line) => !(section.mid === undefined && line === `a=mid:${section.weriftMid}`)));
+  }
+  return lines;
+}
+
+/** An answer whose sections carry no a=mid gets those of our offer, section by section (for werift). */
+export function withOfferMids(answer: string, offer: string): string {
+  const theirs = parseSdp(answer);
+  const ours = parseSdp(offer).media;
+  if (theirs.media.every((media) => attribute(media.lines, 'mid') !== undefined)) return answer;
+  const lines = [...theirs.session];
+  for (const media of theirs.media) {
+    lines.push(`m=${media.kind} ${media.port} ${media.proto} ${media.formats.join(' ')}`, ...media.lines);
+    const mid = attribute(ours[media.index]?.lines ?? [], 'mid');
+    if (attribute(media.lines, 'mid') === undefined && mid !== undefined) lines.push(`a=mid:${mid}`);
+  }
+  return joinSdp(lines);
+}
+
 /**
  * werift's ICE servers from KMS' settings: stunServerAddress/stunServerPort, and turnURL
  * (`user:password@ip:port?transport=udp|tcp|tls`; TLS is a `turns:` URL for werift).
@@ -391,7 +527,12 @@ export class WebRtcSession {
   private readonly pendingRemoteCandidates: IceCandidateInit[] = [];
   /** Every remote candidate line signaled through addIceCandidate (to name a peer-reflexive match, as libnice does). */
   private readonly signaledRemote: string[] = [];
-  private mids: Array<{ mid: string; index: number }> = [];
+  /** The negotiated sections with a transport: their index and mid in the SDP the peer sees, and werift's mid. */
+  private sections: Array<{ index: number; mid: string; weriftMid: string; weriftIndex: number }> = [];
+  /** werift mids of the BUNDLE group of the negotiated session (empty: every section has its own transport). */
+  private bundle = new Set<string>();
+  /** Why offered sections were rejected, for the endpoint's log. */
+  rejections: string[] = [];
   private readonly codecs = new Map<RtpKind, RtpCodec>();
   private readonly senders = new Map<RtpKind, RTCRtpTransceiver>();
   private readonly remoteSsrcs = new Map<RtpKind, number>();
@@ -477,7 +618,15 @@ export class WebRtcSession {
       const line = text.startsWith('candidate:') ? text : `candidate:${text}`;
       const external = this.options.ice().externalIPv4;
       const rewritten = external ? line.replace(/^(candidate:\S+ \d+ \S+ \d+ )(\S+)( \d+ typ host)/, `$1${external}$3`) : line;
-      for (const { mid, index } of this.mids) this.events.candidate({ candidate: rewritten, sdpMid: mid, sdpMLineIndex: index });
+      // A candidate belongs to the transport of one werift mid: with BUNDLE that transport carries every bundled
+      // section (reported once per m-line, as KMS' bundled sessions do); without, only its own.
+      const owner = candidate.sdpMid ?? '';
+      const bundled = this.bundle.has(owner) || (this.bundle.size > 0 && owner === '');
+      for (const section of this.sections) {
+        if (bundled ? this.bundle.has(section.weriftMid) : section.weriftMid === owner || (owner === '' && this.sections.length === 1)) {
+          this.events.candidate({ candidate: rewritten, sdpMid: section.mid, sdpMLineIndex: section.index });
+        }
+      }
     });
     pc.iceGatheringStateChange.subscribe((state) => {
       if (state === 'complete') this.reportGatheringDone();
@@ -604,7 +753,9 @@ export class WebRtcSession {
       previous = mapped;
       this.events.dtlsState(mapped);
     });
-    dtls.onRtcp.subscribe((packet) => this.onRtcp(packet));
+    // Without BUNDLE every section has its own DTLS transport: RTCP (PLI of the video, reports) comes on each. Their
+    // states are reported as one connection, the first's (werift's connectionState above covers them all).
+    for (const transport of pc.dtlsTransports) transport.onRtcp.subscribe((packet) => this.onRtcp(packet));
   }
 
   private onRtcp(packet: { type: number }): void {
@@ -655,25 +806,21 @@ export class WebRtcSession {
     channel.onMessage.subscribe((data) => this.events.dataMessage(id, data));
   }
 
-  private recordMids(sdp: string): void {
-    this.mids = [];
-    let index = -1;
-    let rejected = false;
-    for (const line of sdp.split(/\r?\n/)) {
-      if (line.startsWith('m=')) {
-        index += 1;
-        // A rejected section (port 0) has no ICE stream: no candidates for it.
-        rejected = /^m=\S+ 0 /.test(line);
-      }
-      const mid = /^a=mid:(\S+)/.exec(line);
-      if (mid?.[1] && index >= 0 && !rejected) this.mids.push({ mid: mid[1], index });
-    }
+  /** The sections of an SDP werift made itself (our offer): its mids are the ones the peer sees. */
+  private recordSections(sdp: string): void {
+    const doc = parseSdp(sdp);
+    this.sections = doc.media
+      .filter((media) => media.port !== 0)
+      .map((media) => ({ index: media.index, mid: attribute(media.lines, 'mid') ?? '', weriftMid: attribute(media.lines, 'mid') ?? '', weriftIndex: media.index }));
+    this.bundle = bundleOf(sdp);
   }
 
   private recordCodecs(sdp: string): void {
-    for (const [kind, list] of parseSdpCodecs(sdp)) {
-      if (kind !== 'audio' && kind !== 'video') continue;
-      const first = list[0];
+    for (const media of parseSdp(sdp).media) {
+      const kind = media.kind;
+      // A rejected section (port 0) negotiates nothing.
+      if ((kind !== 'audio' && kind !== 'video') || media.port === 0) continue;
+      const first = codecsOf(media)[0];
       if (!first) continue;
       const codec: RtpCodec = { name: first.name, clockRate: first.clockRate };
       if (first.channels !== undefined) codec.channels = first.channels;
@@ -690,18 +837,32 @@ export class WebRtcSession {
     }
   }
 
-  /** Answers a remote offer. The answer is returned at once; ICE starts with gatherCandidates(). */
+  /**
+   * Answers a remote offer as KMS' SDP agent does (media/sdp.ts): each section werift can take (audio or video over
+   * (UDP/TLS/)RTP/SAVPF with a supported codec, data with useDataChannels) is answered, anything else is rejected with
+   * port 0. werift sees only the accepted sections, each with an a=mid (one is made up for a section that had none,
+   * and taken out of the answer again). The answer is returned at once; ICE starts with gatherCandidates().
+   */
   async processOffer(offer: string): Promise<string> {
-    const offered = parseSdpCodecs(offer);
-    const audio = chooseCodec(offered.get('audio') ?? [], 'audio');
-    const video = chooseCodec(offered.get('video') ?? [], 'video');
-    const pc = this.createPeerConnection({
-      audio: audio ? [toWeriftCodec('audio', audio)] : [],
-      video: video ? [toWeriftCodec('video', video)] : [],
-    });
-    this.pc = pc;
+    const plan = planWebRtcOffer(offer, this.options.useDataChannels);
     this.role = 'answerer';
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    this.remoteSdp = offer;
+    this.rejections = plan.sections.filter((section) => !section.accepted).map((section) => `${section.media.kind}: ${section.reason ?? 'rejected'}`);
+    if (!plan.weriftOffer) {
+      // Nothing the endpoint can take: every section is rejected and there is no transport at all.
+      this.localSdp = joinSdp(mergeWebRtcAnswer(plan, undefined));
+      this.sections = [];
+      return this.localSdp;
+    }
+    const accepted = plan.sections.filter((section) => section.accepted);
+    const chosen = (kind: 'audio' | 'video'): RTCRtpCodecParameters[] => {
+      const media = accepted.find((section) => section.media.kind === kind)?.media;
+      const codec = media ? chooseCodec(codecsOf(media), kind) : undefined;
+      return codec ? [toWeriftCodec(kind, codec)] : [];
+    };
+    const pc = this.createPeerConnection({ audio: chosen('audio'), video: chosen('video') });
+    this.pc = pc;
+    await pc.setRemoteDescription({ type: 'offer', sdp: plan.weriftOffer });
     for (const transceiver of pc.getTransceivers()) {
       transceiver.setDirection(this.direction());
       if (!this.options.recvonly) {
@@ -710,11 +871,9 @@ export class WebRtcSession {
       }
     }
     const answer = await pc.createAnswer();
-    // Without useDataChannels KMS has no handler for a data section: it answers it rejected (port 0).
-    const local = this.options.useDataChannels ? stripCandidates(answer.sdp) : rejectMedia(stripCandidates(answer.sdp), 'application');
-    this.localSdp = withRecvBandwidth(local, this.options.recvBandwidth());
-    this.remoteSdp = offer;
-    this.recordMids(this.localSdp);
+    this.localSdp = withRecvBandwidth(joinSdp(mergeWebRtcAnswer(plan, stripCandidates(answer.sdp))), this.options.recvBandwidth());
+    this.sections = accepted.map((section, weriftIndex) => ({ index: section.media.index, mid: section.mid ?? '', weriftMid: section.weriftMid, weriftIndex }));
+    this.bundle = bundleOf(this.localSdp);
     this.recordCodecs(this.localSdp);
     this.pendingAnswer = answer;
     this.collectSenders(pc);
@@ -740,7 +899,7 @@ export class WebRtcSession {
     const offer = await pc.createOffer();
     this.pendingOffer = offer;
     this.localSdp = withRecvBandwidth(stripCandidates(offer.sdp), this.options.recvBandwidth());
-    this.recordMids(this.localSdp);
+    this.recordSections(this.localSdp);
     return this.localSdp;
   }
 
@@ -749,7 +908,9 @@ export class WebRtcSession {
     const pc = this.pc;
     if (!pc || !this.pendingOffer) throw new Error('no offer was generated');
     await this.applyLocal();
-    await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    // A peer that does not use mids (they are answered only when offered, but some answer without them) gets ours,
+    // section by section, so that werift can match its sections.
+    await pc.setRemoteDescription({ type: 'answer', sdp: withOfferMids(answer, this.localSdp ?? '') });
     this.remoteSdp = answer;
     this.recordCodecs(answer);
     this.collectSenders(pc);
@@ -769,7 +930,8 @@ export class WebRtcSession {
 
   /** Starts ICE: applies the local description (werift gathers then), then the remote candidates kept so far. */
   async gatherCandidates(): Promise<void> {
-    if (this.gatheringRequested) return;
+    // Every offered section rejected: no ICE stream to gather for.
+    if (this.gatheringRequested || !this.pc) return;
     this.gatheringRequested = true;
     this.setIceState('GATHERING');
     // setStunServerAddress/setStunServerPort/setTurnUrl may come after processOffer/generateOffer, as long as they come
@@ -794,9 +956,25 @@ export class WebRtcSession {
     while (this.pendingRemoteCandidates.length > 0) {
       const candidate = this.pendingRemoteCandidates.shift();
       if (!candidate) break;
+      const target = this.weriftTarget(candidate);
+      if (!target) {
+        // A candidate for a section that was rejected (or does not exist): that section has no ICE stream.
+        continue;
+      }
       if (this.iceState === 'GATHERING') this.setIceState('CONNECTING');
-      await pc.addIceCandidate({ candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
+      await pc.addIceCandidate({ candidate: candidate.candidate, sdpMid: target.sdpMid, sdpMLineIndex: target.sdpMLineIndex });
     }
+  }
+
+  /**
+   * The section of werift's session a remote candidate belongs to: by its sdpMid when the peer uses mids, else by its
+   * sdpMLineIndex (KMS' own way for sections without a=mid).
+   */
+  private weriftTarget(candidate: IceCandidateInit): { sdpMid: string; sdpMLineIndex: number } | undefined {
+    const byMid = candidate.sdpMid ? this.sections.find((section) => section.mid === candidate.sdpMid) : undefined;
+    const section = byMid ?? this.sections.find((entry) => entry.index === candidate.sdpMLineIndex);
+    if (!section) return undefined;
+    return { sdpMid: section.weriftMid, sdpMLineIndex: section.weriftIndex };
   }
 
   /**
@@ -829,6 +1007,46 @@ export class WebRtcSession {
     if (ssrc === undefined || !transceiver) return false;
     this.counters.pliOut += 1;
     void transceiver.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * The browser's video SSRC a REMB applies to, when both SDPs list goog-remb for video (undefined otherwise, or
+   * before the first video packet arrived).
+   */
+  rembTarget(): number | undefined {
+    if (this.closed || !this.remoteSdp || !this.localSdp) return undefined;
+    // Both descriptions are set once per endpoint: read them once, not at every REMB.
+    if (this.rembNegotiated?.remote !== this.remoteSdp || this.rembNegotiated.local !== this.localSdp) {
+      const negotiated = videoFeedback(this.remoteSdp, 'goog-remb') && videoFeedback(this.localSdp, 'goog-remb');
+      this.rembNegotiated = { remote: this.remoteSdp, local: this.localSdp, negotiated };
+    }
+    return this.rembNegotiated.negotiated ? this.remoteSsrcs.get('VIDEO') : undefined;
+  }
+
+  private rembNegotiated: { remote: string; local: string; negotiated: boolean } | undefined;
+
+  /** Sends the browser an RTCP REMB (PSFB, FMT 15) of `bitrate` bps for its video stream `ssrc`. */
+  sendRemb(ssrc: number, bitrate: number): boolean {
+    const transceiver = this.pc?.getTransceivers().find((t) => t.kind === 'video');
+    if (!transceiver || this.closed) return false;
+    // Mantissa of 18 bits, exponent of 6: the largest exponent that keeps the mantissa exact enough.
+    let exponent = 0;
+    let mantissa = Math.max(0, Math.round(bitrate));
+    while (mantissa >= 1 << 18) {
+      mantissa = Math.floor(mantissa / 2);
+      exponent += 1;
+    }
+    const remb = new ReceiverEstimatedMaxBitrate({
+      senderSsrc: transceiver.receiver.rtcpSsrc,
+      mediaSsrc: 0,
+      ssrcNum: 1,
+      brExp: exponent,
+      brMantissa: mantissa,
+      bitrate: BigInt(mantissa) << BigInt(exponent),
+      ssrcFeedbacks: [ssrc],
+    });
+    void transceiver.receiver.dtlsTransport.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback: remb })]).catch(() => undefined);
     return true;
   }
 

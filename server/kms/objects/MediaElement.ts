@@ -2,6 +2,7 @@ import { KmsError } from '../errors';
 import { MediaNode, MEDIA_KINDS, type MediaKind, type MediaLink, type RtpCodec, type RtpKind, type RtpUnit } from '../media/graph';
 import { Transcoder, canTranscodeTo } from '../media/ffmpeg/transcoder';
 import { MediaObject, type ObjectContext, type PropertyAccess } from './MediaObject';
+import { OutputFormat, audioTarget, installFormat, videoTarget, type AudioCaps, type VideoCaps } from './OutputFormat';
 import type { MediaPipeline } from './MediaPipeline';
 import type { EndpointEvents, FilterEvents, MediaElementEvents } from './kmd-types.generated';
 
@@ -37,6 +38,8 @@ export abstract class MediaElement<E extends MediaElementEvents = MediaElementEv
   private readonly transcoding = new Map<RtpKind, boolean>();
   /** Transcoding branches of this element's output, per media type and codec pair, with the sinks they feed. */
   private readonly branches = new Map<string, { transcoder: Transcoder; consumers: Set<MediaElement> }>();
+  /** setVideoFormat / setAudioFormat: the output stage of each media type. */
+  private readonly formats = new Map<RtpKind, OutputFormat>();
   private encoderBitrate = 300000;
   private minEncoderBitrate = 0;
   private maxEncoderBitrate = 0;
@@ -79,6 +82,8 @@ export abstract class MediaElement<E extends MediaElementEvents = MediaElementEv
    * a transcoder (true). Raises MediaTranscodingStateChanged on changes, as the agnosticbin of KMS does.
    */
   reportTranscoding(kind: RtpKind, transcoding: boolean): void {
+    // An output format that encodes is what leaves this element: its sinks forwarding that as it is change nothing.
+    if (!transcoding && this.formats.get(kind)?.transcoding) return;
     if (this.transcoding.get(kind) === transcoding) return;
     this.transcoding.set(kind, transcoding);
     this.raise('MediaTranscodingStateChanged', {
@@ -133,6 +138,35 @@ export abstract class MediaElement<E extends MediaElementEvents = MediaElementEv
 
   /** Transcoded media for this element (sinks that send media somewhere override it). */
   receiveTranscoded(_unit: RtpUnit): void {}
+
+  // KMD: setVideoFormat / setAudioFormat --------------------------------------------------------------------------------
+
+  /** The element's video output takes these caps (codec, frame rate), through an encoder when the input differs. */
+  async setVideoFormat({ caps }: { caps: VideoCaps }): Promise<void> {
+    await this.setFormat('VIDEO', new OutputFormat('VIDEO', videoTarget(caps), this.formatEvents('VIDEO')));
+  }
+
+  /** The element's audio output takes these caps (codec, bit rate), through an encoder when the input differs. */
+  async setAudioFormat({ caps }: { caps: AudioCaps }): Promise<void> {
+    await this.setFormat('AUDIO', new OutputFormat('AUDIO', audioTarget(caps), this.formatEvents('AUDIO')));
+  }
+
+  private formatEvents(kind: RtpKind): ConstructorParameters<typeof OutputFormat>[2] {
+    return {
+      deliver: (unit) => void this.node.deliver(unit),
+      transcoding: (transcoding) => this.reportTranscoding(kind, transcoding),
+      keyframeNeeded: () => this.node.requestKeyframe('VIDEO'),
+      failure: (description) => this.raiseError('STREAM_ERROR_FAILED', description, 0),
+    };
+  }
+
+  private async setFormat(kind: RtpKind, format: OutputFormat): Promise<void> {
+    const previous = this.formats.get(kind);
+    this.formats.set(kind, format);
+    installFormat(this.node, kind, format);
+    this.context.log.info(`${this.type} ${this.shortId}: ${kind} output as ${format.target.codec.name}${format.target.framerate ? ` at ${format.target.framerate} fps` : ''}${format.target.bitrate ? ` at ${format.target.bitrate} bps` : ''}`);
+    await previous?.stop();
+  }
 
   // KMD: connect / disconnect -----------------------------------------------------------------------------------------
 
@@ -233,6 +267,8 @@ export abstract class MediaElement<E extends MediaElementEvents = MediaElementEv
       if (sink) this.disconnect({ sink, mediaType: link.kind, sourceMediaDescription: link.sourceDescription, sinkMediaDescription: link.sinkDescription });
     }
     this.node.dispose();
+    for (const format of this.formats.values()) await format.stop();
+    this.formats.clear();
     for (const branch of this.branches.values()) await branch.transcoder.stop();
     this.branches.clear();
     for (const element of this.mediaPipeline.elements) if (element !== this) element.leaveTranscoding(this);

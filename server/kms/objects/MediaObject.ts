@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { KmsError } from '../errors';
 import type { KmsConfig } from '../config';
 import type { Logger } from '../logger';
+import type { HttpEndpointServer } from './HttpEndpointServer';
 import { KMS_MODULE_PREFIX, type KmdRegistry } from './kmd';
 import type { KmsEventFields, KmsEventName, MediaObjectEvents } from './kmd-types.generated';
 
@@ -10,6 +11,8 @@ export interface ObjectContext {
   readonly kmd: KmdRegistry;
   readonly config: KmsConfig;
   readonly log: Logger;
+  /** The URLs HttpEndpoints serve on the KMS port. */
+  readonly http: HttpEndpointServer;
   /** Hands an event raised by `source` to whoever subscribed to it (the protocol layer). */
   emit(source: MediaObject, event: string, data: Record<string, unknown>): void;
   /** Registers a child created by an object itself (not through `create`). */

@@ -1,6 +1,7 @@
 import { KmsError } from '../errors';
 import type { RtpCodec, RtpKind } from '../media/graph';
-import { RecordingJob, type Container } from '../media/ffmpeg/recording';
+import { reachOf } from '../config';
+import { RecordingJob, type Container, type UploadTarget } from '../media/ffmpeg/recording';
 import type { ObjectContext } from './MediaObject';
 import { openForWriting, resolveMediaUri } from './uri';
 import { UriEndpoint } from './UriEndpoint';
@@ -24,11 +25,15 @@ export type RecorderEndpointParams = KmsConstructorParams['RecorderEndpoint'];
 
 /**
  * KMD RecorderEndpoint: what reaches its sink pads goes to a WebM or MP4 file in the media directory, written by
- * ffmpeg. Events: Recording, Paused, Stopped, UriEndpointStateChanged; MediaFlowIn as media arrives. stopAndWait()
- * returns once the file is complete; release stops the recording first, as KMS does.
+ * ffmpeg, or, for an http(s) URI, is uploaded as it is recorded (one chunked POST; WebM without cues, fragmented MP4),
+ * as KMS' curlhttpsink does; a refused upload raises Error RESOURCE_ERROR_WRITE. Events: Recording, Paused, Stopped,
+ * UriEndpointStateChanged; MediaFlowIn as media arrives. stopAndWait() returns once the file is complete (the upload
+ * answered); release stops the recording first, as KMS does.
  */
 export class RecorderEndpoint extends UriEndpoint<RecorderEndpointEvents> {
   private readonly file: string;
+  /** Where an http(s) recording is uploaded to. */
+  private readonly upload: UploadTarget | undefined;
   private readonly profile: { name: string; container: Container; kinds: readonly RtpKind[] };
   private readonly seen = new Map<RtpKind, RtpCodec>();
   private job: RecordingJob | undefined;
@@ -44,10 +49,17 @@ export class RecorderEndpoint extends UriEndpoint<RecorderEndpointEvents> {
         `Media profile ${params.mediaProfile} is not supported by the embedded server (supported: ${Object.keys(PROFILES).join(', ')})`,
       );
     }
-    const target = resolveMediaUri(params.uri, context.config.mediaDirectory, { allowHttp: false });
-    if (target.kind !== 'file') throw new KmsError('MEDIA_OBJECT_ILLEGAL_PARAM_ERROR', `URI '${params.uri}' refused: recordings are files`);
+    const target = resolveMediaUri(params.uri, context.config.mediaDirectory, { allowHttp: true });
     super(context, 'RecorderEndpoint', params.mediaPipeline, params.uri);
-    this.file = target.path;
+    if (target.kind === 'file') {
+      this.file = target.path;
+    } else {
+      // KMS records to http(s) URIs by uploading the file as it is made (curlhttpsink); which hosts may be sent to
+      // follows the players' rules (media/http-source.ts).
+      const config = context.config;
+      this.file = '';
+      this.upload = { uri: target.url, policy: { denyPrivate: reachOf(config) === 'network' && config.allowPrivateSources !== true, trustedOrigins: config.trustedSources ?? [] } };
+    }
     this.profile = { name: params.mediaProfile, ...profile };
     this.node.handler = {
       ...this.node.handler,
@@ -101,12 +113,13 @@ export class RecorderEndpoint extends UriEndpoint<RecorderEndpointEvents> {
     }
     const job = new RecordingJob(
       {
-        file: { label: this.uri, open: () => openForWriting(this.uri, this.file, this.context.config.mediaDirectory) },
+        file: this.upload ?? { label: this.uri, open: () => openForWriting(this.uri, this.file, this.context.config.mediaDirectory) },
         container: this.profile.container, ...(video ? { video } : {}), ...(audio ? { audio } : {}) },
       {
         keyframeNeeded: () => this.node.requestUpstreamKeyframe('VIDEO'),
         failure: (type, description) => {
-          this.raiseError(type, description, type === 'RESOURCE_ERROR_OPEN' ? 6 : 0);
+          // GStreamer's resource error codes, as KMS passes them on: OPEN_WRITE 6, WRITE 10.
+          this.raiseError(type, description, type === 'RESOURCE_ERROR_OPEN' ? 6 : type === 'RESOURCE_ERROR_WRITE' ? 10 : 0);
           this.setState('STOP');
         },
       },

@@ -14,6 +14,16 @@ export type WebRtcEndpointParams = KmsConstructorParams['WebRtcEndpoint'];
 
 /** Keyframe requests towards the browser are merged: at most one PLI per this many ms. */
 const KEYFRAME_REQUEST_INTERVAL_MS = 500;
+/** REMB towards the browser: one a second, as KMS' RTCP interval (and at once when a limit changes). */
+const REMB_INTERVAL_MS = 1000;
+/** KMS never asks for less than this when minVideoRecvBandwidth is 0 (kmsremb.c). */
+const REMB_FLOOR_BPS = 30_000;
+/**
+ * With maxVideoRecvBandwidth 0 KMS sends its own estimate, which follows what arrives and keeps climbing while nothing
+ * is lost, so it never holds a healthy sender back. The embedded KMS has no estimator: it sends a value that does not
+ * limit a browser's encoder either.
+ */
+const REMB_UNCAPPED_BPS = 10_000_000;
 const STREAM_ID = '1';
 const COMPONENT_ID = 1;
 
@@ -44,6 +54,9 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
   private awaitingKeyframeSince: number | undefined;
   private lastKeyframeAsk = 0;
   private readonly useDataChannels: boolean;
+  private rembTimer: NodeJS.Timeout | undefined;
+  /** The last REMB sent to the browser, in bps (0: none yet), reported as `remb` in the inbound video stats. */
+  private rembSent = 0;
 
   constructor(context: ObjectContext, params: WebRtcEndpointParams) {
     super(context, 'WebRtcEndpoint', params.mediaPipeline);
@@ -109,6 +122,8 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
         failure: (description) => this.raiseError('UNEXPECTED_ELEMENT_ERROR', description, 0),
       },
     );
+    this.rembTimer = setInterval(() => this.sendRemb(), REMB_INTERVAL_MS);
+    this.rembTimer.unref();
     this.node.handler = {
       ...this.node.handler,
       onInput: (unit, link) => this.onInput(unit, link),
@@ -166,8 +181,10 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
 
   // Negotiation (SdpEndpoint hooks) --------------------------------------------------------------------------------------
 
-  protected negotiateOffer(offer: string): Promise<string> {
-    return this.session.processOffer(offer);
+  protected async negotiateOffer(offer: string): Promise<string> {
+    const answer = await this.session.processOffer(offer);
+    for (const rejection of this.session.rejections) this.context.log.info(`${this.type} ${this.shortId}: offered ${rejection}; answered with port 0`);
+    return answer;
   }
 
   protected createOffer(options: { offerToReceiveAudio?: boolean; offerToReceiveVideo?: boolean }): Promise<string> {
@@ -206,7 +223,8 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
   async addIceCandidate({ candidate }: { candidate: { candidate?: string; sdpMid?: string; sdpMLineIndex?: number } }): Promise<void> {
     const init: IceCandidateInit = {
       candidate: candidate.candidate ?? '',
-      sdpMid: candidate.sdpMid ?? '0',
+      // Peers without a=mid send an empty (or no) sdpMid: the session finds the section by sdpMLineIndex then.
+      sdpMid: candidate.sdpMid ?? '',
       sdpMLineIndex: candidate.sdpMLineIndex ?? 0,
     };
     if (init.candidate !== '' && !/^(candidate:)?\S+ \d+ (udp|tcp|UDP|TCP) \d+ \S+ \d+ typ \S+/.test(init.candidate)) {
@@ -329,6 +347,27 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
     if (this.session.requestKeyframe(kind)) this.lastKeyframeRequest.set(kind, now);
   }
 
+  // Bandwidth (REMB) -------------------------------------------------------------------------------------------------------
+
+  /**
+   * The receive limits reach the browser as REMB, the way KMS' kmsremb does it: the value is capped by
+   * maxVideoRecvBandwidth (kbps) when it is set, and never below minVideoRecvBandwidth (or 30 kbps when that is 0).
+   * Sent only when goog-remb is negotiated and the browser's video SSRC is known. Unlike KMS 7.3, which reads
+   * maxVideoRecvBandwidth once when the video session starts, a change applies at once.
+   */
+  private sendRemb(): void {
+    const ssrc = this.session.rembTarget();
+    if (ssrc === undefined) return;
+    const { maxVideoRecvBandwidth: max, minVideoRecvBandwidth: min } = this.bandwidth;
+    let bitrate = max > 0 ? max * 1000 : REMB_UNCAPPED_BPS;
+    bitrate = Math.max(bitrate, min > 0 ? min * 1000 : REMB_FLOOR_BPS);
+    if (this.session.sendRemb(ssrc, bitrate)) this.rembSent = bitrate;
+  }
+
+  protected override onBandwidthChanged(): void {
+    this.sendRemb();
+  }
+
   // Stats -----------------------------------------------------------------------------------------------------------------
 
   protected override async collectStats(now: number, mediaType: MediaKind | undefined): Promise<StatsEntry[]> {
@@ -364,6 +403,7 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
           ...base,
           ssrc: String(remoteSsrc),
           pliCount: kind === 'VIDEO' ? this.session.counters.pliOut : 0,
+          remb: kind === 'VIDEO' ? this.rembSent : 0,
           packetsLost: measured.inbound.get(kind)?.packetsLost ?? 0,
           packetsReceived: inbound.packets,
           bytesReceived: inbound.bytes,
@@ -415,6 +455,8 @@ export class WebRtcEndpoint extends BaseRtpEndpoint<WebRtcEndpointEvents> {
   }
 
   protected override async dispose(): Promise<void> {
+    if (this.rembTimer) clearInterval(this.rembTimer);
+    this.rembTimer = undefined;
     await super.dispose();
     await this.session.close();
   }

@@ -5,6 +5,7 @@
 import { KmsError, kmsErrors } from '../errors';
 import type { KmsConfig } from '../config';
 import type { Logger } from '../logger';
+import type { HttpEndpointServer } from './HttpEndpointServer';
 import { KMD_MODULES, type KmdModuleName, type KmdRegistry, type ObjectResolver } from './kmd';
 import type { MediaObject, ObjectContext } from './MediaObject';
 import { MediaPipeline } from './MediaPipeline';
@@ -21,6 +22,10 @@ import { GStreamerFilter } from './GStreamerFilter';
 import { ZBarFilter } from './ZBarFilter';
 import { FaceOverlayFilter } from './FaceOverlayFilter';
 import { ImageOverlayFilter } from './ImageOverlayFilter';
+import { RtpEndpoint } from './RtpEndpoint';
+import { HttpPostEndpoint } from './HttpPostEndpoint';
+import { AlphaBlending } from './AlphaBlending';
+import { Mixer } from './Mixer';
 import { KMD_CLASS_MODULE, type KmsConstructorParams, type KmsCreatableClass } from './kmd-types.generated';
 
 type Factory<K extends KmsCreatableClass> = (context: ObjectContext, params: KmsConstructorParams[K]) => MediaObject;
@@ -37,11 +42,15 @@ export const FACTORIES: FactoryTable = {
   PassThrough: (context, params) => new PassThrough(context, params),
   HubPort: (context, params) => new HubPort(context, params),
   WebRtcEndpoint: (context, params) => new WebRtcEndpoint(context, params),
+  RtpEndpoint: (context, params) => new RtpEndpoint(context, params),
+  HttpPostEndpoint: (context, params) => new HttpPostEndpoint(context, params),
   Dispatcher: (context, params) => new Dispatcher(context, params),
   DispatcherOneToMany: (context, params) => new DispatcherOneToMany(context, params),
   RecorderEndpoint: (context, params) => new RecorderEndpoint(context, params),
   PlayerEndpoint: (context, params) => new PlayerEndpoint(context, params),
   Composite: (context, params) => new Composite(context, params),
+  AlphaBlending: (context, params) => new AlphaBlending(context, params),
+  Mixer: (context, params) => new Mixer(context, params),
   GStreamerFilter: (context, params) => new GStreamerFilter(context, params),
   ZBarFilter: (context, params) => new ZBarFilter(context, params),
   FaceOverlayFilter: (context, params) => new FaceOverlayFilter(context, params),
@@ -70,11 +79,12 @@ export class ObjectRegistry implements ObjectResolver {
   readonly serverManager: ServerManager;
   readonly context: ObjectContext;
 
-  constructor(readonly kmd: KmdRegistry, config: KmsConfig, log: Logger, sessions: () => string[]) {
+  constructor(readonly kmd: KmdRegistry, config: KmsConfig, log: Logger, sessions: () => string[], http: HttpEndpointServer) {
     this.context = {
       kmd,
       config,
       log,
+      http,
       emit: (source, event, data) => {
         for (const listener of this.eventListeners) listener(source, event, data);
       },

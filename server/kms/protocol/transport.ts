@@ -23,6 +23,8 @@ export interface TransportOptions {
   tls?: { cert: string; key: string };
   /** Lets clients from other machines in without an allowed Origin (trainers' scripts, labs:check). */
   accessToken?: string;
+  /** Plain HTTP requests the KMS serves besides the WebSocket (HttpEndpoint URLs); returns false when not its own. */
+  httpHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** Who a connection is, as far as the server can tell: this decides what it may see. */
@@ -229,6 +231,7 @@ export class KmsTransport {
     // A plain GET answers what a browser cannot learn from a refused WebSocket: whether its page's Origin would be let
     // in. The labs ask it (CORS allows any page to read it) to tell "refused this page" from "nothing listens".
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      if (this.options.httpHandler?.(req, res)) return;
       const origin = req.headers.origin;
       res.writeHead(426, { 'Content-Type': 'application/json; charset=utf-8', Upgrade: 'websocket', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
       res.end(

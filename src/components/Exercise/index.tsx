@@ -8,7 +8,7 @@ import { WhenVisible } from '../Lab';
 import styles from '../Lab/styles.module.css';
 
 // The same lab chunk as <Lab>, loaded when the exercise comes into view.
-const LabLoader = lazy(() => import(/* webpackChunkName: "lab" */ '@site/src/components/lab/LabLoader'));
+const LabLoader = lazy(() => import(/* webpackChunkName: "lab" */ '@site/src/components/LabKit/LabLoader'));
 
 /** `<Exercise id="loopback-audio" />` in MDX: a task on a lab's program, checked from what the run shows. */
 export default function Exercise({ id }: { id: string }): ReactNode {

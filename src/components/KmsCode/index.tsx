@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import BrowserOnly from '@docusaurus/BrowserOnly';
+import useIsBrowser from '@docusaurus/useIsBrowser';
 import CodeBlock from '@theme/CodeBlock';
 import { useLabSettings } from '@site/src/kurento/settings-store';
 
@@ -13,20 +13,14 @@ interface KmsCodeProps {
   showLineNumbers?: boolean;
 }
 
-function Personalized({ children, ...props }: KmsCodeProps): ReactNode {
-  const { resolved } = useLabSettings();
-  return <CodeBlock {...props}>{children.split(DEFAULT_KMS_URL).join(resolved.kmsUrl)}</CodeBlock>;
-}
-
 /**
  * A copyable code block that shows the learner's KMS URL (from the labs' settings) wherever the code says
- * ws://127.0.0.1:8888/kurento. Server rendering shows the default URL.
+ * ws://127.0.0.1:8888/kurento. Server rendering and hydration show the default URL; then only the tokens holding the
+ * URL change (the block is the same element throughout, so it is not built a second time).
  */
 export default function KmsCode({ children, ...props }: KmsCodeProps): ReactNode {
   const text = typeof children === 'string' ? children.replace(/^\n/, '').replace(/\n$/, '') : String(children);
-  return (
-    <BrowserOnly fallback={<CodeBlock {...props}>{text}</CodeBlock>}>
-      {() => <Personalized {...props}>{text}</Personalized>}
-    </BrowserOnly>
-  );
+  const { resolved } = useLabSettings();
+  const kmsUrl = useIsBrowser() ? resolved.kmsUrl : DEFAULT_KMS_URL;
+  return <CodeBlock {...props}>{text.split(DEFAULT_KMS_URL).join(kmsUrl)}</CodeBlock>;
 }

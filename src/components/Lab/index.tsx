@@ -8,7 +8,7 @@ import styles from './styles.module.css';
 
 // The lab machinery (and, in the lab's page, kurento-client and kurento-utils) loads only when a lab scrolls into
 // view or is asked for: a chapter's first paint carries no lab code.
-const LabLoader = lazy(() => import(/* webpackChunkName: "lab" */ '@site/src/components/lab/LabLoader'));
+const LabLoader = lazy(() => import(/* webpackChunkName: "lab" */ '@site/src/components/LabKit/LabLoader'));
 
 /** How far below the viewport a lab starts loading. */
 const AHEAD = '400px 0px';

@@ -4,7 +4,7 @@ import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import { explain } from '@site/labs/framework/explain';
 import type { Locale } from '@site/labs/framework/types';
 import { useLabSettings } from '@site/src/kurento/settings-store';
-import { sourceLabel } from '@site/src/components/lab/SettingsPanel';
+import { sourceLabel } from '@site/src/components/LabKit/SettingsPanel';
 import styles from './styles.module.css';
 
 /**

@@ -6,13 +6,20 @@
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind } from '../graph';
 import { StreamRewriter, isKeyframeStart } from '../rewriter';
+import { GuardedHttpUpload, describeUploadFailure, type HttpSourcePolicy } from '../http-source';
 import { CHILD_FD_PATH, FfmpegWorker, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type OpenedFile, type SdpStream, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
 export type Container = 'webm' | 'mp4';
 
+/** An http(s) URI a recording is uploaded to while it is made (KMS' recorder with an http URI: curlhttpsink). */
+export interface UploadTarget {
+  uri: string;
+  policy: HttpSourcePolicy;
+}
+
 export interface RecordingOptions {
-  /** The file to write, opened (and checked) when ffmpeg starts. */
-  file: OpenedFile;
+  /** The file to write, opened (and checked) when ffmpeg starts; or the URI to upload to. */
+  file: OpenedFile | UploadTarget;
   container: Container;
   /** Codecs of the streams to record; a kind left undefined is not recorded. */
   video?: RtpCodec;
@@ -95,6 +102,8 @@ export class RecordingJob {
   private keyframeAskedAt = 0;
   private paused = false;
   private finished = false;
+  /** The upload of a recording to an http(s) URI. */
+  private upload: GuardedHttpUpload | undefined;
   /** Which streams go through an encoder (for MediaTranscodingStateChanged). */
   readonly transcoding: Record<RtpKind, boolean> = { AUDIO: false, VIDEO: false };
 
@@ -133,18 +142,38 @@ export class RecordingJob {
       this.transcoding.AUDIO = chosen.transcoding;
       args.push('-map', '0:a:0', ...chosen.args);
     }
-    let fd: number;
-    try {
-      fd = file.open();
-    } catch (error) {
-      this.finished = true;
-      this.events.failure('RESOURCE_ERROR_OPEN', `Could not open ${file.label} for writing: ${error instanceof Error ? error.message : String(error)}`);
-      return;
+    let worker: FfmpegWorker;
+    if ('uri' in file) {
+      // Uploaded as it is made: a container that needs no seeking back (WebM without cues, fragmented MP4).
+      args.push('-f', container, ...(container === 'mp4' ? ['-movflags', '+frag_keyframe+empty_moov+default_base_moof'] : []), 'pipe:1');
+      worker = new FfmpegWorker(`record ${file.uri}`, args, undefined, false, false, true);
+      // A refused upload is the recorder's error (curlhttpsink posts RESOURCE WRITE), during or at the end of it.
+      const upload = new GuardedHttpUpload(file.uri, container === 'mp4' ? 'video/mp4' : 'video/webm', file.policy, (failure) => {
+        const during = !this.finished;
+        this.finished = true;
+        this.events.failure('RESOURCE_ERROR_WRITE', describeUploadFailure(file.uri, failure));
+        if (during) void worker.kill();
+      });
+      this.upload = upload;
+      worker.start();
+      const stdout = worker.stdout;
+      stdout?.on('error', () => undefined);
+      (upload.body as NodeJS.WritableStream & { on(event: 'error', listener: () => void): void }).on('error', () => undefined);
+      stdout?.pipe(upload.body);
+    } else {
+      let fd: number;
+      try {
+        fd = file.open();
+      } catch (error) {
+        this.finished = true;
+        this.events.failure('RESOURCE_ERROR_OPEN', `Could not open ${file.label} for writing: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      args.push('-f', container, ...(container === 'mp4' ? ['-movflags', '+faststart'] : []), '-y', CHILD_FD_PATH);
+      worker = new FfmpegWorker(`record ${file.label}`, args, fd);
+      worker.start();
     }
-    args.push('-f', container, ...(container === 'mp4' ? ['-movflags', '+faststart'] : []), '-y', CHILD_FD_PATH);
-    const worker = new FfmpegWorker(`record ${file.label}`, args, fd);
     this.worker = worker;
-    worker.start();
     void worker.exited.then((exit) => this.onExit(exit));
     const firstPort = streams[0]?.port ?? 0;
     const listening = await waitUntilListening(firstPort);
@@ -163,7 +192,12 @@ export class RecordingJob {
     if (exit.requested || this.finished) return;
     this.finished = true;
     const lines = exit.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
-    this.events.failure(classifyFailure(exit.stderr), `Error recording to ${this.options.file.label}: ${lines || `ffmpeg exited with ${exit.code}`}`);
+    this.events.failure(classifyFailure(exit.stderr), `Error recording to ${this.label}: ${lines || `ffmpeg exited with ${exit.code}`}`);
+  }
+
+  private get label(): string {
+    const file = this.options.file;
+    return 'uri' in file ? file.uri : file.label;
   }
 
   /** One packet of `kind` from the recorder's input. */
@@ -259,6 +293,12 @@ export class RecordingJob {
     const exit = await this.worker?.stop(5000, () => this.nudge());
     for (const out of this.outs.values()) out.close();
     await this.dir.remove();
+    const upload = this.upload;
+    if (upload) {
+      // KMS' recorder stops once its sink has sent the last bytes and the server answered them (a failure is reported
+      // by the upload itself).
+      await upload.finished();
+    }
     return exit;
   }
 }

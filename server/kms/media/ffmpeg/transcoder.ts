@@ -37,6 +37,14 @@ export function canTranscodeTo(codec: RtpCodec): boolean {
   return codec.name.toUpperCase() in TARGETS;
 }
 
+/** What setVideoFormat / setAudioFormat ask of the output besides its codec. */
+export interface TranscodeOptions {
+  /** Frames per second of the output (video). */
+  framerate?: number;
+  /** Bits per second of the encoder (audio; Opus only, G.711 has one rate). */
+  bitrate?: number;
+}
+
 export interface TranscoderEvents {
   output(unit: RtpUnit): void;
   /** The process ended without being asked to (the Error event of the source element). */
@@ -60,6 +68,7 @@ export class Transcoder {
     readonly from: RtpCodec,
     to: RtpCodec,
     private readonly events: TranscoderEvents,
+    private readonly options: TranscodeOptions = {},
   ) {
     const target = TARGETS[to.name.toUpperCase()];
     if (!target) throw new Error(`no transcoder to ${to.name}`);
@@ -87,6 +96,8 @@ export class Transcoder {
       '-map',
       stream,
       ...target.args,
+      ...(this.options.framerate && this.kind === 'VIDEO' ? ['-vf', `fps=${Number(this.options.framerate.toFixed(3))}`] : []),
+      ...(this.options.bitrate && this.target.name.toUpperCase() === 'OPUS' ? ['-b:a', String(Math.round(this.options.bitrate))] : []),
       '-payload_type',
       String(target.payloadType),
       '-ssrc',

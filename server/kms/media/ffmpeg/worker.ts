@@ -70,6 +70,10 @@ export class FfmpegWorker {
     private readonly args: readonly string[],
     private readonly fd?: number | readonly number[],
     private readonly commands = false,
+    /** stdin is a pipe the caller writes media into (`-i pipe:0`), not the terminal: -nostdin stays. */
+    private readonly stdinData = false,
+    /** stdout is a pipe the caller reads the output from (`pipe:1`). */
+    private readonly stdoutData = false,
   ) {
     this.exited = new Promise((resolve) => {
       this.resolveExit = resolve;
@@ -88,12 +92,22 @@ export class FfmpegWorker {
     return this.stderrTail;
   }
 
+  /** The child's stdout, for a worker that writes its output there. */
+  get stdout(): NodeJS.ReadableStream | undefined {
+    return this.stdoutData ? (this.child?.stdout ?? undefined) : undefined;
+  }
+
+  /** The child's stdin, for a worker that reads its input from it. */
+  get stdin(): NodeJS.WritableStream | undefined {
+    return this.stdinData ? (this.child?.stdin ?? undefined) : undefined;
+  }
+
   start(): void {
     if (this.child) return;
-    const stdin = this.commands ? 'pipe' : 'ignore';
+    const stdin = this.commands || this.stdinData ? 'pipe' : 'ignore';
     const fds = this.fd === undefined ? [] : typeof this.fd === 'number' ? [this.fd] : [...this.fd];
     const child = spawn(FFMPEG, ['-hide_banner', ...(this.commands ? [] : ['-nostdin']), '-loglevel', 'warning', ...this.args], {
-      stdio: [stdin, 'ignore', 'pipe', ...fds],
+      stdio: [stdin, this.stdoutData ? 'pipe' : 'ignore', 'pipe', ...fds],
     });
     child.stdin?.on('error', () => undefined);
     this.child = child;

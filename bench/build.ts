@@ -1,0 +1,39 @@
+/**
+ * `npm run bench -- build [--runs 1]`: the production build of both locales (`docusaurus build`, as `npm start` and the
+ * end-to-end tests run it) from clean caches: webpack's persistent cache (node_modules/.cache), Docusaurus' generated
+ * files (.docusaurus) and the prebuilt kurento bundles (.generated) are removed before each run, and the site is built
+ * into a temporary folder so the project's own build is left alone.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSite } from '../server/site/build';
+import { median } from './kms-process';
+
+export const BUILD_TARGET_SECONDS = 60;
+const root = path.resolve(__dirname, '..');
+export const BUILD_CACHES = ['node_modules/.cache', '.docusaurus', '.generated'];
+
+export interface BuildRow {
+  run: number;
+  seconds: number;
+  loadAverageAtStart: number;
+}
+
+export async function benchBuild(runs: number): Promise<{ rows: BuildRow[]; medianSeconds: number }> {
+  const rows: BuildRow[] = [];
+  console.log(`build bench: ${cpus().length} cores; caches removed before each run: ${BUILD_CACHES.join(', ')}`);
+  for (let run = 1; run <= runs; run += 1) {
+    for (const cache of BUILD_CACHES) rmSync(path.join(root, cache), { recursive: true, force: true });
+    const out = mkdtempSync(path.join(tmpdir(), 'build-bench-'));
+    const loadAverageAtStart = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+    const started = process.hrtime.bigint();
+    try {
+      await buildSite(root, out, () => undefined);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    rows.push({ run, seconds: Math.round(Number(process.hrtime.bigint() - started) / 1e8) / 10, loadAverageAtStart });
+  }
+  return { rows, medianSeconds: median(rows.map((row) => row.seconds)) };
+}

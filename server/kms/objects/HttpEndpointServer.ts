@@ -1,0 +1,48 @@
+/**
+ * The HTTP side of the embedded KMS, for HttpEndpoints (KMS' HttpEndPointServer, on its own port 9091 there): each
+ * endpoint registers a path `/kurento-http/<random id>` while it exists, served on the KMS port (plain HTTP requests to
+ * it, next to the WebSocket) and, in workshop mode, through the site's https origin. Unknown or expired paths answer
+ * 404, as KMS does.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export const HTTP_ENDPOINT_PREFIX = '/kurento-http/';
+
+export type HttpEndpointHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export class HttpEndpointServer {
+  private readonly routes = new Map<string, HttpEndpointHandler>();
+
+  /** `base`: the scheme, host and port getUrl announces (KMS' announcedAddress and port). */
+  constructor(private readonly base: () => string) {}
+
+  /** Registers a handler; returns its path and the URL clients use. */
+  register(handler: HttpEndpointHandler): { path: string; url: string } {
+    const path = `${HTTP_ENDPOINT_PREFIX}${randomUUID()}`;
+    this.routes.set(path, handler);
+    return { path, url: `${this.base()}${path}` };
+  }
+
+  unregister(path: string): void {
+    this.routes.delete(path);
+  }
+
+  get size(): number {
+    return this.routes.size;
+  }
+
+  /** Handles a request whose path is under /kurento-http/; returns false for any other path (not ours). */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!pathname.startsWith(HTTP_ENDPOINT_PREFIX)) return false;
+    const handler = this.routes.get(pathname);
+    if (!handler) {
+      req.resume();
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' }).end('No HttpEndpoint has this URL (it was released, or its session expired)\n');
+      return true;
+    }
+    handler(req, res);
+    return true;
+  }
+}
