@@ -14,7 +14,7 @@
  *   npx tsx scripts/generate-kms-types.ts           write the file
  *   npx tsx scripts/generate-kms-types.ts --check   exit 1 if the committed file is not up to date
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { isExecutedDirectly, writeOrCheck } from './generated-file';
 import path from 'node:path';
 import { REPO_ROOT, readKmdModules, type KmdComplexType, type KmdEvent, type KmdModule, type KmdParam, type KmdRemoteClass } from './generate-kurento-types';
 
@@ -196,30 +196,4 @@ export function generateKmsTypes(modules: KmdModule[] = readKmdModules()): strin
   return `${[...header, ...blocks.flat(), ...out].join('\n').trimEnd()}\n`;
 }
 
-function isExecutedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  const resolved = path.resolve(entry);
-  return resolved === __filename || resolved === __filename.replace(/\.ts$/, '');
-}
-
-if (isExecutedDirectly()) {
-  const content = generateKmsTypes();
-  const relative = path.relative(process.cwd(), KMS_TYPES_FILE);
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(KMS_TYPES_FILE, 'utf8');
-    } catch {
-      // missing: out of date
-    }
-    if (current !== content) {
-      console.error(`${relative} is out of date: run npx tsx scripts/generate-kms-types.ts`);
-      process.exit(1);
-    }
-    console.log(`${relative} is up to date`);
-  } else {
-    writeFileSync(KMS_TYPES_FILE, content);
-    console.log(`wrote ${relative}`);
-  }
-}
+if (isExecutedDirectly(__filename)) writeOrCheck(KMS_TYPES_FILE, generateKmsTypes(), 'scripts/generate-kms-types.ts');

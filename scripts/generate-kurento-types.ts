@@ -17,7 +17,8 @@
  * The companion hand-written declaration (src/kurento/types/kurento-client.d.ts) declares the module itself; this
  * output is a module augmentation of it, so both files must be part of the compilation.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { isExecutedDirectly, writeOrCheck } from './generated-file';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -790,34 +791,12 @@ export function generate(modules: KmdModule[] = readKmdModules()): string {
   return lines.join('\n');
 }
 
-function isExecutedDirectly(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  const resolved = path.resolve(entry);
-  return resolved === __filename || resolved === __filename.replace(/\.ts$/, '');
-}
-
-if (isExecutedDirectly()) {
-  const content = generate();
-  const relative = path.relative(process.cwd(), OUTPUT_FILE);
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(OUTPUT_FILE, 'utf8');
-    } catch {
-      // missing file: out of date
-    }
-    if (current !== content) {
-      console.error(`${relative} is out of date: run npx tsx scripts/generate-kurento-types.ts`);
-      process.exit(1);
-    }
-    console.log(`${relative} is up to date`);
-  } else {
-    writeFileSync(OUTPUT_FILE, content);
+if (isExecutedDirectly(__filename)) {
+  writeOrCheck(OUTPUT_FILE, generate(), 'scripts/generate-kurento-types.ts', (relative) => {
     const s = stats();
-    console.log(
+    return (
       `wrote ${relative}: ${s.classes} classes (${s.creatable} creatable), ${s.events} events, ` +
-        `${s.enums + s.registers} complex types (${s.enums} enums, ${s.registers} registers)`,
+      `${s.enums + s.registers} complex types (${s.enums} enums, ${s.registers} registers)`
     );
-  }
+  });
 }
