@@ -14,7 +14,7 @@ import { FREEZE_DEFINITION, MIN_RETURNED_PERCENT } from './delivery';
 import { benchFanout } from './fanout';
 import { benchKms, type KmsBenchResult } from './kms';
 import { JANUS_BINARY, janusInstalled } from './janus';
-import { benchLabs } from './labs';
+import { FIRST_VIDEO_TARGET_MS, benchLabs } from './labs';
 import { PAGES_TARGET, benchPages } from './pages';
 import { benchPeersSide, peersSummary, type PeersServer, type PeersSideResult } from './peers';
 
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       console.log('where the time goes (median ms after the click, first occurrence of each mark per run):');
       for (const phase of result.phases) console.log(`  ${String(phase.medianMs).padStart(5)}  ${phase.what}`);
       console.log(`hello-world, click Run → remote video playing, ${result.runs} runs (ms):`, result.clickToVideoMs.all.join(', '));
-      console.log(`median ${result.clickToVideoMs.median} ms (min ${result.clickToVideoMs.min}, max ${result.clickToVideoMs.max}); target ≤ 500 ms: ${result.clickToVideoMs.median <= 500 ? 'met' : 'NOT met'}`);
+      console.log(`median ${result.clickToVideoMs.median} ms (min ${result.clickToVideoMs.min}, max ${result.clickToVideoMs.max}); target ≤ ${FIRST_VIDEO_TARGET_MS} ms: ${result.clickToVideoMs.median <= FIRST_VIDEO_TARGET_MS ? 'met' : 'NOT met'}`);
       if (result.e2eSuiteSeconds !== undefined) console.log(`end-to-end lab suite (tests/e2e/labs.spec.ts): ${result.e2eSuiteSeconds} s`);
       break;
     }
