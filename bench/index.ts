@@ -35,9 +35,15 @@ async function main(): Promise<void> {
       'result-file': { type: 'string' },
       server: { type: 'string' },
       only: { type: 'string' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
+  // The KMS processes the benches start (npm run kms, npm start) take it from the environment, rows included.
+  if (values.workers !== undefined) {
+    if (!/^\d+$/.test(values.workers)) throw new Error('--workers takes a number of worker threads (0: none)');
+    process.env.KMS_WORKERS = values.workers;
+  }
   switch (which) {
     case 'kms': {
       const counts = (values.sessions ?? '1,10,30').split(',').map(Number);
@@ -168,7 +174,7 @@ async function main(): Promise<void> {
     }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] [--only face,zbar,rtp] | labs [--runs 10] [--no-suite] | pages [--runs 3] | build [--runs 1]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] [--only face,zbar,rtp] | labs [--runs 10] [--no-suite] | pages [--runs 3] | build [--runs 1] (every bench that starts a KMS: [--workers N], its worker threads, default one per core)',
       );
       process.exit(2);
   }

@@ -32,6 +32,8 @@ interface Session {
 
 export interface KmsBenchResult {
   sessions: number;
+  /** Worker threads of the KMS (`--workers`; 0: every object in its protocol thread). */
+  workers: number;
   seconds: number;
   serverCpuPercent: number;
   cpuMicrosPerPacket: number;
@@ -209,6 +211,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   const verdict = judgeDelivery({ returned: returnedInWindow, sent: sentInWindow, freezes });
   return {
     sessions: sessionCount,
+    workers: loaded.pipelineWorkers,
     seconds: Math.round(elapsed),
     serverCpuPercent: Math.round((cpu / elapsed) * 1000) / 10,
     cpuMicrosPerPacket: forwarded > 0 ? Math.round((cpu * 1e6) / forwarded) : NaN,
