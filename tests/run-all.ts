@@ -2,10 +2,10 @@
  * `npm test`: every check of the project, overlapped where it does not change what is checked.
  *
  *   1. at once: typecheck, lint, unit tests and the site build the end-to-end tests need (tests/e2e/prepare.ts);
- *   2. the conformance tests, alone: they stream real media in real time and judge what arrives, which a machine busy
- *      with a webpack build and two compilers starves (an RTP recording came out 1 s long instead of 4 that way). The
- *      embedded KMS there puts its pipelines on 2 worker threads (KMS_TEST_WORKERS), as `npm start` does on 2 cores;
- *      the unit tests run it with every object in one thread;
+ *   2. the conformance tests, without other phases: they stream real media in real time and judge what arrives, which a
+ *      machine busy with a webpack build and two compilers starves (an RTP recording came out 1 s long instead of 4
+ *      that way). Two files run at a time (TEST_CONCURRENCY), each with its own KMS, which puts its pipelines on 2
+ *      worker threads (KMS_TEST_WORKERS) as `npm start` does on 2 cores; the unit tests run it in one thread;
  *   3. the end-to-end tests (Playwright; its workers each have their own `npm start`).
  *
  * Each task's output is printed whole when it ends (never interleaved), prefixed by its name, followed by a line with
@@ -30,7 +30,7 @@ const FIRST: Task[] = [
   { name: 'e2e build', args: ['exec', '--', 'tsx', 'tests/e2e/prepare.ts'] },
 ];
 const THEN: Task[] = [
-  { name: 'conformance', args: ['run', '--silent', 'test:conformance'], env: { KMS_TEST_WORKERS: '2' } },
+  { name: 'conformance', args: ['run', '--silent', 'test:conformance'], env: { KMS_TEST_WORKERS: '2', TEST_CONCURRENCY: '2' } },
   { name: 'e2e', args: ['exec', '--', 'playwright', 'test', ...process.argv.slice(2)] },
 ];
 

@@ -27,11 +27,18 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${dirs.join(', ')}`);
   process.exit(1);
 }
+// TEST_CONCURRENCY: test files run at once (default 1; `npm test` runs the conformance files two at a time: they wait
+// on real-time media most of the time, and each has its own KMS on its own ports and files).
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? 1);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`TEST_CONCURRENCY must be a positive integer, not "${process.env.TEST_CONCURRENCY}"`);
+  process.exit(2);
+}
 // --test-force-exit: kurento-client keeps its 60 s ping timer in module-global state, and with several clients in one
 // process a timer can outlive every client; the tests' own hooks release everything they create.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-force-exit', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);

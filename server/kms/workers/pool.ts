@@ -269,14 +269,30 @@ function referencedIds(value: unknown): string[] {
   return [];
 }
 
-/** Forwards one HttpEndpoint request (a streamed upload) to the worker that serves the URL, and its answer back. */
+/** Headers that concern one connection only (RFC 9110 §7.6.1): never forwarded as they are. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+
+/**
+ * Forwards one HttpEndpoint request (a streamed upload) to the worker that serves the URL, and its answer back. The
+ * worker keeps its loopback connection open whatever it answers (worker.ts); when the answer comes before the whole
+ * body has been read (413 over the size limit, 415, 409), this side stops sending, and the client's connection
+ * closes after the answer, as it does when the endpoint answers in this thread.
+ */
 function forward(port: number, req: IncomingMessage, res: ServerResponse): void {
-  const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
+  const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+  const upstream = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (answer) => {
+    const early = !req.complete;
+    const back = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name) && name !== 'transfer-encoding'));
+    if (early) {
+      req.unpipe(upstream);
+      back.connection = 'close';
+      res.once('close', () => upstream.destroy());
+    }
+    res.writeHead(answer.statusCode ?? 502, back);
     answer.pipe(res);
   });
   upstream.on('error', () => {
-    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The worker serving this HttpEndpoint did not answer\n');
+    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end('The worker serving this HttpEndpoint did not answer\n');
     else res.destroy();
   });
   req.on('aborted', () => upstream.destroy());

@@ -89,6 +89,16 @@ port.on('message', (message: WorkerCall) => {
 
 // The HttpEndpoint URLs of this worker's objects, for the protocol thread to forward requests to (loopback only).
 const server = http.createServer((req, res) => {
+  // An endpoint that refuses a body answers with Connection: close, so that its client stops sending. Here the client
+  // is the protocol thread's forwarder, which closes the client's connection itself (pool.ts): this connection stays
+  // open, so that no reset while the forwarder still sends can swallow the answer.
+  const writeHead = res.writeHead.bind(res);
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    const headers = rest.find((item): item is Record<string, unknown> => typeof item === 'object' && item !== null && !Array.isArray(item));
+    if (headers) for (const name of Object.keys(headers)) if (name.toLowerCase() === 'connection') delete headers[name];
+    res.removeHeader('connection');
+    return (writeHead as (...args: unknown[]) => typeof res)(status, ...rest);
+  }) as typeof res.writeHead;
   if (!httpEndpoints.handle(req, res)) {
     req.resume();
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not an HttpEndpoint URL\n');
