@@ -161,7 +161,8 @@ export class WorkerPool implements MediaObjectSet {
       this.home.serverManager.notifyDestroyed(id);
       this.forget(id);
     }
-    if (this.stopping) return;
+    // One that never got ready failed to start: start() reports it; starting it again would only loop.
+    if (this.stopping || worker.httpPort === 0) return;
     this.log.error(`worker ${worker.index} stopped (exit code ${code}); its pipelines are gone; starting another`);
     this.spawn(worker.index).catch((error: unknown) => this.log.error(String(error)));
   }
