@@ -1,6 +1,7 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import chunkBudgets from './src/plugins/chunk-budgets';
+import codeHighlighting from './src/plugins/code-highlighting';
 import i18nCompleteness from './src/plugins/i18n-completeness';
 import kurentoBundling from './src/plugins/kurento-bundling';
 import kurentoVendor from './src/plugins/kurento-vendor';
@@ -94,7 +95,7 @@ const config: Config = {
     ],
   ],
   // i18nCompleteness fails the build when a page, UI string or lab lacks its Chinese side.
-  plugins: [kurentoBundling, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
+  plugins: [kurentoBundling, codeHighlighting, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
     navbar: {

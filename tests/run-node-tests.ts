@@ -1,5 +1,5 @@
 /**
- * Runs the node:test files (`*.test.ts`) under the given folders with tsx, sequentially, and fails when there are none:
+ * Runs the node:test files (`*.test.ts`) under the given folders (or the files given) with tsx, sequentially, and fails when there are none:
  * an empty suite would pass silently.
  */
 import { spawnSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 function collect(dir: string): string[] {
+  if (statSync(dir).isFile()) return dir.endsWith('.test.ts') ? [dir] : [];
   const files: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const full = path.join(dir, entry);
@@ -18,7 +19,7 @@ function collect(dir: string): string[] {
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) {
-  console.error('usage: tsx tests/run-node-tests.ts <dir> [dir...]');
+  console.error('usage: tsx tests/run-node-tests.ts <dir|file.test.ts> [...]');
   process.exit(2);
 }
 const files = dirs.flatMap(collect);
