@@ -9,6 +9,7 @@ import labCatalog from './src/plugins/lab-chapters';
 import precompress from './src/plugins/precompress';
 import rehypeRowHeaders from './src/plugins/rehype-row-headers';
 import remarkDiagrams from './src/plugins/remark-diagrams';
+import splitTranslations from './src/plugins/split-translations';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
 import { codeTheme } from './src/theme/code-theme';
 
@@ -95,7 +96,7 @@ const config: Config = {
     ],
   ],
   // i18nCompleteness fails the build when a page, UI string or lab lacks its Chinese side.
-  plugins: [kurentoBundling, codeHighlighting, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
+  plugins: [kurentoBundling, codeHighlighting, splitTranslations, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
     navbar: {
