@@ -59,6 +59,8 @@ const config: Config = {
     },
   },
   customFields: { labDefaults: buildTimeLabDefaults },
+  // Link prefetching in idle time, a few at a time (src/client/idle-prefetch.ts).
+  clientModules: ['./src/client/idle-prefetch.ts'],
   // .generated/static holds the prebuilt kurento-client and kurento-utils bundles (src/plugins/kurento-vendor.ts).
   staticDirectories: ['static', '.generated/static'],
   presets: [
