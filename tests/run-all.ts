@@ -1,7 +1,8 @@
 /**
  * `npm test`: every check of the project, overlapped where it does not change what is checked.
  *
- *   1. at once: typecheck, lint, unit tests and the site build the end-to-end tests need (tests/e2e/prepare.ts);
+ *   1. at once: typecheck, lint, unit tests (two files at a time) and the site build the end-to-end tests need
+ *      (tests/e2e/prepare.ts);
  *   2. the conformance tests, without other phases: they stream real media in real time and judge what arrives, which a
  *      machine busy with a webpack build and two compilers starves (an RTP recording came out 1 s long instead of 4
  *      that way). Two files run at a time (TEST_CONCURRENCY), each with its own KMS, which puts its pipelines on 2
@@ -26,7 +27,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const FIRST: Task[] = [
   { name: 'typecheck', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', args: ['run', '--silent', 'lint'] },
-  { name: 'unit', args: ['run', '--silent', 'test:unit'] },
+  { name: 'unit', args: ['run', '--silent', 'test:unit'], env: { TEST_CONCURRENCY: '2' } },
   { name: 'e2e build', args: ['exec', '--', 'tsx', 'tests/e2e/prepare.ts'] },
 ];
 const THEN: Task[] = [

@@ -27,8 +27,8 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${dirs.join(', ')}`);
   process.exit(1);
 }
-// TEST_CONCURRENCY: test files run at once (default 1; `npm test` runs the conformance files two at a time: they wait
-// on real-time media most of the time, and each has its own KMS on its own ports and files).
+// TEST_CONCURRENCY: test files run at once (default 1; `npm test` runs the unit and the conformance files two at a
+// time: conformance files wait on real-time media most of the time, and each has its own KMS on its own ports and files).
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 1);
 if (!Number.isInteger(concurrency) || concurrency < 1) {
   console.error(`TEST_CONCURRENCY must be a positive integer, not "${process.env.TEST_CONCURRENCY}"`);
