@@ -1,6 +1,7 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import chunkBudgets from './src/plugins/chunk-budgets';
+import codeHighlighting from './src/plugins/code-highlighting';
 import i18nCompleteness from './src/plugins/i18n-completeness';
 import kurentoBundling from './src/plugins/kurento-bundling';
 import kurentoVendor from './src/plugins/kurento-vendor';
@@ -8,6 +9,7 @@ import labCatalog from './src/plugins/lab-chapters';
 import precompress from './src/plugins/precompress';
 import rehypeRowHeaders from './src/plugins/rehype-row-headers';
 import remarkDiagrams from './src/plugins/remark-diagrams';
+import splitTranslations from './src/plugins/split-translations';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
 import { codeTheme } from './src/theme/code-theme';
 
@@ -57,6 +59,8 @@ const config: Config = {
     },
   },
   customFields: { labDefaults: buildTimeLabDefaults },
+  // Link prefetching in idle time, a few at a time (src/client/idle-prefetch.ts).
+  clientModules: ['./src/client/idle-prefetch.ts'],
   // .generated/static holds the prebuilt kurento-client and kurento-utils bundles (src/plugins/kurento-vendor.ts).
   staticDirectories: ['static', '.generated/static'],
   presets: [
@@ -94,7 +98,7 @@ const config: Config = {
     ],
   ],
   // i18nCompleteness fails the build when a page, UI string or lab lacks its Chinese side.
-  plugins: [kurentoBundling, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
+  plugins: [kurentoBundling, codeHighlighting, splitTranslations, kurentoVendor, labCatalog, chunkBudgets, precompress, i18nCompleteness],
   themeConfig: {
     colorMode: { defaultMode: 'light', respectPrefersColorScheme: true },
     navbar: {

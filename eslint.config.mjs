@@ -68,6 +68,12 @@ export default tseslint.config(
     },
   },
   {
+    // Webpack loaders are CommonJS: webpack loads them with require().
+    files: ['src/plugins/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['packages/reconnect-ws/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node, WebSocket: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

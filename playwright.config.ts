@@ -14,7 +14,7 @@ import { E2E_SITE_PORT, E2E_WORKERS, kmsPort, sitePort } from './tests/e2e/ports
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
-  fullyParallel: false,
+  fullyParallel: true,
   workers: E2E_WORKERS,
   // One retry: the labs stream real media through GStreamer and ffmpeg workers on a 2-core machine with two workers'
   // browsers and servers, and a filter that starts late can miss a step's timeout (seen once each for qr-codes and

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_TARGET_SECONDS, benchBuild } from './build';
-import { COMPOSITE_TARGET_PERCENT, benchCodec, compositeTargetMet } from './codec';
+import { COMPOSITE_TARGET_PERCENT, FACE_TARGET_PERCENT, benchCodec, compositeTargetMet, faceTargetMet } from './codec';
 import { FREEZE_DEFINITION, MIN_RETURNED_PERCENT } from './delivery';
 import { benchFanout } from './fanout';
 import { benchKms, type KmsBenchResult } from './kms';
 import { JANUS_BINARY, janusInstalled } from './janus';
-import { benchLabs } from './labs';
+import { FIRST_VIDEO_TARGET_MS, benchLabs } from './labs';
 import { PAGES_TARGET, benchPages } from './pages';
 import { benchPeersSide, peersSummary, type PeersServer, type PeersSideResult } from './peers';
 
@@ -35,9 +35,15 @@ async function main(): Promise<void> {
       'result-file': { type: 'string' },
       server: { type: 'string' },
       only: { type: 'string' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
+  // The KMS processes the benches start (npm run kms, npm start) take it from the environment, rows included.
+  if (values.workers !== undefined) {
+    if (!/^\d+$/.test(values.workers)) throw new Error('--workers takes a number of worker threads (0: none)');
+    process.env.KMS_WORKERS = values.workers;
+  }
   switch (which) {
     case 'kms': {
       const counts = (values.sessions ?? '1,10,30').split(',').map(Number);
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
       console.log('where the time goes (median ms after the click, first occurrence of each mark per run):');
       for (const phase of result.phases) console.log(`  ${String(phase.medianMs).padStart(5)}  ${phase.what}`);
       console.log(`hello-world, click Run → remote video playing, ${result.runs} runs (ms):`, result.clickToVideoMs.all.join(', '));
-      console.log(`median ${result.clickToVideoMs.median} ms (min ${result.clickToVideoMs.min}, max ${result.clickToVideoMs.max}); target ≤ 500 ms: ${result.clickToVideoMs.median <= 500 ? 'met' : 'NOT met'}`);
+      console.log(`median ${result.clickToVideoMs.median} ms (min ${result.clickToVideoMs.min}, max ${result.clickToVideoMs.max}); target ≤ ${FIRST_VIDEO_TARGET_MS} ms: ${result.clickToVideoMs.median <= FIRST_VIDEO_TARGET_MS ? 'met' : 'NOT met'}`);
       if (result.e2eSuiteSeconds !== undefined) console.log(`end-to-end lab suite (tests/e2e/labs.spec.ts): ${result.e2eSuiteSeconds} s`);
       break;
     }
@@ -150,7 +156,9 @@ async function main(): Promise<void> {
       const rows = await benchCodec(Number(values.seconds ?? 15), (row) => console.log(`codec bench: ${row.job} measured`), only);
       table(rows);
       const met = compositeTargetMet(rows);
-      console.log(`target: a 4-party Composite ≤ ${COMPOSITE_TARGET_PERCENT} % of one core (ffmpeg): ${met === undefined ? 'not measured' : met ? 'met' : 'NOT met'}`);
+      const verdict = (value: boolean | undefined): string => (value === undefined ? 'not measured' : value ? 'met' : 'NOT met');
+      console.log(`target: a 4-party Composite ≤ ${COMPOSITE_TARGET_PERCENT} % of one core (ffmpeg): ${verdict(met)}`);
+      console.log(`target: a FaceOverlayFilter on 640x480/30 ≤ ${FACE_TARGET_PERCENT} % of one core (its workers): ${verdict(faceTargetMet(rows))}`);
       break;
     }
     case 'build': {
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
     }
     default:
       console.error(
-        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] [--only face,zbar,rtp] | labs [--runs 10] [--no-suite] | pages [--runs 3] | build [--runs 1]',
+        'usage: npm run bench -- kms [--sessions 1,10,30] [--seconds 15] [--runs 1] | peers [--sessions 1,10,30] [--runs 2] [--seconds 15] | fanout [--receivers 1,10,50] [--seconds 15] | codec [--seconds 15] [--only face,zbar,rtp] | labs [--runs 10] [--no-suite] | pages [--runs 3] | build [--runs 1] (every bench that starts a KMS: [--workers N], its worker threads, default one per core)',
       );
       process.exit(2);
   }

@@ -85,6 +85,8 @@ export interface LiveMemory {
   liveMb: number;
   /** The process' resident memory at the same moment, in MB. */
   rssMb: number;
+  /** The KMS's pipeline worker threads seen (their heaps are counted, as are those of any other thread). */
+  pipelineWorkers: number;
 }
 
 /**
@@ -95,32 +97,56 @@ export interface LiveMemory {
 export async function liveMemory(kms: KmsProcess): Promise<LiveMemory> {
   if (!kms.inspectorUrl) throw new Error('the KMS was started without the inspector');
   const socket = new WebSocket(kms.inspectorUrl);
-  const answers = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
-  socket.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
-    if (message.id !== undefined) answers.get(message.id)?.(message);
-  });
+  type Answer = { result?: unknown; error?: { message: string } };
+  type Message = Answer & { id?: number; method?: string; params?: Record<string, unknown> };
+  const answers = new Map<string, (message: Answer) => void>();
+  /** Worker threads (the KMS's pipeline workers, and module loader threads), by their inspector session: title. */
+  const workers = new Map<string, string>();
+  const handle = (message: Message, session: string): void => {
+    if (message.id !== undefined) answers.get(`${session}:${message.id}`)?.(message);
+    if (message.method === 'NodeWorker.attachedToWorker') {
+      const info = message.params?.workerInfo as { title?: string } | undefined;
+      workers.set(String(message.params?.sessionId), info?.title ?? '');
+    }
+    if (message.method === 'NodeWorker.receivedMessageFromWorker') handle(JSON.parse(String(message.params?.message)) as Message, String(message.params?.sessionId));
+  };
+  socket.on('message', (data: Buffer) => handle(JSON.parse(data.toString()) as Message, ''));
   let next = 0;
-  const send = (method: string, params: Record<string, unknown> = {}): Promise<unknown> => {
+  /** A call to the main thread (session '') or, through NodeWorker, to one worker thread. */
+  const send = (method: string, params: Record<string, unknown> = {}, session = ''): Promise<unknown> => {
     const id = (next += 1);
     return new Promise((resolve, reject) => {
       // A KMS too busy to answer in 10 s fails the bench instead of hanging it.
       const timer = setTimeout(() => reject(new Error(`${method}: no answer from the KMS's inspector within 10 s`)), 10000);
-      answers.set(id, (message) => {
+      answers.set(`${session}:${id}`, (message) => {
         clearTimeout(timer);
         if (message.error) reject(new Error(`${method}: ${message.error.message}`));
         else resolve(message.result);
       });
-      socket.send(JSON.stringify({ id, method, params }));
+      const text = JSON.stringify({ id, method, params });
+      socket.send(session ? JSON.stringify({ id: (next += 1), method: 'NodeWorker.sendMessageToWorker', params: { sessionId: session, message: text } }) : text);
     });
+  };
+  const usageOf = async (session: string): Promise<Partial<NodeJS.MemoryUsage>> => {
+    await send('HeapProfiler.collectGarbage', {}, session);
+    const evaluated = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true }, session)) as { result?: { value?: string } };
+    return JSON.parse(evaluated.result?.value ?? '{}') as Partial<NodeJS.MemoryUsage>;
   };
   try {
     await once(socket, 'open');
-    await send('HeapProfiler.collectGarbage');
-    const evaluated = (await send('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result?: { value?: string } };
-    const usage = JSON.parse(evaluated.result?.value ?? '{}') as Partial<NodeJS.MemoryUsage>;
+    // Each worker thread has a heap of its own: attach to them all (they announce themselves at once) and add theirs.
+    await send('NodeWorker.enable', { waitForDebuggerOnStart: false });
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const mb = (bytes: number | undefined): number => (bytes ?? NaN) / 1024 / 1024;
-    return { liveMb: mb(usage.heapUsed) + mb(usage.external), rssMb: mb(usage.rss) };
+    const main = await usageOf('');
+    let liveMb = mb(main.heapUsed) + mb(main.external);
+    for (const session of workers.keys()) {
+      await send('Runtime.enable', {}, session).catch(() => undefined);
+      const usage = await usageOf(session);
+      // In a worker, every field but rss is that thread's own (Node's process.memoryUsage documentation).
+      liveMb += mb(usage.heapUsed) + mb(usage.external);
+    }
+    return { liveMb, rssMb: mb(main.rss), pipelineWorkers: [...workers.values()].filter((title) => title.includes('kms-worker')).length };
   } finally {
     socket.close();
   }

@@ -32,6 +32,8 @@ interface Session {
 
 export interface KmsBenchResult {
   sessions: number;
+  /** Worker threads of the KMS (`--workers`; 0: every object in its protocol thread). */
+  workers: number;
   seconds: number;
   serverCpuPercent: number;
   cpuMicrosPerPacket: number;
@@ -146,7 +148,14 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   // -23 to +30 MB per session at N=1.
   const idle = await liveMemory(kms);
   for (let i = 0; i < sessionCount; i += 1) sessions.push(await startSession(client, clip));
-  await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session');
+  await waitFor(() => sessions.every((session) => session.frameTimes.length > 0), 30000, 'the first returned frame of every session').catch((error: unknown) => {
+    // Say which sessions got nothing back, and how far each got: connection state, packets back, key frames.
+    const stuck = sessions
+      .map((session, index) => ({ session, index }))
+      .filter(({ session }) => session.frameTimes.length === 0)
+      .map(({ session, index }) => `#${index} ${session.peer.pc.connectionState}, ${session.peer.received.videoPackets} video / ${session.peer.received.audioPackets} audio packets back, ${session.peer.received.keyframes} key frames`);
+    throw new Error(`${String(error)}; ${stuck.length} of ${sessions.length} sessions: ${stuck.join('; ')}`);
+  });
   const firstFrames = sessions.map((session) => (session.frameTimes[0] ?? 0) - session.offeredAt);
   const phases = sessions.map((session) => ({ signaled: session.signaledAt - session.offeredAt, connected: session.connectedAt - session.offeredAt }));
   const slowest = firstFrames.indexOf(Math.max(...firstFrames));
@@ -209,6 +218,7 @@ async function measure(kms: KmsProcess, client: KurentoClient, clip: RtpClip, se
   const verdict = judgeDelivery({ returned: returnedInWindow, sent: sentInWindow, freezes });
   return {
     sessions: sessionCount,
+    workers: loaded.pipelineWorkers,
     seconds: Math.round(elapsed),
     serverCpuPercent: Math.round((cpu / elapsed) * 1000) / 10,
     cpuMicrosPerPacket: forwarded > 0 ? Math.round((cpu * 1e6) / forwarded) : NaN,

@@ -1,5 +1,5 @@
 // Injected by `npm run bench -- labs` before the page's own scripts (plain JavaScript: Playwright hands it to the
-// page as it is). Marks, with performance.now(), where the time between the Run click and the remote video goes:
+// page as it is, in every frame). Marks, with performance.timeOrigin + performance.now(), where the time between the Run click and the remote video goes:
 // getUserMedia, the offer and answer, each JSON-RPC request and its response, ICE and DTLS states, the remote track.
 // @ts-check
 (() => {
@@ -7,7 +7,8 @@
   const marks = [];
   /** @type {Window & { __labPhases?: typeof marks }} */ (window).__labPhases = marks;
   /** @param {string} what */
-  const mark = (what) => marks.push({ what, at: performance.now() });
+  // Absolute times (ms since the epoch): the lab's page is an iframe with a clock of its own.
+  const mark = (what) => marks.push({ what, at: performance.timeOrigin + performance.now() });
 
   const devices = navigator.mediaDevices;
   if (devices && devices.getUserMedia) {

@@ -15,6 +15,9 @@ import { ensureBuilt, startSite } from './site-process';
 
 const root = path.resolve(__dirname, '..');
 
+/** Issue 21: the first remote video within 300 ms of the click, median. */
+export const FIRST_VIDEO_TARGET_MS = 300;
+
 export interface LabsBenchResult {
   runs: number;
   clickToVideoMs: { median: number; min: number; max: number; all: number[] };
@@ -35,29 +38,44 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
   try {
     await page.goto(`http://127.0.0.1:${port}/docs/first-app-javascript`);
     const lab = page.getByTestId('lab-hello-world');
+    // A lab loads when its slot comes into view (labs/loaders.ts); while the page hydrates its layout can still move.
+    for (let tries = 0; !(await lab.getByTestId('lab-run').isVisible()); tries += 1) {
+      if (tries === 40) throw new Error('the hello-world lab did not load within 20 s of scrolling to it');
+      await page.getByTestId('lab-slot-hello-world').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(500);
+    }
     for (let run = 0; run < runs; run += 1) {
       await lab.getByTestId('lab-run').waitFor();
-      await page.waitForFunction(() => !document.querySelector('[data-testid="lab-run"]')?.hasAttribute('disabled'));
+      await page.waitForFunction(() => !document.querySelector('[data-testid="lab-hello-world"] [data-testid="lab-run"]')?.hasAttribute('disabled'));
       await page.evaluate(() => {
         const button = document.querySelector('[data-testid="lab-hello-world"] [data-testid="lab-run"]');
-        button?.addEventListener('click', (event) => ((window as unknown as { clickedAt: number }).clickedAt = event.timeStamp), { once: true, capture: true });
+        // Absolute time of the click (ms since the epoch): the lab's page is an iframe with a clock of its own.
+        button?.addEventListener('click', (event) => ((window as unknown as { clickedAt: number }).clickedAt = performance.timeOrigin + event.timeStamp), { once: true, capture: true });
+        // The frame of the previous run, if still there, is not the one to watch.
+        document.querySelector('[data-testid="lab-hello-world"] iframe')?.setAttribute('data-bench-old', '');
+        (window as unknown as { __labPhases: unknown[] }).__labPhases.length = 0;
       });
-      await page.evaluate(() => ((window as unknown as { __labPhases: unknown[] }).__labPhases.length = 0));
       await lab.getByTestId('lab-run').click();
       const started = await page.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt);
-      // Playing: the remote tile has decoded frames and its clock advances.
+      // Playing: the remote video of the lab's page (its iframe) has decoded frames and its clock advances.
       const playingAt = await page.waitForFunction(
         () => {
-          const video = document.querySelector<HTMLVideoElement>('video[data-slot="remote"]');
-          const decoded = (video as (HTMLVideoElement & { webkitDecodedFrameCount?: number }) | null)?.webkitDecodedFrameCount ?? 0;
-          return video && video.currentTime > 0 && decoded > 0 ? performance.now() : false;
+          const frame = document.querySelector<HTMLIFrameElement>('[data-testid="lab-hello-world"] iframe:not([data-bench-old])');
+          const video = frame?.contentDocument?.querySelector<HTMLVideoElement>('#videoOutput');
+          const decoded = (video as (HTMLVideoElement & { webkitDecodedFrameCount?: number }) | null | undefined)?.webkitDecodedFrameCount ?? 0;
+          return video && video.currentTime > 0 && decoded > 0 ? performance.timeOrigin + performance.now() : false;
         },
         undefined,
         { timeout: 30000, polling: 'raf' },
       );
       const playing = Number(await playingAt.jsonValue());
       times.push(Math.round(playing - started));
-      const marks = await page.evaluate(() => (window as unknown as { __labPhases: Array<{ what: string; at: number }> }).__labPhases);
+      const marks = await page.evaluate(() => {
+        type Marks = Array<{ what: string; at: number }>;
+        const frames = [...document.querySelectorAll<HTMLIFrameElement>('[data-testid="lab-hello-world"] iframe:not([data-bench-old])')];
+        const windows = [window, ...frames.map((frame) => frame.contentWindow)] as Array<(Window & { __labPhases?: Marks }) | null>;
+        return windows.flatMap((win) => win?.__labPhases ?? []).sort((a, b) => a.at - b.at);
+      });
       const firsts = new Map<string, number>();
       for (const { what, at } of marks) if (at <= playing && !firsts.has(what)) firsts.set(what, at - started);
       firsts.set('remote video playing', playing - started);

@@ -113,8 +113,9 @@ async function lighthouse(url: string, outputFile: string): Promise<Lhr> {
 
 export async function benchPages(runs: number, onRow: (row: PageRow) => void): Promise<PageRow[]> {
   await ensureBuilt();
-  const port = 3191;
-  const stop = await startSite(port, 8891);
+  // Other ports than the defaults let two checkouts measure at once (as the e2e specs' E2E_SITE_PORT does).
+  const port = Number(process.env.BENCH_SITE_PORT ?? 3191);
+  const stop = await startSite(port, Number(process.env.BENCH_KMS_PORT ?? 8891));
   const dir = mkdtempSync(path.join(tmpdir(), 'pages-bench-'));
   const rows: PageRow[] = [];
   try {

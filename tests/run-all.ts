@@ -1,9 +1,12 @@
 /**
  * `npm test`: every check of the project, overlapped where it does not change what is checked.
  *
- *   1. at once: typecheck, lint, unit tests and the site build the end-to-end tests need (tests/e2e/prepare.ts);
- *   2. the conformance tests, alone: they stream real media in real time and judge what arrives, which a machine busy
- *      with a webpack build and two compilers starves (an RTP recording came out 1 s long instead of 4 that way);
+ *   1. at once: typecheck, lint, unit tests (two files at a time) and the site build the end-to-end tests need
+ *      (tests/e2e/prepare.ts);
+ *   2. the conformance tests, without other phases: they stream real media in real time and judge what arrives, which a
+ *      machine busy with a webpack build and two compilers starves (an RTP recording came out 1 s long instead of 4
+ *      that way). Two files run at a time (TEST_CONCURRENCY), each with its own KMS, which puts its pipelines on 2
+ *      worker threads (KMS_TEST_WORKERS) as `npm start` does on 2 cores; the unit tests run it in one thread;
  *   3. the end-to-end tests (Playwright; its workers each have their own `npm start`).
  *
  * Each task's output is printed whole when it ends (never interleaved), prefixed by its name, followed by a line with
@@ -15,6 +18,7 @@ import path from 'node:path';
 interface Task {
   name: string;
   args: string[];
+  env?: Record<string, string>;
 }
 
 const root = path.resolve(__dirname, '..');
@@ -23,11 +27,11 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const FIRST: Task[] = [
   { name: 'typecheck', args: ['run', '--silent', 'typecheck'] },
   { name: 'lint', args: ['run', '--silent', 'lint'] },
-  { name: 'unit', args: ['run', '--silent', 'test:unit'] },
+  { name: 'unit', args: ['run', '--silent', 'test:unit'], env: { TEST_CONCURRENCY: '2' } },
   { name: 'e2e build', args: ['exec', '--', 'tsx', 'tests/e2e/prepare.ts'] },
 ];
 const THEN: Task[] = [
-  { name: 'conformance', args: ['run', '--silent', 'test:conformance'] },
+  { name: 'conformance', args: ['run', '--silent', 'test:conformance'], env: { KMS_TEST_WORKERS: '2', TEST_CONCURRENCY: '2' } },
   { name: 'e2e', args: ['exec', '--', 'playwright', 'test', ...process.argv.slice(2)] },
 ];
 
@@ -36,7 +40,7 @@ const running = new Set<ReturnType<typeof spawn>>();
 function run(task: Task, stream: boolean): Promise<{ task: Task; ok: boolean; seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(npm, task.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(npm, task.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...task.env } });
     running.add(child);
     const chunks: Buffer[] = [];
     const take = (chunk: Buffer): void => {

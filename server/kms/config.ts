@@ -51,6 +51,11 @@ export interface KmsConfig {
    * workshop mode; by default the KMS's own address and port.
    */
   httpAnnouncedBase?: string;
+  /**
+   * Worker threads the pipelines run on (each pipeline with all its elements on one), or 0 for every object in the
+   * protocol's own thread. `npm start` and `npm run kms` default to one per core.
+   */
+  workers: number;
   /** Largest body an HttpPostEndpoint accepts, in bytes. */
   maxUploadBytes: number;
   /** The default turnURL at the moment an endpoint is created (time-limited credentials); wins over `turnUrl`. */
@@ -84,6 +89,7 @@ export function defaultKmsConfig(root = process.cwd()): KmsConfig {
     minPort: 0,
     maxPort: 0,
     maxUploadBytes: 256 * 1024 * 1024,
+    workers: 0,
   };
 }
 

@@ -2,6 +2,7 @@
  * Command-line options and environment variables of the embedded KMS. The environment variables are the ones of the
  * official Docker image (KMS_STUN_IP, KMS_TURN_URL, KMS_MIN_PORT, …), so the same settings work on both servers.
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultKmsConfig, parseTurnUrl, type KmsConfig } from './config';
@@ -30,6 +31,8 @@ export const KMS_OPTIONS_HELP = [
   '  --network-interfaces LIST interfaces to gather candidates on               [KMS_NETWORK_INTERFACES]',
   '  --ice-tcp                 also gather ICE-TCP host candidates (KMS: on)     [KMS_ICE_TCP=1]',
   '  --min-port N / --max-port N  UDP port range for media                       [KMS_MIN_PORT / KMS_MAX_PORT]',
+  '  --workers N               worker threads for pipelines (default: one per    [KMS_WORKERS]',
+  '                            core; 0 = all in the protocol thread)',
   '  --log-level LEVEL         debug, info, warn, error (default info)           [KMS_LOG]',
 ].join('\n');
 
@@ -69,6 +72,7 @@ export const kmsArgOptions = {
   'min-port': { type: 'string' },
   'max-port': { type: 'string' },
   'log-level': { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 type KmsArgs = Partial<Record<keyof typeof kmsArgOptions, string | string[] | boolean | undefined>>;
@@ -146,6 +150,8 @@ export function kmsConfigFrom(args: KmsArgs, env: NodeJS.ProcessEnv, root: strin
     config.minPort = minPort;
     config.maxPort = maxPort;
   }
+  // One worker per core by default: pipelines spread over every core, each on one worker thread.
+  config.workers = integer('--workers', pick('workers', 'KMS_WORKERS'), 0, 64) ?? availableParallelism();
   const level = pick('log-level', 'KMS_LOG');
   if (level) config.logLevel = level;
   return config;

@@ -11,6 +11,7 @@ import { defaultKmsConfig, reachOf, type KmsConfig } from './config';
 import { hostAddresses } from './media/webrtc-session';
 import { createLogger, type Logger } from './logger';
 import { KmdRegistry } from './objects/kmd';
+import type { MediaObjectSet } from './objects/object-set';
 import { ObjectRegistry } from './objects/registry';
 import { prepareMediaDirectory } from './objects/uri';
 import { SERVER_MANAGER_ID } from './objects/ServerManager';
@@ -18,6 +19,7 @@ import { ProtocolDispatcher } from './protocol/dispatcher';
 import { SessionStore, type Session } from './protocol/sessions';
 import { KmsTransport } from './protocol/transport';
 import { HttpEndpointServer } from './objects/HttpEndpointServer';
+import { WorkerPool } from './workers/pool';
 
 let sharedKmd: KmdRegistry | undefined;
 
@@ -26,7 +28,10 @@ export class KmsServer implements Service {
   readonly config: KmsConfig;
   readonly log: Logger;
   readonly sessions: SessionStore;
-  readonly registry: ObjectRegistry;
+  /** The media objects: in this thread, or on worker threads (config.workers). */
+  readonly registry: MediaObjectSet;
+  /** The worker threads, when config.workers > 0. */
+  readonly pool: WorkerPool | undefined;
   readonly dispatcher: ProtocolDispatcher;
   private readonly transport: KmsTransport;
   /** The URLs of HttpEndpoints, served on the KMS port (and through the site in workshop mode: handleHttp). */
@@ -49,7 +54,9 @@ export class KmsServer implements Service {
       log: (message) => this.log.info(message),
     });
     this.httpEndpoints = new HttpEndpointServer(() => this.config.httpAnnouncedBase ?? this.httpBase);
-    this.registry = new ObjectRegistry(sharedKmd, this.config, this.log, () => this.sessions.ids(), this.httpEndpoints);
+    const sessionIds = (): string[] => this.sessions.ids();
+    this.pool = this.config.workers > 0 ? new WorkerPool(sharedKmd, this.config, this.log, sessionIds, this.httpEndpoints, this.config.workers) : undefined;
+    this.registry = this.pool ?? new ObjectRegistry(sharedKmd, this.config, this.log, sessionIds, this.httpEndpoints);
     this.dispatcher = new ProtocolDispatcher(this.registry, this.sessions);
     this.transport = new KmsTransport(
       {
@@ -67,16 +74,12 @@ export class KmsServer implements Service {
       this.log,
     );
     this.registry.onRelease((id) => this.sessions.forgetObject(id));
-    this.registry.onEvent((source, event, data) => {
+    this.registry.onEvent((source, event, data, requester) => {
       const sessions = this.sessions
         .all()
-        .filter((session) => session.isSubscribed(source.id, event) && session.connection?.open && (!session.scoped || visibleTo(session, source.id, data)));
+        .filter((session) => session.isSubscribed(source, event) && session.connection?.open && (!session.scoped || visibleTo(session, source, data, requester)));
       if (sessions.length === 0) return;
-      const text = JSON.stringify({
-        jsonrpc: '2.0',
-        method: 'onEvent',
-        params: { value: { data: this.registry.kmd.marshalEvent(event, data), object: source.id, type: event } },
-      });
+      const text = JSON.stringify({ jsonrpc: '2.0', method: 'onEvent', params: { value: { data, object: source, type: event } } });
       for (const session of sessions) session.connection?.sendEvent(text);
     });
   }
@@ -122,6 +125,12 @@ export class KmsServer implements Service {
     if (this.started) return;
     prepareMediaDirectory(this.config.mediaDirectory);
     await this.transport.start();
+    try {
+      await this.pool?.start(this.config.httpAnnouncedBase ?? this.httpBase);
+    } catch (error) {
+      await this.transport.stop();
+      throw error;
+    }
     this.sessions.start();
     this.started = true;
     this.log.info(`embedded KMS listening on ${this.url} (${this.config.host === '127.0.0.1' ? 'loopback only' : `bound to ${this.config.host}`})`);
@@ -144,6 +153,7 @@ export class KmsServer implements Service {
     this.sessions.stop();
     await this.transport.stop();
     await this.registry.releaseAll();
+    await this.pool?.stop();
   }
 
   async health(): Promise<ServiceHealth> {
@@ -159,10 +169,10 @@ export class KmsServer implements Service {
 
 /**
  * Whether an event may reach a scoped session: the ServerManager's ObjectCreated / ObjectDestroyed only for objects
- * of that session (its own `create` running, or an object it holds); events of its own objects always.
+ * of that session (raised by its own `create`, or an object it holds); events of its own objects always.
  */
-function visibleTo(session: Session, source: string, data: Record<string, unknown>): boolean {
+function visibleTo(session: Session, source: string, data: Record<string, unknown>, requester: unknown): boolean {
   if (source !== SERVER_MANAGER_ID) return true;
   const id = typeof data.object === 'string' ? data.object : typeof data.objectId === 'string' ? data.objectId : undefined;
-  return id !== undefined && (session.creating || session.refs.has(id));
+  return id !== undefined && (requester === session || session.refs.has(id));
 }

@@ -68,6 +68,17 @@ export async function buildState(root: string, buildDir: string): Promise<BuildS
   return { fresh: true, reason: 'up to date' };
 }
 
+/**
+ * The environment of the build `npm start` makes and serves: the site's connection settings (KMS_URL, ICE_SERVERS)
+ * are not baked into it, since the server that serves the build tells pages its own at run time (/labs-runtime.json);
+ * a build made by a server started with another KMS_URL (labs:check's own site) would otherwise send the pages of
+ * every later `npm start` to that KMS. `npm run build` (a static site for elsewhere) still bakes them in.
+ */
+export function siteBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { KMS_URL: _kms, ICE_SERVERS: _ice, ...rest } = env;
+  return { ...rest, NODE_ENV: 'production' };
+}
+
 /** Runs `docusaurus build` (both locales, minified) and stamps the result. */
 export async function buildSite(root: string, buildDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
@@ -76,7 +87,7 @@ export async function buildSite(root: string, buildDir: string, log: (line: stri
     const child = spawn(process.execPath, [docusaurus, 'build', '--out-dir', buildDir], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: siteBuildEnv(process.env),
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {

@@ -46,7 +46,8 @@ test('a WebRtcEndpoint raises no MediaSessionTerminated when the browser closes 
   await waitFor(() => seen.includes('DTLS CLOSED'), 10000, 'the DTLS transport to close');
   await peer.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
-  assert.deepEqual(seen, ['DTLS CLOSED'], 'DTLS closes; no MediaSessionTerminated');
+  // DTLS CONNECTED may come after the subscription or before it (the handshake races with it): not what is checked.
+  assert.deepEqual(seen.filter((event) => event !== 'DTLS CONNECTED'), ['DTLS CLOSED'], 'DTLS closes; no MediaSessionTerminated');
   await call<void>((cb) => pipeline.release(done(cb)));
 });
 

@@ -5,8 +5,13 @@ import { createLogger } from '../../server/kms/logger';
 import type { KmsConfig } from '../../server/kms/config';
 import { KmsServer } from '../../server/kms/server';
 
+/**
+ * An embedded KMS for a test. KMS_TEST_WORKERS=N puts its pipelines on N worker threads (`npm test` runs the
+ * conformance suite with 2, the unit tests with none).
+ */
 export async function startKms(config: Partial<KmsConfig> = {}): Promise<KmsServer> {
-  const server = new KmsServer({ port: 0, ...config }, createLogger('kms', process.env.KMS_TEST_LOG === 'debug' ? 'debug' : 'silent'));
+  const workers = Number(process.env.KMS_TEST_WORKERS ?? 0);
+  const server = new KmsServer({ port: 0, workers, ...config }, createLogger('kms', process.env.KMS_TEST_LOG === 'debug' ? 'debug' : 'silent'));
   await server.start();
   return server;
 }

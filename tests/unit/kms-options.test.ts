@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type os from 'node:os';
+import os from 'node:os';
 import { STANDALONE_MEDIA_DIR, STANDALONE_ORIGINS, parseKmsCli } from '../../server/kms/options';
 import { originListed } from '../../server/kms/protocol/transport';
 import { hostAddresses } from '../../server/kms/media/webrtc-session';
@@ -23,6 +23,15 @@ test('iceTcp: --ice-tcp or KMS_ICE_TCP=1 turn it on, KMS_ICE_TCP=0 off, anything
   assert.equal(parseKmsCli([], { KMS_ICE_TCP: '1' }, '/r').config.iceTcp, true);
   assert.equal(parseKmsCli([], { KMS_ICE_TCP: '0' }, '/r').config.iceTcp, false);
   assert.throws(() => parseKmsCli([], { KMS_ICE_TCP: 'yes' }, '/r'), /KMS_ICE_TCP must be 0 or 1/);
+});
+
+test('workers: one per core unless --workers or KMS_WORKERS say otherwise; 0 keeps every object in one thread', () => {
+  assert.equal(parseKmsCli([], {}, '/r').config.workers, os.availableParallelism());
+  assert.equal(parseKmsCli(['--workers', '0'], {}, '/r').config.workers, 0);
+  assert.equal(parseKmsCli([], { KMS_WORKERS: '3' }, '/r').config.workers, 3);
+  assert.equal(parseKmsCli(['--workers', '1'], { KMS_WORKERS: '3' }, '/r').config.workers, 1);
+  assert.throws(() => parseKmsCli(['--workers', 'two'], {}, '/r'), /--workers must be an integer between 0 and 64/);
+  assert.throws(() => parseKmsCli(['--workers=-1'], {}, '/r'), /--workers must be an integer/);
 });
 
 const info = (address: string, family: 'IPv4' | 'IPv6', internal = false): os.NetworkInterfaceInfo =>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BUILD_STAMP, buildState } from '../../server/site/build';
+import { BUILD_STAMP, buildState, siteBuildEnv } from '../../server/site/build';
 import { esbuildTargets, toEsbuildTargets } from '../../src/plugins/esbuild-targets';
 
 /** A project with one input file, and a build whose stamp holds `stamp`, written after the input. */
@@ -63,4 +63,12 @@ test('esbuild targets the browsers of the browserslist, and refuses a query it c
   const root = path.resolve(__dirname, '..', '..');
   const { browserslist } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { browserslist: string[] };
   assert.equal(esbuildTargets(root).length, browserslist.length);
+});
+
+test("the build npm start makes bakes in no KMS_URL or ICE_SERVERS of whoever started it; other variables pass", () => {
+  const env = siteBuildEnv({ KMS_URL: 'ws://127.0.0.1:35475/kurento', ICE_SERVERS: '[]', PATH: '/usr/bin', NODE_ENV: 'test' });
+  assert.equal(env.KMS_URL, undefined);
+  assert.equal(env.ICE_SERVERS, undefined);
+  assert.equal(env.PATH, '/usr/bin');
+  assert.equal(env.NODE_ENV, 'production');
 });

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { RtpPacket } from 'werift';
+import { FaceStabilizer, type FaceBox } from '../media/face-boxes';
 import type { FrameSize, OverlayRun, PictureInput, PixelRect } from '../media/ffmpeg/overlay';
 import { vp8RtpSource, type GstMessage } from '../media/gstreamer/launch';
 import { GstVideoTap } from '../media/gstreamer/video-tap';
@@ -10,6 +11,15 @@ import { OverlayFilter, Picture } from './OverlayFilter';
 /** KMS' detector works on a copy at most 320 pixels wide (kmsfacedetector.cpp MAX_WIDTH); so does this one. */
 const DETECT_WIDTH = 320;
 const DETECT_HEIGHT = 240;
+/**
+ * Frames analysed per second at most. Detection is nearly all of this filter's cost: the Haar cascade takes about 23 ms
+ * of CPU per 320x240 frame. `npm run bench -- codec --only face` (640x480/30, 2 shared cores) measured the detector
+ * process at 68 % of a core analysing every frame it could, 15 % at five a second; ffmpeg's drawing adds 8-9 %. The
+ * overlay keeps the boxes of the last analysis for the frames between, so a hat
+ * follows a moving face with up to 200 ms of lag. KMS' detector also keeps its last boxes for the frames it skips
+ * (it skips frames when QoS says it is late); its KMD has no property for the analysis rate, so neither has this one.
+ */
+const DETECT_FPS = 5;
 /** Faces drawn at once. */
 const SLOTS = 4;
 const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml';
@@ -23,16 +33,21 @@ const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default
  *
  * Why GStreamer here: ffmpeg has no object detector; GStreamer's `facedetect` (gstreamer1.0-opencv, with the cascade
  * of opencv-data) runs the same OpenCV detection as KMS. One gst-launch-1.0 process analyses a copy of the video,
- * frame after frame as fast as it can, dropping the frames that arrive while it is busy (a leaky queue, as KMS drops
- * frames under load through QoS). KMS keeps the aspect ratio of its 320-pixel copy; this copy is always 320x240
- * (coordinates are fractions of it, so they map back onto any frame). The image is drawn by ffmpeg
- * (media/ffmpeg/overlay.ts), which is told where the faces are. The KMD has no property for the analysis rate.
+ * at most DETECT_FPS frames a second and no faster than it can, dropping the frames that arrive while it is busy (a
+ * leaky queue, as KMS drops frames under load through QoS). KMS keeps the aspect ratio of its 320-pixel copy; this
+ * copy is always 320x240 (coordinates are fractions of it, so they map back onto any frame). The image is drawn by
+ * ffmpeg (media/ffmpeg/overlay.ts), which is told where the faces are.
+ *
+ * Which boxes are drawn (media/face-boxes.ts): none larger than half the frame (KMS' maximum face size), and only a
+ * face seen in two analyses in a row, so that a one-off false face is never drawn. KMS draws each frame's detections
+ * as they come; with five analyses a second instead of thirty, a one-off false box would stay on screen for 200 ms.
  */
 export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
   private readonly tap: GstVideoTap;
   private image: { picture: Picture; offsetX: number; offsetY: number; width: number; height: number } | undefined;
-  /** The faces of the last analysed frame, as fractions of the frame. */
-  private faces: Array<{ x: number; y: number; width: number; height: number }> = [];
+  /** The faces drawn until the next analysis, as fractions of the frame. */
+  private faces: FaceBox[] = [];
+  private readonly stabilizer = new FaceStabilizer();
 
   constructor(context: ObjectContext, { mediaPipeline }: KmsConstructorParams['FaceOverlayFilter']) {
     super(context, 'FaceOverlayFilter', mediaPipeline);
@@ -40,7 +55,12 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
       'FaceOverlayFilter',
       (port, payloadType) => [
         ...vp8RtpSource(port, payloadType),
-        '!', 'videoconvert', '!', 'videoscale', '!', `video/x-raw,format=RGB,width=${DETECT_WIDTH},height=${DETECT_HEIGHT}`,
+        // At most DETECT_FPS frames a second go on to detection, scaled down before the colour conversion (which then
+        // works on a quarter of the pixels). The depayloaded video has a variable frame rate (0/1), which videorate's
+        // max-rate would let through unchanged: the caps ask for the rate instead.
+        '!', 'videorate', '!', `video/x-raw,framerate=${DETECT_FPS}/1`,
+        '!', 'videoscale', '!', `video/x-raw,width=${DETECT_WIDTH},height=${DETECT_HEIGHT}`,
+        '!', 'videoconvert', '!', 'video/x-raw,format=RGB',
         '!', 'queue', 'leaky=downstream', 'max-size-buffers=1',
         '!', 'facedetect', 'display=false', 'updates=every_frame', `profile=${CASCADE}`,
         'scale-factor=1.2', 'min-neighbors=3', 'flags=do-canny-pruning', `min-size-width=${DETECT_WIDTH / 20}`, `min-size-height=${DETECT_HEIGHT / 20}`,
@@ -49,7 +69,11 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
       {
         message: (message) => this.onDetection(message),
         keyframeNeeded: () => this.node.requestUpstreamKeyframe('VIDEO'),
-        failure: (description) => this.raiseError('STREAM_ERROR_FAILED', description, 0),
+        failure: (description) => {
+          // A restarted detector starts afresh: its first face waits for a second sighting.
+          this.stabilizer.reset();
+          this.raiseError('STREAM_ERROR_FAILED', description, 0);
+        },
       },
       randomInt(0x10000000, 0x70000000),
     );
@@ -101,16 +125,16 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
   private onDetection(message: GstMessage): void {
     if (message.structure !== 'facedetect') return;
     const raw = (message.fields.faces ?? '').replace(/\\/g, '');
-    const faces: typeof this.faces = [];
+    const found: FaceBox[] = [];
     for (const match of raw.matchAll(/x=\(uint\)(\d+), y=\(uint\)(\d+), width=\(uint\)(\d+), height=\(uint\)(\d+)/g)) {
-      faces.push({ x: Number(match[1]) / DETECT_WIDTH, y: Number(match[2]) / DETECT_HEIGHT, width: Number(match[3]) / DETECT_WIDTH, height: Number(match[4]) / DETECT_HEIGHT });
+      found.push({ x: Number(match[1]) / DETECT_WIDTH, y: Number(match[2]) / DETECT_HEIGHT, width: Number(match[3]) / DETECT_WIDTH, height: Number(match[4]) / DETECT_HEIGHT });
     }
-    this.faces = faces;
+    this.faces = this.stabilizer.next(found);
     const run = this.currentRun;
     if (run?.ready) this.draw(run);
   }
 
-  /** Moves the run's slots over the faces of the last analysis (the rest hidden). */
+  /** Moves the run's slots over the faces drawn since the last analysis (the rest hidden). */
   private draw(run: OverlayRun): void {
     const image = this.image;
     const size = run.plan.size;

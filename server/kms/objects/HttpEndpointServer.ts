@@ -14,18 +14,31 @@ export type HttpEndpointHandler = (req: IncomingMessage, res: ServerResponse) =>
 export class HttpEndpointServer {
   private readonly routes = new Map<string, HttpEndpointHandler>();
 
-  /** `base`: the scheme, host and port getUrl announces (KMS' announcedAddress and port). */
-  constructor(private readonly base: () => string) {}
+  /**
+   * `base`: the scheme, host and port getUrl announces (KMS' announcedAddress and port). `onChange`: told of every
+   * path added or removed (a pipeline worker tells the protocol thread, which serves the port and forwards to it).
+   */
+  constructor(
+    private readonly base: () => string,
+    private readonly onChange?: (path: string, added: boolean) => void,
+  ) {}
 
   /** Registers a handler; returns its path and the URL clients use. */
   register(handler: HttpEndpointHandler): { path: string; url: string } {
     const path = `${HTTP_ENDPOINT_PREFIX}${randomUUID()}`;
-    this.routes.set(path, handler);
+    this.route(path, handler);
     return { path, url: `${this.base()}${path}` };
   }
 
+  /** Serves `path` (one under /kurento-http/) with `handler`. */
+  route(path: string, handler: HttpEndpointHandler): void {
+    if (!path.startsWith(HTTP_ENDPOINT_PREFIX)) throw new Error(`HttpEndpoint paths start with ${HTTP_ENDPOINT_PREFIX}`);
+    this.routes.set(path, handler);
+    this.onChange?.(path, true);
+  }
+
   unregister(path: string): void {
-    this.routes.delete(path);
+    if (this.routes.delete(path)) this.onChange?.(path, false);
   }
 
   get size(): number {

@@ -2,7 +2,6 @@ import os from 'node:os';
 import { KmsError } from '../errors';
 import { KMD_MODULES, type KmdModuleName } from './kmd';
 import { MediaObject, type ObjectContext, type PropertyAccess } from './MediaObject';
-import type { MediaPipeline } from './MediaPipeline';
 import type { ServerManagerEvents } from './kmd-types.generated';
 
 export const SERVER_MANAGER_ID = 'manager_ServerManager';
@@ -12,7 +11,8 @@ export const KMS_VERSION = '7.3.0';
 export interface ServerState {
   /** Factory names this server really implements, per KMD module. */
   factories(): Record<KmdModuleName, string[]>;
-  pipelines(): MediaPipeline[];
+  /** The pipelines of the whole server (on every worker), as objects with an id: marshalled as their ids. */
+  pipelines(): ReadonlyArray<{ readonly id: string }>;
   sessions(): string[];
 }
 

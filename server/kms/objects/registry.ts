@@ -27,6 +27,7 @@ import { HttpPostEndpoint } from './HttpPostEndpoint';
 import { AlphaBlending } from './AlphaBlending';
 import { Mixer } from './Mixer';
 import { KMD_CLASS_MODULE, type KmsConstructorParams, type KmsCreatableClass } from './kmd-types.generated';
+import type { MediaObjectSet, ObjectHandle, WireEventListener } from './object-set';
 
 type Factory<K extends KmsCreatableClass> = (context: ObjectContext, params: KmsConstructorParams[K]) => MediaObject;
 type FactoryTable = { [K in KmsCreatableClass]?: Factory<K> };
@@ -70,30 +71,35 @@ export function implementedFactories(): Record<KmdModuleName, string[]> {
   return result;
 }
 
-export type EventListener = (source: MediaObject, event: string, data: Record<string, unknown>) => void;
+/** What the ServerManager of a registry lists as pipelines (by default, the pipelines of this registry). */
+export type PipelineLister = () => ReadonlyArray<{ readonly id: string }>;
 
-export class ObjectRegistry implements ObjectResolver {
+export class ObjectRegistry implements ObjectResolver, MediaObjectSet {
   private readonly objects = new Map<string, MediaObject>();
-  private readonly eventListeners = new Set<EventListener>();
+  private readonly eventListeners = new Set<WireEventListener>();
   private readonly releaseListeners = new Set<(id: string) => void>();
+  /** The requester of the `create` running now (creation is synchronous): its events carry it. */
+  private requester: unknown;
   readonly serverManager: ServerManager;
   readonly context: ObjectContext;
 
-  constructor(readonly kmd: KmdRegistry, config: KmsConfig, log: Logger, sessions: () => string[], http: HttpEndpointServer) {
+  constructor(readonly kmd: KmdRegistry, config: KmsConfig, log: Logger, sessions: () => string[], http: HttpEndpointServer, pipelines?: PipelineLister) {
     this.context = {
       kmd,
       config,
       log,
       http,
       emit: (source, event, data) => {
-        for (const listener of this.eventListeners) listener(source, event, data);
+        if (this.eventListeners.size === 0) return;
+        const wire = kmd.marshalEvent(event, data);
+        for (const listener of this.eventListeners) listener(source.id, event, wire, this.requester);
       },
       adopt: (object) => this.register(object),
       forget: (object) => this.unregister(object),
     };
     this.serverManager = new ServerManager(this.context, {
       factories: () => this.factoriesByModule(),
-      pipelines: () => [...this.objects.values()].filter((object): object is MediaPipeline => object instanceof MediaPipeline),
+      pipelines: pipelines ?? (() => [...this.objects.values()].filter((object): object is MediaPipeline => object instanceof MediaPipeline)),
       sessions,
     });
     this.objects.set(SERVER_MANAGER_ID, this.serverManager);
@@ -103,7 +109,7 @@ export class ObjectRegistry implements ObjectResolver {
     return implementedFactories();
   }
 
-  onEvent(listener: EventListener): () => void {
+  onEvent(listener: WireEventListener): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
   }
@@ -145,12 +151,17 @@ export class ObjectRegistry implements ObjectResolver {
   }
 
   /** `create`: resolves the (possibly `kurento.`-qualified) type, validates constructor params, builds the object. */
-  create(type: string, constructorParams: unknown): MediaObject {
+  create(type: string, constructorParams: unknown, requester?: unknown): MediaObject {
     const name = this.kmd.unqualify(type);
     if (!isCreatable(name) || !this.kmd.hasClass(name)) throw kmsErrors.factoryNotFound(type);
-    const object = this.build(name, constructorParams);
-    this.register(object);
-    return object;
+    this.requester = requester;
+    try {
+      const object = this.build(name, constructorParams);
+      this.register(object);
+      return object;
+    } finally {
+      this.requester = undefined;
+    }
   }
 
   private build<K extends KmsCreatableClass>(name: K, constructorParams: unknown): MediaObject {
@@ -159,22 +170,29 @@ export class ObjectRegistry implements ObjectResolver {
     return factory(this.context, this.kmd.unmarshalConstructor(name, constructorParams ?? {}, this));
   }
 
-  /** `invoke`: finds the KMD operation, validates its params, runs it, and marshals the result for the wire. */
-  async invoke(object: MediaObject, operation: string, operationParams: unknown): Promise<unknown> {
+  /**
+   * `invoke`: finds the KMD operation, validates its params, runs it, and marshals the result for the wire. `foreign`:
+   * objects the params may name that live elsewhere (on another worker, so in another pipeline): they resolve to
+   * stand-ins of their class and pipeline, so that e.g. connect() answers "Media elements do not share pipeline" as
+   * it does when both are here.
+   */
+  async invoke(id: string, operation: string, operationParams: unknown, foreign: readonly ObjectHandle[] = []): Promise<unknown> {
+    const object = this.get(id);
+    const resolver: ObjectResolver = foreign.length === 0 ? this : { resolve: (name) => this.resolve(name) ?? foreignStandIn(foreign, name) };
     const resolved = this.kmd.findOperation(object.type, operation);
     const given = operationParams && typeof operationParams === 'object' ? Object.keys(operationParams).length : 0;
     if (!resolved) throw kmsErrors.methodNotFound(operation, given);
     switch (resolved.kind) {
       case 'getter':
-        this.kmd.unmarshalParams([], operationParams, this);
+        this.kmd.unmarshalParams([], operationParams, resolver);
         return this.kmd.marshalValue(resolved.property.type, await object.getProperty(resolved.property.name));
       case 'setter': {
-        const params = this.kmd.unmarshalParams([{ name: resolved.property.name, type: resolved.property.type }], operationParams, this);
+        const params = this.kmd.unmarshalParams([{ name: resolved.property.name, type: resolved.property.type }], operationParams, resolver);
         await object.setProperty(resolved.property.name, params[resolved.property.name]);
         return null;
       }
       case 'method': {
-        const params = this.kmd.unmarshalParams(resolved.params, operationParams, this);
+        const params = this.kmd.unmarshalParams(resolved.params, operationParams, resolver);
         const implementation = (object as unknown as Record<string, unknown>)[operation];
         if (typeof implementation !== 'function') {
           throw new KmsError('NOT_IMPLEMENTED', `${object.type}.${operation} is not implemented by the embedded server`);
@@ -197,4 +215,12 @@ export class ObjectRegistry implements ObjectResolver {
       if (object instanceof MediaPipeline) await object.release();
     }
   }
+}
+
+/** A stand-in for an object of another worker: its id and class, and a pipeline no object here shares. */
+function foreignStandIn(foreign: readonly ObjectHandle[], id: string): ObjectHandle | undefined {
+  const handle = foreign.find((candidate) => candidate.id === id);
+  if (!handle) return undefined;
+  const pipeline = { id: id.split('/')[0] ?? id, type: 'MediaPipeline' };
+  return Object.freeze({ id: handle.id, type: handle.type, mediaPipeline: pipeline, pipeline });
 }

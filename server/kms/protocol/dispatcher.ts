@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KmsError, kmsErrors } from '../errors';
-import type { ObjectRegistry } from '../objects/registry';
+import type { MediaObjectSet } from '../objects/object-set';
 import { SERVER_MANAGER_ID } from '../objects/ServerManager';
 import {
   failure,
@@ -33,7 +33,7 @@ export class ProtocolDispatcher {
   readonly serverId = randomUUID();
   private readonly handlers: Record<string, Handler>;
 
-  constructor(private readonly registry: ObjectRegistry, private readonly sessions: SessionStore) {
+  constructor(private readonly registry: MediaObjectSet, private readonly sessions: SessionStore) {
     this.handlers = {
       ping: (request, context) => this.ping(request, context),
       create: (request, context) => this.create(request, context),
@@ -129,13 +129,8 @@ export class ProtocolDispatcher {
     const type = requireString(params, 'type');
     const session = this.session(params, context);
     this.ensureVisible(session, this.referencedIds(params.constructorParams));
-    session.creating = true;
-    let object;
-    try {
-      object = this.registry.create(type, params.constructorParams);
-    } finally {
-      session.creating = false;
-    }
+    // The session is named as the requester: the ObjectCreated events of this creation are its to see.
+    const object = await this.registry.create(type, params.constructorParams, session);
     session.refs.add(object.id);
     return { value: object.id, sessionId: session.id };
   }
@@ -160,7 +155,7 @@ export class ProtocolDispatcher {
     const session = this.session(params, context);
     const object = this.object(session, objectId);
     this.ensureVisible(session, this.referencedIds(params.operationParams));
-    let value = await this.registry.invoke(object, operation, params.operationParams);
+    let value = await this.registry.invoke(object.id, operation, params.operationParams);
     if (session.scoped && object.id === SERVER_MANAGER_ID) value = scopedManagerValue(operation, value, session);
     // Objects returned by getChildren/getPipelines/… become usable by this session too.
     for (const id of collectIds(value)) if (this.registry.resolve(id)) session.refs.add(id);

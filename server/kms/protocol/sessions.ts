@@ -39,8 +39,6 @@ export class Session {
    * only the objects it created or was given, never other sessions' ids.
    */
   scoped = false;
-  /** True while this session's own `create` runs: the ObjectCreated it causes belongs to it. */
-  creating = false;
 
   constructor(readonly id: string) {}
 

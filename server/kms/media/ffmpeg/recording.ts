@@ -9,6 +9,9 @@ import { StreamRewriter, isKeyframeStart } from '../rewriter';
 import { GuardedHttpUpload, describeUploadFailure, type HttpSourcePolicy } from '../http-source';
 import { CHILD_FD_PATH, FfmpegWorker, RtpOut, WorkDir, freeRtpPort, sdpFor, sdpInputArgs, waitUntilListening, type OpenedFile, type SdpStream, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
+/** How long a recording's ffmpeg may take to finish its file after SIGINT before it is killed. */
+const FINISH_GRACE_MS = 20_000;
+
 export type Container = 'webm' | 'mp4';
 
 /** An http(s) URI a recording is uploaded to while it is made (KMS' recorder with an http URI: curlhttpsink). */
@@ -290,7 +293,10 @@ export class RecordingJob {
   async finish(): Promise<WorkerExit | undefined> {
     if (this.finished && !this.worker) return undefined;
     this.finished = true;
-    const exit = await this.worker?.stop(5000, () => this.nudge());
+    // Finishing a file takes the encoder's flush and, for MP4, rewriting it with the index first (+faststart): seconds
+    // on a busy machine, and a kill then leaves a file without its moov atom (seen at load 15 with 5 s). KMS waits for
+    // its muxer as long as it takes; this waits 20 s before it gives up.
+    const exit = await this.worker?.stop(FINISH_GRACE_MS, () => this.nudge());
     for (const out of this.outs.values()) out.close();
     await this.dir.remove();
     const upload = this.upload;

@@ -1,0 +1,2 @@
+/** Stands in for a module a build leaves out (src/plugins/code-highlighting.ts). */
+export {};
