@@ -36,3 +36,11 @@ export interface MediaObjectSet {
   onEvent(listener: WireEventListener): () => void;
   onRelease(listener: (id: string) => void): () => void;
 }
+
+/** Every string anywhere in request parameters (where the ids of objects they name are: a pipeline, a hub, a sink). */
+export function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
+  return [];
+}

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { KmsError, kmsErrors } from '../errors';
-import type { MediaObjectSet } from '../objects/object-set';
+import { stringsIn, type MediaObjectSet } from '../objects/object-set';
 import { SERVER_MANAGER_ID } from '../objects/ServerManager';
 import {
   failure,
@@ -112,10 +112,7 @@ export class ProtocolDispatcher {
 
   /** Strings in request parameters that name existing objects (a sink, a hub, a pipeline). */
   private referencedIds(value: unknown): string[] {
-    if (typeof value === 'string') return this.registry.resolve(value) ? [value] : [];
-    if (Array.isArray(value)) return value.flatMap((item) => this.referencedIds(item));
-    if (typeof value === 'object' && value !== null) return Object.values(value).flatMap((item) => this.referencedIds(item));
-    return [];
+    return stringsIn(value).filter((id) => this.registry.resolve(id));
   }
 
   private async ping(request: JsonRpcRequest, context: RequestContext): Promise<Record<string, unknown>> {

@@ -13,7 +13,7 @@ import { KmsError, kmsErrors } from '../errors';
 import type { Logger } from '../logger';
 import type { HttpEndpointServer } from '../objects/HttpEndpointServer';
 import type { KmdRegistry } from '../objects/kmd';
-import type { MediaObjectSet, ObjectHandle, WireEventListener } from '../objects/object-set';
+import { stringsIn, type MediaObjectSet, type ObjectHandle, type WireEventListener } from '../objects/object-set';
 import { ObjectRegistry } from '../objects/registry';
 import { SERVER_MANAGER_ID } from '../objects/ServerManager';
 import type { WorkerCall, WorkerReport, WorkerSetup } from './messages';
@@ -30,7 +30,6 @@ type CallBody = WorkerCall extends infer C ? (C extends WorkerCall ? Omit<C, 'ca
 class PipelineWorker {
   readonly thread: Worker;
   readonly pending = new Map<number, Pending>();
-  pipelines = 0;
   httpPort = 0;
   private nextCall = 1;
 
@@ -130,7 +129,6 @@ export class WorkerPool implements MediaObjectSet {
       }
       case 'created':
         this.index.set(report.id, { handle: { id: report.id, type: report.type }, worker, pipeline: report.pipeline });
-        if (report.pipeline) worker.pipelines += 1;
         return;
       case 'destroyed':
         this.forget(report.id);
@@ -171,7 +169,6 @@ export class WorkerPool implements MediaObjectSet {
     const entry = this.index.get(id);
     if (!entry) return;
     this.index.delete(id);
-    if (entry.pipeline) entry.worker.pipelines -= 1;
     for (const listener of this.releaseListeners) listener(id);
   }
 
@@ -198,7 +195,7 @@ export class WorkerPool implements MediaObjectSet {
   async create(type: string, constructorParams: unknown, requester?: unknown): Promise<ObjectHandle> {
     await this.whenReady();
     // An element goes where the objects it names live (its pipeline, its hub); a pipeline to the least busy worker.
-    const worker = referencedIds(constructorParams).map((id) => this.index.get(id)?.worker).find((found) => found !== undefined) ?? this.leastBusy();
+    const worker = stringsIn(constructorParams).map((id) => this.index.get(id)?.worker).find((found) => found !== undefined) ?? this.leastBusy();
     const value = await worker.call({ op: 'create', type, params: constructorParams, turnUrl: this.config.turnUrlProvider?.() }, requester);
     return value as ObjectHandle;
   }
@@ -207,7 +204,7 @@ export class WorkerPool implements MediaObjectSet {
     if (id === SERVER_MANAGER_ID) return this.home.invoke(id, operation, operationParams);
     const entry = this.index.get(id);
     if (!entry) throw kmsErrors.objectNotFound(id);
-    const foreign = referencedIds(operationParams).flatMap((name) => {
+    const foreign = stringsIn(operationParams).flatMap((name) => {
       const other = this.index.get(name);
       return other && other.worker !== entry.worker ? [other.handle] : [];
     });
@@ -236,7 +233,7 @@ export class WorkerPool implements MediaObjectSet {
 
   /** Pipelines per worker, in worker order. */
   get load(): number[] {
-    return this.workers.map((worker) => worker.pipelines);
+    return this.workers.map((worker) => this.pipelinesOn(worker));
   }
 
   /** The worker holding an object (its index), if it is on one. */
@@ -254,20 +251,22 @@ export class WorkerPool implements MediaObjectSet {
     await this.ready;
   }
 
+  private pipelinesOn(worker: PipelineWorker): number {
+    let count = 0;
+    for (const entry of this.index.values()) if (entry.pipeline && entry.worker === worker) count += 1;
+    return count;
+  }
+
   private leastBusy(): PipelineWorker {
     let best: PipelineWorker | undefined;
-    for (const worker of this.workers) if (worker && (!best || worker.pipelines < best.pipelines)) best = worker;
+    let fewest = Infinity;
+    for (const worker of this.workers) {
+      const count = this.pipelinesOn(worker);
+      if (count < fewest) [best, fewest] = [worker, count];
+    }
     if (!best) throw new KmsError('UNEXPECTED_ERROR', 'The embedded KMS has no worker running');
     return best;
   }
-}
-
-/** Strings anywhere in parameters (the ids of a pipeline, a hub, a sink…). */
-function referencedIds(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(referencedIds);
-  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(referencedIds);
-  return [];
 }
 
 /** Headers that concern one connection only (RFC 9110 §7.6.1): never forwarded as they are. */
