@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProtectionProfileAeadAes128Gcm, RtpHeader, RtpPacket, RtpRouter, SrtpSession } from 'werift';
-import { NO_EXTENSIONS, SrtpContext, decryptRtp, fastRouting, weriftDecryptRtp } from '../../server/kms/media/werift-fast-inbound';
+import { NO_EXTENSIONS, SrtpContext, decryptRtp, fastRouting, parseSrtpHeader, weriftDecryptRtp } from '../../server/kms/media/werift-fast-inbound';
+import { parseRtpHeader, parseRtpPacket } from '../../server/kms/media/werift-fast-parse';
 
 type Context = ThisParameterType<typeof decryptRtp>;
 const key = Buffer.alloc(16, 3);
@@ -57,4 +58,25 @@ test('the fast route hands a known SSRC without extensions the shared empty map;
   // An unknown SSRC goes to werift's route (which finds no receiver and drops it).
   router.routeRtp(new RtpPacket(new RtpHeader({ ssrc: 7, payloadType: 96 }), Buffer.from([1])));
   assert.equal(handled.length, 2);
+});
+
+test('the plaintext of a decrypted packet is parsed once: the second parse gets the same header, any other buffer is parsed', () => {
+  const context = newContext();
+  for (const packet of encrypted().slice(0, 20)) {
+    const [plain, header] = decryptRtp.call(context, packet);
+    const parsed = parseRtpPacket(plain);
+    assert.equal(parsed.header, header, 'the header of the decryption');
+    assert.deepEqual({ ...parsed.header }, { ...parseRtpHeader(plain) });
+    assert.deepEqual(parsed.payload, plain.subarray(parseRtpHeader(plain).payloadOffset));
+    // Handed over once: parsing the same plaintext again parses it.
+    assert.notEqual(parseRtpPacket(plain).header, header);
+  }
+});
+
+test("the SRTP header check refuses what werift's refuses: too short, a header running into the tag", () => {
+  assert.throws(() => parseSrtpHeader(Buffer.alloc(20), 16), /authenticate/);
+  const header = Buffer.from('900000010000000100000001bede0002', 'hex');
+  // An extension block of 8 bytes declared, with only the 16-byte tag after it.
+  assert.throws(() => parseSrtpHeader(Buffer.concat([header, Buffer.alloc(16)]), 16), /authenticate/);
+  assert.equal(parseSrtpHeader(Buffer.concat([header, Buffer.alloc(8 + 16)]), 16).payloadOffset, 24);
 });

@@ -14,10 +14,13 @@
  */
 import type { RtpHeader, RtpPacket, RtpRouter } from 'werift';
 import path from 'node:path';
+import { parseRtpHeader, rememberDecryptedHeader } from './werift-fast-parse';
 
 const srtpDir = path.join(path.dirname(require.resolve('werift')), '..', '..', 'rtp', 'src', 'srtp');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseSrtpRtpHeader } = require(path.join(srtpDir, 'packet.js')) as { parseSrtpRtpHeader: (packet: Buffer, authTagLength: number) => RtpHeader };
+const { SrtpAuthenticationError } = require(path.join(srtpDir, 'error.js')) as { SrtpAuthenticationError: new (message: string) => Error };
+const FAILED = 'Failed to authenticate SRTP packet';
+const MIN_RTP_HEADER = 12;
 // The SRTP context of werift's RTP package (werift's main export of that name is its DTLS package's, another class).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const { SrtpContext } = require(path.join(srtpDir, 'context', 'srtp.js')) as { SrtpContext: { prototype: object } };
@@ -40,8 +43,26 @@ export const weriftDecryptRtp = (SrtpContext.prototype as unknown as { decryptRt
 
 const scratch: SsrcState = { ssrc: 0, rolloverCounter: 0, lastSequenceNumber: 0, rolloverHasProcessed: false };
 
+/**
+ * werift's parseSrtpRtpHeader (the clear header of an SRTP packet, its padding not yet known), without the closure and
+ * the sub-buffer it makes per packet: a header that does not fit before the authentication tag fails authentication.
+ */
+export function parseSrtpHeader(cipherText: Buffer, authTagLength: number): RtpHeader {
+  const tagOffset = cipherText.length - authTagLength;
+  if (cipherText.length < MIN_RTP_HEADER + authTagLength) throw new SrtpAuthenticationError(FAILED);
+  let header: RtpHeader;
+  try {
+    header = parseRtpHeader(cipherText);
+  } catch {
+    throw new SrtpAuthenticationError(FAILED);
+  }
+  header.paddingSize = 0;
+  if (header.payloadOffset < MIN_RTP_HEADER || header.payloadOffset > tagOffset) throw new SrtpAuthenticationError(FAILED);
+  return header;
+}
+
 export function decryptRtp(this: SrtpContextInternals, cipherText: Buffer): [Buffer, RtpHeader] {
-  const header = parseSrtpRtpHeader(cipherText, this.rtpAuthTagLength);
+  const header = parseSrtpHeader(cipherText, this.rtpAuthTagLength);
   const existing = this.srtpSSRCStates[header.ssrc];
   scratch.ssrc = header.ssrc;
   scratch.rolloverCounter = existing ? existing.rolloverCounter : 0;
@@ -58,6 +79,7 @@ export function decryptRtp(this: SrtpContextInternals, cipherText: Buffer): [Buf
   } else {
     this.srtpSSRCStates[header.ssrc] = { ssrc: header.ssrc, rolloverCounter, lastSequenceNumber, rolloverHasProcessed };
   }
+  rememberDecryptedHeader(decrypted[0], decrypted[1]);
   return decrypted;
 }
 

@@ -114,9 +114,30 @@ export function parseRtpHeader(raw: Buffer): RtpHeader {
   return header;
 }
 
+/**
+ * The header of the last packet SRTP decrypted, and the plaintext it belongs to. werift decrypts a packet (parsing its
+ * header for the IV and the authentication data) and then parses the plaintext again from the start; the plaintext's
+ * header is the same bytes, so the second parse hands back the first one's header (server/kms/media/werift-fast-
+ * inbound.ts fills this in, once per packet; anything else is parsed).
+ */
+let decryptedPlain: Buffer | undefined;
+let decryptedHeader: RtpHeader | undefined;
+
+export function rememberDecryptedHeader(plain: Buffer, header: RtpHeader): void {
+  decryptedPlain = plain;
+  decryptedHeader = header;
+}
+
 /** RtpPacket.deSerialize without the packet constructor's Object.defineProperty calls: the same two own fields. */
 export function parseRtpPacket(raw: Buffer): RtpPacket {
-  const header = parseRtpHeader(raw);
+  let header: RtpHeader;
+  if (raw === decryptedPlain && decryptedHeader) {
+    header = decryptedHeader;
+  } else {
+    header = parseRtpHeader(raw);
+  }
+  decryptedPlain = undefined;
+  decryptedHeader = undefined;
   return makePacket(header, raw.subarray(header.payloadOffset, raw.length - header.paddingSize));
 }
 
