@@ -5,7 +5,9 @@
  * - fixed (ImageOverlayFilter): position and size in pixels of the frame, set when the process starts;
  * - movable (FaceOverlayFilter): the slot follows a rectangle the caller moves while the process runs. ffmpeg's
  *   filter commands (`scale` w/h, `overlay` x/y) carry the changes; ffmpeg reads one from its stdin every 100 ms, so
- *   only values that changed are sent, rounded to 4 pixels, and a hidden slot is parked outside the frame.
+ *   only values that changed are sent, rounded to 4 pixels, and a hidden slot is parked outside the frame. ffmpeg
+ *   builds its filter graph from the first decoded frame and drops a command that comes before: the slots' places are
+ *   sent once the first drawn frame has come out, and every change after that.
  */
 import type { RtpPacket } from 'werift';
 import type { RtpCodec } from '../graph';
@@ -108,13 +110,23 @@ export class OverlayRun {
   private stopped = false;
   /** What each movable slot was last told, to send only changes. */
   private readonly sent: Array<{ x: number; y: number; width: number; height: number }> = [];
+  /** Where each movable slot should be (what `move` asked for last). */
+  private readonly wanted: Array<{ x: number; y: number; width: number; height: number }> = [];
+  /**
+   * ffmpeg's filter graph runs, so it takes commands: known from the first output packet (the graph is built from the
+   * first decoded frame; a command sent before that is dropped, and a still picture's face would never get its image).
+   */
+  private graphRuns = false;
 
   constructor(
     readonly plan: OverlayPlan,
     private readonly ssrc: number,
     private readonly events: OverlayEvents,
   ) {
-    for (let index = 0; index < plan.movable; index += 1) this.sent.push({ x: HIDDEN, y: HIDDEN, width: 16, height: 16 });
+    for (let index = 0; index < plan.movable; index += 1) {
+      this.sent.push({ x: HIDDEN, y: HIDDEN, width: 16, height: 16 });
+      this.wanted.push({ x: HIDDEN, y: HIDDEN, width: 16, height: 16 });
+    }
   }
 
   get pid(): number | undefined {
@@ -125,6 +137,10 @@ export class OverlayRun {
     const output = new RtpIn((packet) => {
       if (this.stopped) return;
       this.lastOutputAt = Date.now();
+      if (!this.graphRuns) {
+        this.graphRuns = true;
+        for (let index = 0; index < this.wanted.length; index += 1) this.send(index);
+      }
       this.events.output(packet);
     });
     this.output = output;
@@ -180,18 +196,26 @@ export class OverlayRun {
 
   /** Moves movable slot `index` over `rect` (pixels of the frame), or hides it. */
   move(index: number, rect: PixelRect | undefined): void {
-    const last = this.sent[index];
-    const worker = this.worker;
-    if (!last || !worker) return;
+    const last = this.wanted[index];
+    if (!last) return;
     const round = (value: number): number => Math.round(value / STEP) * STEP;
-    const next = rect
+    this.wanted[index] = rect
       ? { x: round(rect.x), y: round(rect.y), width: Math.max(STEP, round(rect.width)), height: Math.max(STEP, round(rect.height)) }
       : { x: HIDDEN, y: HIDDEN, width: last.width, height: last.height };
+    if (this.graphRuns) this.send(index);
+  }
+
+  /** Sends ffmpeg the values of slot `index` that differ from what it was told. */
+  private send(index: number): void {
+    const last = this.sent[index];
+    const next = this.wanted[index];
+    const worker = this.worker;
+    if (!last || !next || !worker) return;
     if (next.width !== last.width) worker.command(`scale@face${index}s`, 'w', next.width);
     if (next.height !== last.height) worker.command(`scale@face${index}s`, 'h', next.height);
     if (next.x !== last.x) worker.command(`overlay@face${index}`, 'x', next.x);
     if (next.y !== last.y) worker.command(`overlay@face${index}`, 'y', next.y);
-    this.sent[index] = next;
+    this.sent[index] = { ...next };
   }
 
   async stop(): Promise<void> {
