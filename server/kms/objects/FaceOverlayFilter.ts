@@ -62,7 +62,7 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
     this.tap = new GstVideoTap(
       'FaceOverlayFilter',
       (port, payloadType) => [
-        ...vp8RtpSource(port, payloadType),
+        ...vp8RtpSource(port, payloadType, { waitForKeyframe: true }),
         // At most DETECT_FPS frames a second go on to detection, scaled down before the colour conversion (which then
         // works on a quarter of the pixels). The depayloaded video has a variable frame rate (0/1), which videorate's
         // max-rate would let through unchanged: the caps ask for the rate instead.
@@ -76,7 +76,10 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
       ],
       {
         message: (message) => this.onDetection(message),
-        keyframeNeeded: () => this.node.requestUpstreamKeyframe('VIDEO'),
+        keyframeNeeded: (silentMs) => {
+          if (silentMs !== undefined) this.context.log.debug(`${this.type} ${this.shortId}: no analysis for ${silentMs} ms while video goes in: asking for a key frame`);
+          this.node.requestUpstreamKeyframe('VIDEO');
+        },
         failure: (description, final) => {
           // The analyses lost while the detector restarts count as one miss: a face drawn stays until the new
           // detector's first analysis, which goes on drawing it when it is still there.
@@ -88,6 +91,8 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
         },
       },
       randomInt(0x10000000, 0x70000000),
+      // DETECT_FPS analyses a second, each posting a message: a second without one is a stream that does not decode.
+      1000,
     );
   }
 
@@ -163,7 +168,8 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
         const height = face.height * size.height;
         rect = { x: x + width * image.offsetX, y: y + height * image.offsetY, width: width * image.width, height: height * image.height };
       }
-      run.move(index, rect);
+      const sent = run.move(index, rect);
+      if (sent.length > 0) this.context.log.debug(`${this.type} ${this.shortId}: slot ${index}: ${sent.join(', ')}`);
     }
   }
 

@@ -213,6 +213,7 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
     await this.applying;
     const run = this.run;
     this.run = undefined;
+    if (run) this.context.log.debug(`${this.type} ${this.shortId}: drawing run ${this.generation} ends; ffmpeg said: ${run.stderr.trim().split('\n').slice(-12).join(' | ')}`);
     await run?.stop();
     await super.dispose();
   }

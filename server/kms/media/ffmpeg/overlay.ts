@@ -133,6 +133,11 @@ export class OverlayRun {
     return this.worker?.pid;
   }
 
+  /** The last lines ffmpeg wrote to stderr (debug log). */
+  get stderr(): string {
+    return this.worker?.stderr ?? '';
+  }
+
   async start(): Promise<boolean> {
     const output = new RtpIn((packet) => {
       if (this.stopped) return;
@@ -194,28 +199,31 @@ export class OverlayRun {
     this.input.send(rewriter.rewrite(packet));
   }
 
-  /** Moves movable slot `index` over `rect` (pixels of the frame), or hides it. */
-  move(index: number, rect: PixelRect | undefined): void {
+  /** Moves movable slot `index` over `rect` (pixels of the frame), or hides it; the commands sent now (debug log). */
+  move(index: number, rect: PixelRect | undefined): string[] {
     const last = this.wanted[index];
-    if (!last) return;
+    if (!last) return [];
     const round = (value: number): number => Math.round(value / STEP) * STEP;
     this.wanted[index] = rect
       ? { x: round(rect.x), y: round(rect.y), width: Math.max(STEP, round(rect.width)), height: Math.max(STEP, round(rect.height)) }
       : { x: HIDDEN, y: HIDDEN, width: last.width, height: last.height };
-    if (this.graphRuns) this.send(index);
+    return this.graphRuns ? this.send(index) : [];
   }
 
-  /** Sends ffmpeg the values of slot `index` that differ from what it was told. */
-  private send(index: number): void {
+  /** Sends ffmpeg the values of slot `index` that differ from what it was told; the commands sent. */
+  private send(index: number): string[] {
     const last = this.sent[index];
     const next = this.wanted[index];
     const worker = this.worker;
-    if (!last || !next || !worker) return;
-    if (next.width !== last.width) worker.command(`scale@face${index}s`, 'w', next.width);
-    if (next.height !== last.height) worker.command(`scale@face${index}s`, 'h', next.height);
-    if (next.x !== last.x) worker.command(`overlay@face${index}`, 'x', next.x);
-    if (next.y !== last.y) worker.command(`overlay@face${index}`, 'y', next.y);
+    if (!last || !next || !worker) return [];
+    const commands: Array<[string, string, number]> = [];
+    if (next.width !== last.width) commands.push([`scale@face${index}s`, 'w', next.width]);
+    if (next.height !== last.height) commands.push([`scale@face${index}s`, 'h', next.height]);
+    if (next.x !== last.x) commands.push([`overlay@face${index}`, 'x', next.x]);
+    if (next.y !== last.y) commands.push([`overlay@face${index}`, 'y', next.y]);
+    for (const [target, name, value] of commands) worker.command(target, name, value);
     this.sent[index] = { ...next };
+    return commands.map(([target, name, value]) => `${target} ${name}=${value}`);
   }
 
   async stop(): Promise<void> {
