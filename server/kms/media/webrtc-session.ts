@@ -27,6 +27,7 @@ import os from 'node:os';
 import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
 import { installFastRtpClone } from './werift-fast-clone';
+import { tuneGarbageCollector } from './gc-tuning';
 import { installFastEvents } from './werift-fast-events';
 import { installFastGcm } from './werift-fast-gcm';
 import { fastRouting, installFastSrtpState } from './werift-fast-inbound';
@@ -41,6 +42,7 @@ import { installNoDefaultStun } from './werift-no-default-stun';
 import { installTurnRefusal } from './werift-turn-refusal';
 import { WEBRTC_DATA_PROTO, WEBRTC_RTP_PROTO, attribute, attributes, codecsOf, joinSdp, parseSdp, planAnswer, rejectedSection, type OfferedCodec, type SdpDocument, type SectionPlan } from './sdp';
 
+tuneGarbageCollector();
 installFastEvents();
 installFastSrtpState();
 installFastRtpClone();
