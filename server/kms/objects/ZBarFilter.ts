@@ -38,7 +38,7 @@ export class ZBarFilter extends Filter<ZBarFilterEvents> {
     super(context, 'ZBarFilter', mediaPipeline);
     this.tap = new GstVideoTap(
       'ZBarFilter',
-      (port, payloadType) => [...vp8RtpSource(port, payloadType, { waitForKeyframe: true }), ...zbarReader()],
+      (port, payloadType) => [...vp8RtpSource(port, payloadType, { waitForKeyframe: true, dropOnLatency: false }), ...zbarReader()],
       {
         message: (message) => {
           if (message.structure === ZBAR_REPORT_MESSAGE) this.reports += 1;

@@ -16,8 +16,12 @@ export const ZBAR_REPORT_MESSAGE = 'GstVideoAnalyse';
 /** The elements after `vp8dec`, starting with the link to it. */
 export function zbarReader(): string[] {
   return [
+    // zbar reads the newest decoded frame: when it is slower than the video (CPU load) it skips frames, and the
+    // decoder and the jitter buffer before it never wait (the source runs without drop-on-latency: launch.ts).
+    '!', 'queue', 'leaky=downstream', 'max-size-buffers=1',
     '!', 'videoconvert', '!', 'zbar', 'cache=false',
-    '!', 'videorate', '!', `video/x-raw,framerate=${ZBAR_REPORT_FPS}/1`, '!', 'videoanalyse',
+    // skip-to-first: no copies of the first frame for the time before it (a burst of reports at every start).
+    '!', 'videorate', 'skip-to-first=true', '!', `video/x-raw,framerate=${ZBAR_REPORT_FPS}/1`, '!', 'videoanalyse',
     '!', 'fakesink', 'sync=false', 'async=false',
   ];
 }
