@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { RtpPacket } from 'werift';
 import { RtpOut, freeRtpPort, type WorkerExit } from '../ffmpeg/worker';
 import { StreamRewriter, isKeyframeStart } from '../rewriter';
+import { keyframeDueAfterSilence } from './decode-watch';
 import { GstLaunch, type GstMessage } from './launch';
 
 const PAYLOAD_TYPE = 96;
@@ -50,8 +51,9 @@ export class GstVideoTap {
     private readonly events: VideoTapEvents,
     ssrc: number,
     /**
-     * The pipeline posts a message for every frame it analyses: silence this long while packets go in means it gets no
-     * decodable frame (a lost packet, with wait-for-keyframe), and a key frame is asked for. Undefined: not watched.
+     * The pipeline posts messages regularly while it decodes (several a second): silence this long while packets go in
+     * means it gets no decodable frame (a lost packet, with wait-for-keyframe), and a key frame is asked for
+     * (decode-watch.ts). Undefined: not watched.
      */
     private readonly messagesEveryMs?: number,
   ) {
@@ -80,9 +82,10 @@ export class GstVideoTap {
       this.lastMessageAt = Date.now();
     } else if (this.messagesEveryMs !== undefined) {
       const now = Date.now();
-      if (now - this.lastMessageAt > this.messagesEveryMs && now - this.lastAsk >= this.messagesEveryMs) {
+      const silentMs = keyframeDueAfterSilence(now, this.lastMessageAt, this.lastAsk, this.messagesEveryMs);
+      if (silentMs !== undefined) {
         this.lastAsk = now;
-        this.events.keyframeNeeded(now - this.lastMessageAt);
+        this.events.keyframeNeeded(silentMs);
       }
     }
     this.out.send(this.rewriter.rewrite(packet));
