@@ -42,7 +42,8 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `npm run kms` on a free port (with this process' loader flags) and resolves once it listens. With
- * BENCH_CPU_PROF=<dir> the KMS writes a V8 CPU profile there when it exits (open it in Chrome DevTools). With
+ * BENCH_CPU_PROF=<dir> the KMS writes a V8 CPU profile there when it exits (open it in Chrome DevTools);
+ * BENCH_KMS_NODE_ARGS adds Node flags of your own (space-separated, e.g. `--trace-gc`). With
  * `inspector: true` it also listens for the V8 inspector on a free loopback port, so that the bench can ask for a
  * garbage collection before it reads the memory (nothing is attached in between).
  */
@@ -51,7 +52,8 @@ export async function startKmsProcess(extraArgs: readonly string[] = [], { inspe
   const loader = process.execArgv.length > 0 ? process.execArgv : ['--import', 'tsx'];
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const inspect = inspector ? ['--inspect=127.0.0.1:0'] : [];
-  const args = [...loader, ...KMS_NODE_FLAGS, ...profile, ...inspect, path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn', ...extraArgs];
+  const extra = (process.env.BENCH_KMS_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
+  const args = [...loader, ...KMS_NODE_FLAGS, ...profile, ...inspect, ...extra, path.join(root, 'server/kms/cli.ts'), '--port', String(port), '--log-level', 'warn', ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', inspector ? 'pipe' : 'inherit'] });
   // Whatever ends the bench process (an error, a timeout's process.exit), the KMS does not outlive it.
   const killKms = (): void => void child.kill('SIGKILL');

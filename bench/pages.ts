@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- pages [--runs 3]`: Lighthouse 12.2.3 (npm, run through npx; mobile preset with its simulated
+ * `npm run bench -- pages [--runs 3] [--only first-app,labs]`: Lighthouse 12.2.3 (npm, run through npx; mobile preset with its simulated
  * throttling) in Debian chromium against `npm start`, on the pages a newcomer meets first: the intro, the first-app
  * chapter and the labs index, in English and in Chinese. Per page, the median of N runs of the performance and
  * accessibility scores and of the metrics behind them, and the JavaScript the page loads (bytes over the wire and
@@ -111,7 +111,15 @@ async function lighthouse(url: string, outputFile: string): Promise<Lhr> {
   return lhr;
 }
 
-export async function benchPages(runs: number, onRow: (row: PageRow) => void): Promise<PageRow[]> {
+/** The bench's pages, or those whose path contains one of `only` (`--only first-app,labs`). */
+export function selectPages(only?: readonly string[]): ReadonlyArray<{ name: string; path: string }> {
+  if (!only || only.length === 0) return BENCH_PAGES;
+  return BENCH_PAGES.filter((page) => only.some((part) => page.path.includes(part)));
+}
+
+export async function benchPages(runs: number, onRow: (row: PageRow) => void, only?: readonly string[]): Promise<PageRow[]> {
+  const pages = selectPages(only);
+  if (pages.length === 0) throw new Error(`no bench page matches ${only?.join(', ')}`);
   await ensureBuilt();
   // Other ports than the defaults let two checkouts measure at once (as the e2e specs' E2E_SITE_PORT does).
   const port = Number(process.env.BENCH_SITE_PORT ?? 3191);
@@ -120,7 +128,7 @@ export async function benchPages(runs: number, onRow: (row: PageRow) => void): P
   const rows: PageRow[] = [];
   try {
     console.log(`pages bench: Lighthouse ${LIGHTHOUSE_VERSION}, mobile preset, ${runs} run(s) per page; ${cpus().length} cores, load average ${loadavg()[0]?.toFixed(2)} at the start`);
-    for (const { name, path: pagePath } of BENCH_PAGES) {
+    for (const { name, path: pagePath } of pages) {
       const perRun: Array<Omit<PageRow, 'met'>> = [];
       for (let run = 0; run < runs; run += 1) {
         perRun.push(pageRow(name, await lighthouse(`http://127.0.0.1:${port}${pagePath}`, path.join(dir, `${rows.length}-${run}.json`))));

@@ -248,8 +248,8 @@ export const turnRelay: LabDefinition = {
       id: 'kms-gather',
       title: { en: 'KMS gathers candidates with setTurnUrl', 'zh-Hans': 'KMS 通过 setTurnUrl 收集候选' },
       explain: {
-        en: 'KMS takes the TURN server in its own format, user:password@ip:port?transport=udp|tcp (turnURL of WebRtcEndpoint.conf.ini, or setTurnUrl per endpoint before gatherCandidates). KMS only gathers for a negotiated session, so the endpoint makes an offer itself (generateOffer) and gathers: IceCandidateFound brings a typ relay candidate next to the host ones. KMS raises no event when the TURN server refuses its credentials: with a wrong password, IceGatheringDone simply comes without a relay candidate (and late, after KMS gave up waiting).',
-        'zh-Hans': 'KMS 使用自己的格式描述 TURN 服务器：user:password@ip:port?transport=udp|tcp（WebRtcEndpoint.conf.ini 中的 turnURL，或者在 gatherCandidates 之前对单个端点调用 setTurnUrl）。KMS 只为已协商的会话收集候选，所以这里让端点自己生成 offer（generateOffer）再收集：IceCandidateFound 会在 host 候选之外带来一个 typ relay 候选。TURN 服务器拒绝凭据时 KMS 不会触发任何事件：密码错误时，IceGatheringDone 只是不带 relay 候选地到来（而且较晚，要等 KMS 放弃等待）。',
+        en: 'KMS takes the TURN server in its own format, user:password@ip:port?transport=udp|tcp (turnURL of WebRtcEndpoint.conf.ini, or setTurnUrl per endpoint before gatherCandidates). KMS only gathers for a negotiated session, so the endpoint makes an offer itself (generateOffer) and gathers: IceCandidateFound brings a typ relay candidate next to the host ones. KMS raises no event when the TURN server refuses its credentials: with a wrong password, IceGatheringDone simply comes without a relay candidate.',
+        'zh-Hans': 'KMS 使用自己的格式描述 TURN 服务器：user:password@ip:port?transport=udp|tcp（WebRtcEndpoint.conf.ini 中的 turnURL，或者在 gatherCandidates 之前对单个端点调用 setTurnUrl）。KMS 只为已协商的会话收集候选，所以这里让端点自己生成 offer（generateOffer）再收集：IceCandidateFound 会在 host 候选之外带来一个 typ relay 候选。TURN 服务器拒绝凭据时 KMS 不会触发任何事件：密码错误时，IceGatheringDone 只是不带 relay 候选地到来。',
       },
       sets: ['client', 'pipeline', 'gatherEp'],
       expects: ['gatherEp:done'],
@@ -368,8 +368,8 @@ export const turnRelay: LabDefinition = {
       after: ['gatherEp:gathering'],
       within: 25000,
       hint: {
-        en: 'KMS waits for the TURN server before it reports the end of gathering: a TURN server that refuses the credentials or does not answer delays IceGatheringDone by several seconds.',
-        'zh-Hans': 'KMS 要等 TURN 服务器应答后才报告收集结束：拒绝凭据或不应答的 TURN 服务器会让 IceGatheringDone 推迟好几秒。',
+        en: 'KMS waits for the TURN server before it reports the end of gathering: a TURN server that does not answer delays IceGatheringDone by several seconds (one that refuses the credentials answers at once).',
+        'zh-Hans': 'KMS 要等 TURN 服务器应答后才报告收集结束：不应答的 TURN 服务器会让 IceGatheringDone 推迟好几秒（拒绝凭据的服务器会立即应答）。',
       },
     },
     ...optional(WEBRTC_ICE_EXPECTATIONS('webRtcEp', { ready: 'optional' }), RIGHT_ONLY),

@@ -1,7 +1,10 @@
 /**
- * `npm run labs:check -- --kms ws://host:8888/kurento [--ice '<json>'] [--site http://127.0.0.1:3000]`: runs every lab
- * in headless Debian chromium against that KMS and prints a table (lab, result, time, first failing step and why).
- * It opens the site's preflight page, the same one a trainer can use with one click.
+ * `npm run labs:check -- --kms ws://host:8888/kurento [--ice '<json>'] [--site http://127.0.0.1:3000] [--jobs N]`: runs
+ * every lab in headless Debian chromium against that KMS and prints a table (lab, result, time, first failing step and
+ * why). It opens the site's preflight page, the same one a trainer can use with one click.
+ *
+ * --jobs N runs N labs at a time (default 1): the check ends sooner, and the KMS gets N sessions at once, as in a
+ * workshop; each lab's time then includes the others' load.
  *
  * A pool of KMS: repeat --kms; every KMS is checked in turn and gets its own table (with a site of its own each
  * time, unless --site is given: then that site's application servers serve the three-tier labs).
@@ -67,11 +70,17 @@ async function main(): Promise<void> {
       'own-site': { type: 'boolean', default: false },
       locale: { type: 'string', default: 'en' },
       timeout: { type: 'string', default: '300' },
+      jobs: { type: 'string', default: '1' },
     },
     strict: true,
   });
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) {
+    console.error(`--jobs takes a whole number from 1 to 8 (labs run at a time), not "${values.jobs ?? ''}"`);
+    process.exit(2);
+  }
   if (!values.kms && !values.site) {
-    console.error("usage: npm run labs:check -- --kms ws://host:8888/kurento [--kms ws://other:8888/kurento …] [--ice '<json>'] [--site URL | --own-site]");
+    console.error("usage: npm run labs:check -- --kms ws://host:8888/kurento [--kms ws://other:8888/kurento …] [--ice '<json>'] [--site URL | --own-site] [--jobs N]");
     console.error('       npm run labs:check -- --site https://<workshop address>:3000   (the labs of that site, with its own KMS)');
     process.exit(2);
   }
@@ -91,7 +100,11 @@ async function main(): Promise<void> {
 }
 
 /** Runs every lab against one KMS (or the site's own) and prints its table; resolves with how many labs failed. */
-async function checkOne(kms: string | undefined, values: { ice?: string | undefined; site?: string | undefined; 'own-site'?: boolean | undefined; locale?: string | undefined; timeout?: string | undefined }, chromiumPath: string): Promise<number> {
+async function checkOne(
+  kms: string | undefined,
+  values: { ice?: string | undefined; site?: string | undefined; 'own-site'?: boolean | undefined; locale?: string | undefined; timeout?: string | undefined; jobs?: string | undefined },
+  chromiumPath: string,
+): Promise<number> {
   let services: ChildProcess | undefined;
   let origin = values.site;
   if (!origin && !values['own-site'] && (await answers(NPM_START_ORIGIN))) {
@@ -104,7 +117,8 @@ async function checkOne(kms: string | undefined, values: { ice?: string | undefi
     origin = started.origin;
     console.log(`Started the site, the application servers and coturn (when installed) at ${origin}, using KMS ${kms ?? ''}.`);
   }
-  const query = new URLSearchParams({ ...(kms ? { kms } : {}), autorun: '1' });
+  const jobs = Number(values.jobs ?? '1');
+  const query = new URLSearchParams({ ...(kms ? { kms } : {}), autorun: '1', ...(jobs > 1 ? { jobs: String(jobs) } : {}) });
   if (values.ice) query.set('ice_servers', values.ice);
   const prefix = values.locale === 'zh-Hans' ? '/zh-Hans' : '';
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
@@ -129,7 +143,8 @@ async function checkOne(kms: string | undefined, values: { ice?: string | undefi
       await exited;
     }
   }
-  console.log(`Labs against ${kms ?? `the KMS of ${origin}`} (${((Date.now() - started) / 1000).toFixed(1)} s):`);
+  const atOnce = jobs > 1 ? `, ${jobs} labs at a time: each time includes the others' load` : '';
+  console.log(`Labs against ${kms ?? `the KMS of ${origin}`} (${((Date.now() - started) / 1000).toFixed(1)} s${atOnce}):`);
   console.table(rows);
   const failed = rows.filter((row) => !/^pass$|^通过$/.test(row.result));
   console.log(failed.length === 0 ? `all ${rows.length} labs pass` : `${failed.length} of ${rows.length} labs failed`);

@@ -52,6 +52,8 @@ export interface RunOptions {
   relaxFrom?: string;
   /** The last step a full run goes through (default: the lab's last); the steps after it do not run. */
   until?: string;
+  /** How long each step may take, in ms, in place of its own timeout (the page's `?step_timeout=<seconds>`). */
+  stepTimeout?: number;
 }
 
 /** The last verdict of an exercise's judge. */
@@ -264,7 +266,8 @@ export class LabRun {
     this.changed();
     // In an exercise the learner's change may leave a step's variables undefined on purpose (a refused request): the
     // run goes on after a short wait, and the judge says what the run shows.
-    const timeout = exercise ? Math.min(step.timeout ?? DEFAULT_STEP_TIMEOUT, EXERCISE_STEP_WAIT) : (step.timeout ?? DEFAULT_STEP_TIMEOUT);
+    const own = options.stepTimeout ?? step.timeout ?? DEFAULT_STEP_TIMEOUT;
+    const timeout = exercise ? Math.min(own, EXERCISE_STEP_WAIT) : own;
     const deadline = Date.now() + timeout;
     for (;;) {
       this.throwIfStopped(options.signal);

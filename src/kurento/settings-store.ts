@@ -69,16 +69,18 @@ function subscribeStored(listener: () => void): () => void {
   };
 }
 
+/** What the server renders with, and the snapshot while nothing is stored. */
+const EMPTY: StoredSettings = {};
+
 function getStoredSnapshot(): StoredSettings {
   const raw = window.localStorage.getItem(STORAGE_KEY);
   if (raw !== storedRaw || storedSnapshot === undefined) {
     storedRaw = raw;
-    storedSnapshot = readStored();
+    // Nothing stored: the server's snapshot itself, so that hydration finds no change to render synchronously again.
+    storedSnapshot = raw === null ? EMPTY : readStored();
   }
   return storedSnapshot;
 }
-
-const EMPTY: StoredSettings = {};
 
 export function saveStoredSettings(settings: StoredSettings): void {
   const clean: StoredSettings = {};

@@ -13,6 +13,8 @@ import { openLabPage } from './lab-helpers';
 import { E2E_SITE_PORT } from './ports';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** Labs run at a time by the labs:check test. */
+const LABS_CHECK_JOBS = 2;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -62,7 +64,9 @@ test('labs:check against `npm run kms` with its default options: every lab passe
   const port = await freePort();
   const kms = await standaloneKms(['--port', String(port)]);
   try {
-    const check = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests', 'labs-check.ts'), '--kms', `ws://127.0.0.1:${port}/kurento`, '--own-site'], {
+    // Two labs at a time (labs:check --jobs 2): the KMS serves two sessions at once, as in a workshop.
+    const args = [path.join(ROOT, 'tests', 'labs-check.ts'), '--kms', `ws://127.0.0.1:${port}/kurento`, '--own-site', '--jobs', String(LABS_CHECK_JOBS)];
+    const check = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -71,6 +75,11 @@ test('labs:check against `npm run kms` with its default options: every lab passe
     check.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const [code] = (await once(check, 'exit')) as [number | null];
     console.log(output.split('\n').slice(-25).join('\n'));
+    if (code !== 0) {
+      // What the KMS said meanwhile (its warnings, and its filters' and workers' lines), for the failure's cause.
+      const said = kms.output().split('\n').filter((line) => /WARN|ERROR|Filter|detector|worker|stopped/.test(line));
+      console.log(`npm run kms said (${said.length} lines of warnings, filters and workers; the last 80):\n${said.slice(-80).join('\n')}`);
+    }
     expect(output).toContain(`all ${LABS.length} labs pass`);
     expect(code).toBe(0);
     expect(kms.output()).not.toMatch(/refused a WebSocket/);

@@ -43,6 +43,55 @@ test.describe('site', () => {
     await expect(html).toHaveAttribute('data-theme', 'dark');
   });
 
+  test('code blocks: Copy gives the code, and the word-wrap button is there exactly when a block is wider than its box', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.setViewportSize({ width: 412, height: 823 });
+    await page.goto('/docs/first-app-javascript');
+    const blocks = page.locator('.theme-code-block');
+    await expect(blocks.first()).toBeVisible();
+    // The button follows each block's width once the page has been laid out (a ResizeObserver reports it).
+    await expect
+      .poll(async () =>
+        blocks.evaluateAll((all) =>
+          all.map((block) => {
+            const pre = block.querySelector('pre');
+            const scrollable = pre ? pre.scrollWidth > pre.clientWidth : false;
+            const button = block.querySelector('button[aria-label="Toggle word wrap"]');
+            return scrollable === (button !== null && button.checkVisibility());
+          }),
+        ),
+      )
+      .not.toContain(false);
+    const kinds = await blocks.evaluateAll((all) => all.map((block) => block.querySelector('button[aria-label="Toggle word wrap"]')?.checkVisibility() === true));
+    expect(kinds, 'the chapter has blocks of both kinds at this width').toContain(true);
+    expect(kinds).toContain(false);
+
+    const wide = blocks.filter({ has: page.getByRole('button', { name: 'Toggle word wrap' }).and(page.locator(':visible')) }).first();
+    const pre = wide.locator('pre');
+    await wide.getByRole('button', { name: 'Toggle word wrap' }).click();
+    await expect.poll(() => pre.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+    await wide.getByRole('button', { name: 'Toggle word wrap' }).click();
+    await expect.poll(() => pre.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+
+    await wide.hover();
+    await wide.getByRole('button', { name: /copy/i }).click();
+    const lines = await wide.locator('pre code .token-line').allTextContents();
+    expect((await page.evaluate(() => navigator.clipboard.readText())).trimEnd()).toBe(lines.join('\n').trimEnd());
+  });
+
+  test('a code block in a tab shown later gets its word-wrap button then', async ({ page }) => {
+    await page.setViewportSize({ width: 412, height: 823 });
+    await page.goto('/docs/coturn');
+    const panel = page.locator('[role=tabpanel]').filter({ hasText: 'docker run -d --name kms' });
+    await expect(panel).toBeHidden();
+    await page.getByRole('tab', { name: 'Docker' }).click();
+    await expect(panel).toBeVisible();
+    const block = panel.locator('.theme-code-block').first();
+    const scrollable = await block.locator('pre').evaluate((element) => element.scrollWidth > element.clientWidth);
+    expect(scrollable, 'the Docker tab holds a block wider than the phone').toBe(true);
+    await expect(block.getByRole('button', { name: 'Toggle word wrap' })).toBeVisible();
+  });
+
   for (const [locale, prefix, term, expected] of [
     ['en', '', 'GStreamer', /What Kurento is/],
     ['zh-Hans', '/zh-Hans', '媒体管道', /Kurento 是什么/],

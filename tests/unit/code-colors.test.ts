@@ -1,15 +1,22 @@
 /**
- * Highlighted code is readable in both colour modes: every token colour of src/css/code-colors.css has a contrast of
- * at least 4.5:1 (WCAG AA, normal text) with its mode's code background, and every variable the Prism theme uses is
- * defined in both modes.
+ * Highlighted code is readable in both colour modes and coloured as Prism's nesting says:
+ * - every token colour of src/css/code-colors.css has a contrast of at least 4.5:1 (WCAG AA, normal text) with its
+ *   mode's code background, and every variable is defined in both modes;
+ * - every colour has its class rule, and the class a token gets (src/theme/code-theme.ts) gives it the colour and
+ *   italic that prism-react-renderer's inline styles give it with the same colours as a theme (the way the site
+ *   coloured code before): checked token by token on the code of every chapter and example.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CODE_TOKEN_VARIABLES, codeColorVariable, codeTheme, type CodeColor } from '../../src/theme/code-theme';
+import { createElement, type CSSProperties } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { Highlight, Prism, type PrismTheme, type Token } from 'prism-react-renderer';
+import { CODE_ITALIC_CLASS, CODE_TOKEN_VARIABLES, ITALIC_TOKEN_COLORS, codeColorClass, codeColorVariable, codeTheme, tokenColorClasses, type CodeColor, type TokenColor } from '../../src/theme/code-theme';
 
-const css = readFileSync(path.resolve(__dirname, '..', '..', 'src', 'css', 'code-colors.css'), 'utf8');
+const root = path.resolve(__dirname, '..', '..');
+const css = readFileSync(path.join(root, 'src', 'css', 'code-colors.css'), 'utf8');
 
 function block(selector: string): Map<string, string> {
   const start = css.indexOf(`${selector} {`);
@@ -54,6 +61,100 @@ for (const [mode, selector] of [['light', ':root'], ['dark', "[data-theme='dark'
 
 test('the Prism theme only names variables that both modes define', () => {
   const used = JSON.stringify(codeTheme).match(/--kl-code-[\w-]+/g) ?? [];
-  assert.ok(used.length > 5);
+  assert.ok(used.length >= 2);
   for (const selector of [':root', "[data-theme='dark']"]) for (const variable of used) assert.ok(block(selector).has(variable), `${variable} missing in ${selector}`);
+});
+
+/** The declarations of a one-class rule of code-colors.css. */
+function rule(className: string): string {
+  const match = new RegExp(`\\.${className}\\s*\\{([^}]*)\\}`).exec(css);
+  assert.ok(match, `no .${className} rule in code-colors.css`);
+  return (match[1] ?? '').replace(/\s+/g, ' ').trim();
+}
+
+test('every token colour has its class, which sets that colour and nothing else', () => {
+  for (const name of Object.keys(CODE_TOKEN_VARIABLES) as TokenColor[]) {
+    assert.equal(rule(codeColorClass(name)), `color: var(${codeColorVariable(name)});`);
+  }
+  assert.equal(rule(CODE_ITALIC_CLASS), 'font-style: italic;');
+});
+
+test('a Prism type has one colour', () => {
+  const types = Object.values(CODE_TOKEN_VARIABLES).flat();
+  assert.equal(new Set(types).size, types.length);
+});
+
+/** The site's colours as a theme of inline styles: what prism-react-renderer did with them is the reference. */
+const inlineTheme: PrismTheme = {
+  plain: codeTheme.plain,
+  styles: (Object.entries(CODE_TOKEN_VARIABLES) as Array<[TokenColor, readonly string[]]>).map(([name, types]) => ({
+    types: [...types],
+    style: { color: `var(${codeColorVariable(name)})`, ...(ITALIC_TOKEN_COLORS.includes(name) ? { fontStyle: 'italic' as const } : {}) },
+  })),
+};
+
+// The languages docusaurus.config.ts adds to Prism (themeConfig.prism.additionalLanguages), loaded as the theme does.
+const config = readFileSync(path.join(root, 'docusaurus.config.ts'), 'utf8');
+const additional = JSON.parse((/additionalLanguages:\s*(\[[^\]]*\])/.exec(config)?.[1] ?? '[]').replace(/'/g, '"')) as string[];
+async function loadLanguages(): Promise<void> {
+  (globalThis as { Prism?: unknown }).Prism = Prism;
+  for (const language of additional) await import(`prismjs/components/prism-${language}`);
+  delete (globalThis as { Prism?: unknown }).Prism;
+}
+
+function filesUnder(dir: string, pattern: RegExp): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && pattern.test(entry.name))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+/** The code the site highlights: the chapters' fenced blocks and the example programs they show. */
+function samples(): Array<{ language: string; code: string }> {
+  const out: Array<{ language: string; code: string }> = [];
+  for (const file of filesUnder(path.join(root, 'docs'), /\.mdx?$/)) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/^```(\w+)[^\n]*\n([\s\S]*?)^```/gm)) {
+      if (match[1] !== 'mermaid') out.push({ language: match[1] ?? 'text', code: match[2] ?? '' });
+    }
+  }
+  const byExtension: Record<string, string> = { '.js': 'js', '.mjs': 'js', '.ts': 'ts', '.html': 'html', '.json': 'json' };
+  for (const file of filesUnder(path.join(root, 'examples'), /\.(m?js|ts|html|json)$/)) {
+    out.push({ language: byExtension[path.extname(file)] ?? 'text', code: readFileSync(file, 'utf8') });
+  }
+  return out;
+}
+
+test('each token gets by its class the colour and italic the inline styles gave it', async () => {
+  await loadLanguages();
+  assert.ok(additional.includes('java') && Prism.languages.java, 'the additional languages are loaded');
+  const all = samples();
+  assert.ok(all.length > 50, `only ${all.length} code samples found`);
+  let tokens = 0;
+  const nestedSeen = new Set<string>();
+  for (const { language, code } of all) {
+    renderToStaticMarkup(
+      createElement(Highlight, {
+        theme: inlineTheme,
+        code,
+        language,
+        children: ({ tokens: lines, getTokenProps }) => {
+          for (const token of lines.flat() as Token[]) {
+            tokens += 1;
+            const style = (getTokenProps({ token }).style ?? {}) as CSSProperties;
+            const classes = tokenColorClasses(token.types).split(' ').filter(Boolean);
+            const colorClass = classes.find((name) => name !== CODE_ITALIC_CLASS);
+            const expected = typeof style.color === 'string' ? style.color : undefined;
+            const got = colorClass ? /color: (var\([\w-]+\))/.exec(rule(colorClass))?.[1] : undefined;
+            const where = `${language} token ${JSON.stringify(token.content)} (${token.types.join(' > ')})`;
+            assert.equal(got, expected, `${where}: colour`);
+            assert.equal(classes.includes(CODE_ITALIC_CLASS), style.fontStyle === 'italic', `${where}: italic`);
+            if (token.types.filter((type) => type !== 'plain').length > 1) nestedSeen.add(token.types.join(' > '));
+          }
+          return null;
+        },
+      }),
+    );
+  }
+  assert.ok(tokens > 5000, `only ${tokens} tokens checked`);
+  // The check means something only if nested tokens (where the order of types decides) were among them.
+  assert.ok(nestedSeen.size >= 5, `only ${nestedSeen.size} kinds of nested tokens: ${[...nestedSeen].join(', ')}`);
 });

@@ -547,6 +547,9 @@ describe('the embedded KMS through coturn', needsCoturn, () => {
     const wrong = await gatherWith(turn.kmsTurnUrl.replace(`:${turn.credential}@`, ':wrong-password@'));
     assert.equal(wrong.candidates.filter((candidate) => / typ relay /.test(candidate)).length, 0, 'coturn refuses a wrong password: no relay');
     assert.ok(wrong.candidates.some((candidate) => / typ host /.test(candidate)), 'host candidates still come');
+    // coturn's 401 to the credentials ends the TURN attempt (as in KMS and browsers): gathering does not wait out the
+    // 7 retransmissions over UDP and then over TCP (6.4 s each) that a dropped 401 leads to (server/kms/media/werift-turn-refusal.ts).
+    assert.ok(wrong.gatheringMs < 6000, `IceGatheringDone after the refusal, not after retransmitting for nothing (${wrong.gatheringMs} ms)`);
   });
 
   test('a relay-only peer (iceTransportPolicy relay) gets its media back through coturn', async () => {

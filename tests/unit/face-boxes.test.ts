@@ -1,11 +1,11 @@
 /**
  * The box rules of FaceOverlayFilter (server/kms/media/face-boxes.ts): no face larger than half the frame, and a face
- * drawn only when two analyses in a row found it. The boxes are those GStreamer's facedetect reported on the test
+ * drawn only when two analyses in a row found it, then kept through one analysis that misses it. The boxes are those GStreamer's facedetect reported on the test
  * photographs (320x240 copy, as fractions): the face of messi5.jpg and the false face beside it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FaceStabilizer, STABLE_IOU, intersectionOverUnion, plausibleFaces, stableFaces, type FaceBox } from '../../server/kms/media/face-boxes';
+import { FaceStabilizer, MAX_MISSED_ANALYSES, STABLE_IOU, intersectionOverUnion, plausibleFaces, stableFaces, type FaceBox } from '../../server/kms/media/face-boxes';
 
 const px = (x: number, y: number, width: number, height: number): FaceBox => ({ x: x / 320, y: y / 240, width: width / 320, height: height / 240 });
 /** The face of the conformance test's crop of messi5.jpg, and the same face a pixel off (jitter between analyses). */
@@ -54,7 +54,8 @@ test('FaceStabilizer: one-off and oversized detections are never drawn; a steady
   // A sequence as facedetect reported it on the still photograph, with a stray box once and the big false face often.
   const analyses: FaceBox[][] = [[], [FACE], [FACE_JITTER, FALSE_FACE], [FACE, FALSE_FACE, STRAY], [FALSE_FACE], [FACE], [FACE_JITTER]];
   const drawn = analyses.map((raw) => stabilizer.next(raw));
-  assert.deepEqual(drawn, [[], [], [FACE_JITTER], [FACE], [], [], [FACE_JITTER]]);
+  // The face missed once (the fifth analysis) stays drawn where it was, and the next sighting goes on drawing it.
+  assert.deepEqual(drawn, [[], [], [FACE_JITTER], [FACE], [FACE], [FACE], [FACE_JITTER]]);
   for (const boxes of drawn) for (const box of boxes) assert.ok(intersectionOverUnion(box, FACE) > 0.9, 'only the face is ever drawn');
 
   // A stray box seen once after each face analysis is never drawn, however often it comes.
@@ -64,7 +65,41 @@ test('FaceStabilizer: one-off and oversized detections are never drawn; a steady
     assert.ok(!boxes.includes(STRAY));
   }
 
-  stabilizer.reset();
-  assert.deepEqual(stabilizer.next([FACE]), [], 'after a reset the face waits for a second sighting again');
+  // A detector restart (skip) counts as one missed analysis: the face stays, and its next sighting keeps it.
+  assert.deepEqual(stabilizer.skip(), [FACE_JITTER]);
+  assert.deepEqual(stabilizer.next([FACE]), [FACE], 'after a restart the face found where it was is drawn at once');
+});
+
+test('FaceStabilizer: a confirmed face is kept through one missed analysis, not two; an unconfirmed box is never kept', () => {
+  assert.equal(MAX_MISSED_ANALYSES, 1);
+  const stabilizer = new FaceStabilizer();
+  assert.deepEqual(stabilizer.next([FACE]), []);
+  assert.deepEqual(stabilizer.next([FACE_JITTER]), [FACE_JITTER]);
+  assert.deepEqual(stabilizer.next([]), [FACE_JITTER], 'missed once: drawn at its last box');
+  assert.deepEqual(stabilizer.next([]), [], 'missed twice: gone');
+  assert.deepEqual(stabilizer.next([FACE]), [], 'gone means a new first sighting');
   assert.deepEqual(stabilizer.next([FACE]), [FACE]);
+
+  // A detector that finds the confirmed face every other analysis draws it all along (missed: at its last box).
+  for (let index = 0; index < 10; index += 1) assert.deepEqual(stabilizer.next(index % 2 === 0 ? [] : [FACE_JITTER]), [index === 0 ? FACE : FACE_JITTER]);
+
+  // Held boxes never confirm a stray: a box elsewhere, seen once beside a held face, is not drawn, then or later.
+  const held = new FaceStabilizer();
+  held.next([FACE]);
+  held.next([FACE]);
+  assert.deepEqual(held.next([STRAY]), [FACE]);
+  assert.deepEqual(held.next([]), [], 'the stray was never confirmed, so it is not held; the face missed twice');
+
+  // Two restarts in a row are two misses.
+  const restarted = new FaceStabilizer();
+  restarted.next([FACE]);
+  restarted.next([FACE]);
+  assert.deepEqual(restarted.skip(), [FACE]);
+  assert.deepEqual(restarted.skip(), []);
+
+  // The big false face is never drawn, whether or not a face is held beside it.
+  const beside = new FaceStabilizer();
+  for (const raw of [[FACE], [FACE, FALSE_FACE], [FALSE_FACE], [FALSE_FACE], [FACE, FALSE_FACE]]) {
+    for (const box of beside.next(raw)) assert.ok(intersectionOverUnion(box, FACE) > 0.9, 'only the face is ever drawn');
+  }
 });

@@ -55,3 +55,11 @@ test('once installed, RtpPacket#clone is the fast one and still deserializes rou
   assert.equal(RtpPacket.prototype.clone.name, 'clone');
   assert.match(RtpPacket.prototype.clone.toString(), /cloneRtpPacket/);
 });
+
+test("the header constructor of the fast paths lists werift's header fields in werift's order", async () => {
+  const { HEADER_FIELD_ORDER, makeHeader } = await import('../../server/kms/media/werift-shapes');
+  assert.deepEqual([...HEADER_FIELD_ORDER], Object.keys(new RtpHeader()));
+  const made = makeHeader(packet().header);
+  assert.equal(Object.getPrototypeOf(made), RtpHeader.prototype);
+  assert.deepEqual(Object.keys(made), Object.keys(new RtpHeader()));
+});

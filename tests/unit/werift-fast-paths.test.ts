@@ -65,3 +65,31 @@ test('runRtcp starts werift\'s report loop once and otherwise returns at once, w
   assert.equal(await runRtcp.call({ rtcpRunning: false, stopped: true }), undefined);
   assert.equal(started, 1, 'a stopped sender or receiver starts no loop');
 });
+
+test("werift's ICE sockets send to an IP address in the same tick: a send followed at once by close() still leaves", async () => {
+  installFastUdpLookup();
+  const receiver = createSocket('udp4');
+  receiver.bind(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  const got: string[] = [];
+  receiver.on('message', (data) => got.push(String(data)));
+  const port = receiver.address().port;
+  try {
+    // The control: a socket with dgram's default lookup resolves even an IP address on a later tick, so a send
+    // followed by close() in the same tick never leaves. This is what the test would see without the install.
+    const plain = createSocket('udp4');
+    plain.bind(0, '127.0.0.1');
+    await once(plain, 'listening');
+    plain.send(Buffer.from('deferred'), port, '127.0.0.1');
+    plain.close();
+    const transport = await UdpTransport.init('udp4');
+    transport.socket.send(Buffer.from('at once'), port, '127.0.0.1');
+    transport.socket.close();
+    const until = Date.now() + 1000;
+    while (got.length < 1 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(got, ['at once']);
+  } finally {
+    receiver.close();
+  }
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProtectionProfileAeadAes128Gcm, RTCDtlsTransport, RTCRtpCodecParameters, RTCRtpSender, RtpHeader, RtpPacket, SrtpSession } from 'werift';
-import { RTP_HISTORY_SIZE, fastDispatchRtp, ntpNow, weriftDispatchRtp } from '../../server/kms/media/werift-fast-send';
+import { RTP_HISTORY_SIZE, fastDispatchRtp, ntpNow, sendRtpNow, weriftDispatchRtp } from '../../server/kms/media/werift-fast-send';
 
 /** A sender wired to a real SRTP session, with an ICE connection that records what would go on the wire. */
 function sender(state: { ssrc: number; seqOffset: number; timestampOffset: number }): { sender: RTCRtpSender; wire: Buffer[] } {
@@ -108,4 +108,26 @@ test('sender reports carry an RFC 3550 NTP timestamp (seconds since 1900, binary
   const now = ntpNow();
   const back = (Number(now >> 32n) - 2208988800) * 1000 + (Number(now & 0xffffffffn) / 2 ** 32) * 1000;
   assert.ok(Math.abs(back - Date.now()) < 50, 'now, to within the test run');
+});
+
+test("sendRtpNow sends what werift's sendRtp sends, in the same tick, and drops what werift drops", async () => {
+  const state = { ssrc: 0x1234, seqOffset: 7, timestampOffset: 9 };
+  const reference = sender(state);
+  const fast = sender(state);
+  const input = packets().slice(0, 50);
+  for (const packet of input) {
+    await reference.sender.sendRtp(packet);
+    sendRtpNow(fast.sender, packet);
+  }
+  // Synchronous: everything is on the wire before anything was awaited.
+  assert.equal(fast.wire.length, input.length);
+  assert.deepEqual(fast.wire.map((b) => b.toString('hex')), reference.wire.map((b) => b.toString('hex')));
+  // Not connected, or stopped: nothing is sent, as werift's sendRtp sends nothing.
+  (fast.sender as unknown as { dtlsTransport: { state: string } }).dtlsTransport.state = 'connecting';
+  sendRtpNow(fast.sender, input[0] as RtpPacket);
+  (fast.sender as unknown as { dtlsTransport: { state: string } }).dtlsTransport.state = 'connected';
+  (fast.sender as unknown as { stopped: boolean }).stopped = true;
+  sendRtpNow(fast.sender, input[0] as RtpPacket);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(fast.wire.length, input.length);
 });

@@ -9,6 +9,10 @@
  * - Stability: a box is drawn only when the analysis before found a box overlapping it (intersection over union at
  *   least STABLE_IOU). A one-off detection, such as the odd false face of a still photograph, is never drawn; a face
  *   appears one analysis after it is first found.
+ * - Holding: a face so confirmed stays drawn, where it was last seen, through one analysis that misses it (the cascade
+ *   loses a real face now and then, or an analysis is lost to a detector restart), and the next analysis that finds
+ *   it there goes on drawing it without a new confirmation. Two misses in a row end it. A box never confirmed is never
+ *   held, so one-off detections stay undrawn.
  */
 
 /** A detected face, as fractions of the analysed frame's width and height. */
@@ -51,22 +55,45 @@ export function stableFaces(previous: readonly FaceBox[], current: readonly Face
   return current.filter((box) => previous.some((earlier) => intersectionOverUnion(earlier, box) >= threshold));
 }
 
+/** Analyses in a row a confirmed face may be missing from and still be drawn (at its last box). */
+export const MAX_MISSED_ANALYSES = 1;
+
+/** A box of the last analysis, or a confirmed face held through a miss. */
+interface Track {
+  box: FaceBox;
+  confirmed: boolean;
+  /** Analyses in a row that did not find it (0: found by the last one). */
+  missed: number;
+}
+
 /**
  * The state between analyses: feed each analysis' raw boxes to `next`, which answers the boxes to draw until the
- * next analysis (the latest position of each face seen in both).
+ * next analysis (the latest position of each face seen in two analyses in a row, and of each such face missed by
+ * the last analysis alone).
  */
 export class FaceStabilizer {
-  private previous: FaceBox[] = [];
+  private tracks: Track[] = [];
 
   next(raw: readonly FaceBox[]): FaceBox[] {
     const current = plausibleFaces(raw);
-    const drawn = stableFaces(this.previous, current);
-    this.previous = current;
-    return drawn;
+    const matched = new Set<Track>();
+    const tracks: Track[] = current.map((box) => {
+      const earlier = this.tracks.filter((track) => intersectionOverUnion(track.box, box) >= STABLE_IOU);
+      for (const track of earlier) matched.add(track);
+      return { box, confirmed: earlier.length > 0, missed: 0 };
+    });
+    for (const track of this.tracks) {
+      if (track.confirmed && !matched.has(track) && track.missed < MAX_MISSED_ANALYSES) tracks.push({ ...track, missed: track.missed + 1 });
+    }
+    this.tracks = tracks;
+    return tracks.filter((track) => track.confirmed).map((track) => track.box);
   }
 
-  /** Forgets the last analysis (the stream restarted): the next face found waits for a second sighting again. */
-  reset(): void {
-    this.previous = [];
+  /**
+   * An analysis that did not happen (the detector restarted): it counts as a miss, so the faces drawn stay until the
+   * new detector's first analysis, which goes on drawing a face it finds there.
+   */
+  skip(): FaceBox[] {
+    return this.next([]);
   }
 }

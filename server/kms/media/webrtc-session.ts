@@ -19,6 +19,7 @@ import {
   RtcpPayloadSpecificFeedback,
   type RTCDataChannel,
   type RTCRtpTransceiver,
+  type RtpRouter,
   type RTCSessionDescription,
   type RtpPacket,
 } from 'werift';
@@ -26,20 +27,28 @@ import os from 'node:os';
 import { parseTurnUrl } from '../config';
 import type { RtpCodec, RtpKind } from './graph';
 import { installFastRtpClone } from './werift-fast-clone';
+import { tuneGarbageCollector } from './gc-tuning';
+import { installFastEvents } from './werift-fast-events';
 import { installFastGcm } from './werift-fast-gcm';
+import { fastRouting, installFastSrtpState } from './werift-fast-inbound';
 import { installEarlyDtls } from './werift-dtls-early';
 import { installFastRtpParse } from './werift-fast-parse';
-import { installFastRtpReceive } from './werift-fast-receive';
-import { installFastRtpSend } from './werift-fast-send';
+import { installFastRtpHandling, installFastRtpReceive } from './werift-fast-receive';
+import { installFastRtpSend, sendRtpNow } from './werift-fast-send';
 import { installFastUdpLookup } from './werift-fast-udp';
 import { installRtcpLoopGuard } from './werift-rtcp-loop';
 import { installIceSocketBuffers } from './werift-socket-buffers';
 import { installNoDefaultStun } from './werift-no-default-stun';
+import { installTurnRefusal } from './werift-turn-refusal';
 import { WEBRTC_DATA_PROTO, WEBRTC_RTP_PROTO, attribute, attributes, codecsOf, joinSdp, parseSdp, planAnswer, rejectedSection, type OfferedCodec, type SdpDocument, type SectionPlan } from './sdp';
 
+tuneGarbageCollector();
+installFastEvents();
+installFastSrtpState();
 installFastRtpClone();
 installFastRtpParse();
 installFastRtpReceive();
+installFastRtpHandling();
 installFastRtpSend();
 installIceSocketBuffers();
 installFastUdpLookup();
@@ -48,6 +57,8 @@ installFastGcm();
 installEarlyDtls();
 // No STUN server configured means host candidates only, as in KMS (werift would ask Google's).
 installNoDefaultStun();
+// A TURN server's 401 to our credentials ends the allocation at once, as in KMS and browsers (werift waited 13 s).
+installTurnRefusal();
 
 export type IceComponentState = 'DISCONNECTED' | 'GATHERING' | 'CONNECTING' | 'CONNECTED' | 'READY' | 'FAILED';
 export type DtlsState = 'NEW' | 'CLOSED' | 'FAILED' | 'CONNECTING' | 'CONNECTED';
@@ -602,6 +613,7 @@ export class WebRtcSession {
       bundlePolicy: 'max-bundle',
       headerExtensions: { audio: [], video: [] },
     });
+    fastRouting((pc as unknown as { router: RtpRouter }).router);
     this.wire(pc);
     return pc;
   }
@@ -990,7 +1002,7 @@ export class WebRtcSession {
     this.sent[kind].bytes += packet.payload.length;
     // werift's sender clones the packet before it rewrites SSRC, payload type, sequence number, timestamp and header
     // extensions: the packet shared by every sink of a fan-out is never modified, and needs no copy here.
-    void transceiver.sender.sendRtp(packet).catch(() => undefined);
+    sendRtpNow(transceiver.sender, packet);
     return true;
   }
 
@@ -1163,8 +1175,10 @@ export class WebRtcSession {
 
 /** Whether RTP of `codec` can be forwarded unchanged to a receiver that negotiated `negotiated`. */
 export function sameCodec(negotiated: RtpCodec, codec: RtpCodec): boolean {
-  if (negotiated.name.toUpperCase() !== codec.name.toUpperCase() || negotiated.clockRate !== codec.clockRate) return false;
-  if (negotiated.name.toUpperCase() === 'H264') {
+  // Called for every packet forwarded: the names are compared without making upper-case copies when they are equal.
+  if (negotiated.clockRate !== codec.clockRate) return false;
+  if (negotiated.name !== codec.name && negotiated.name.toUpperCase() !== codec.name.toUpperCase()) return false;
+  if (/^h264$/i.test(negotiated.name)) {
     const mode = (parameters: string | undefined): string => /packetization-mode=(\d)/.exec(parameters ?? '')?.[1] ?? '0';
     return mode(negotiated.parameters) === mode(codec.parameters);
   }

@@ -6,23 +6,14 @@
  * KMS process' CPU. This replaces RtpPacket#clone with one that makes the same shallow copy (same fields, same
  * prototype, arrays shared exactly as the original shares them) without the constructor.
  */
-import { RtpHeader, RtpPacket } from 'werift';
-
-/** The header's own fields, in the order the constructor defines them. */
-const HEADER_FIELDS = Object.keys(new RtpHeader()) as Array<keyof RtpHeader>;
+import { RtpPacket } from 'werift';
+import { makeHeader, makePacket } from './werift-shapes';
 
 let installed = false;
 
+/** The same fields, the same prototype, the arrays and the payload shared exactly as werift's clone shares them. */
 export function cloneRtpPacket(packet: RtpPacket): RtpPacket {
-  const source = packet.header as unknown as Record<string, unknown>;
-  const header = Object.create(RtpHeader.prototype) as Record<string, unknown>;
-  for (const field of HEADER_FIELDS) header[field] = source[field];
-  // The packet's constructor defines its two fields with Object.defineProperty too; plain assignment makes the same
-  // writable, enumerable, configurable own properties, in the same order.
-  const copy = Object.create(RtpPacket.prototype) as { header: unknown; payload: Buffer };
-  copy.header = header;
-  copy.payload = packet.payload;
-  return copy as unknown as RtpPacket;
+  return makePacket(makeHeader(packet.header), packet.payload);
 }
 
 /** Idempotent; called once by the WebRTC session module before any peer connection exists. */

@@ -34,6 +34,7 @@ const FAILED = 'Failed to authenticate SRTP packet';
 
 interface GcmInternals {
   srtpSessionKey: Buffer;
+  srtpSessionSalt: Buffer;
   rtpInitializationVector(header: RtpHeader, rolloverCounter: number): Buffer;
   encryptRtp(header: RtpHeader, payload: Buffer, rolloverCounter: number): Buffer;
   decryptRtp(cipherText: Buffer, rolloverCounter: number, header?: RtpHeader): [Buffer, RtpHeader];
@@ -42,6 +43,21 @@ interface GcmInternals {
 /** werift's own methods, kept for the headers the fast path hands back and for the tests that compare the two. */
 export const weriftGcm = { encryptRtp: CipherAesGcm.prototype.encryptRtp, decryptRtp: CipherAesGcm.prototype.decryptRtp };
 export { CipherAesGcm };
+
+/**
+ * RFC 7714 §8.1's IV (0x0000 ‖ SSRC ‖ ROC ‖ SEQ, XOR the session salt), what werift's rtpInitializationVector
+ * computes, written into one scratch buffer instead of a new one through werift's generic writer: createCipheriv copies
+ * the IV, so the buffer is free again as soon as the call returns.
+ */
+const ivScratch = Buffer.alloc(12);
+export function rtpIv(salt: Buffer, ssrc: number, rolloverCounter: number, sequenceNumber: number): Buffer {
+  ivScratch.writeUInt16BE(0, 0);
+  ivScratch.writeUInt32BE(ssrc >>> 0, 2);
+  ivScratch.writeUInt32BE(rolloverCounter >>> 0, 6);
+  ivScratch.writeUInt16BE(sequenceNumber & 0xffff, 10);
+  for (let i = 0; i < 12; i++) ivScratch[i] = (ivScratch[i] ?? 0) ^ (salt[i] ?? 0);
+  return ivScratch;
+}
 
 const plain = (header: RtpHeader): boolean => !header.padding && !header.extension && header.extensions.length === 0 && header.csrc.length === 0;
 
@@ -55,7 +71,7 @@ export function encryptRtp(this: GcmInternals, header: RtpHeader, payload: Buffe
   out.writeUInt32BE(header.timestamp >>> 0, 4);
   out.writeUInt32BE(header.ssrc >>> 0, 8);
   header.payloadOffset = FIXED_HEADER_SIZE;
-  const cipher = createCipheriv('aes-128-gcm', this.srtpSessionKey, this.rtpInitializationVector(header, rolloverCounter));
+  const cipher = createCipheriv('aes-128-gcm', this.srtpSessionKey, rtpIv(this.srtpSessionSalt, header.ssrc, rolloverCounter, header.sequenceNumber));
   cipher.setAAD(out.subarray(0, FIXED_HEADER_SIZE));
   const encrypted = cipher.update(payload);
   encrypted.copy(out, FIXED_HEADER_SIZE);
@@ -67,7 +83,7 @@ export function encryptRtp(this: GcmInternals, header: RtpHeader, payload: Buffe
 export function decryptRtp(this: GcmInternals, cipherText: Buffer, rolloverCounter: number, header: RtpHeader = parseSrtpRtpHeader(cipherText, TAG_LENGTH)): [Buffer, RtpHeader] {
   const offset = header.payloadOffset;
   const tagOffset = cipherText.length - TAG_LENGTH;
-  const decipher = createDecipheriv('aes-128-gcm', this.srtpSessionKey, this.rtpInitializationVector(header, rolloverCounter));
+  const decipher = createDecipheriv('aes-128-gcm', this.srtpSessionKey, rtpIv(this.srtpSessionSalt, header.ssrc, rolloverCounter, header.sequenceNumber));
   decipher.setAAD(cipherText.subarray(0, offset));
   decipher.setAuthTag(cipherText.subarray(tagOffset));
   const decrypted = decipher.update(cipherText.subarray(offset, tagOffset));

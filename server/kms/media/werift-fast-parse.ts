@@ -9,6 +9,7 @@
  * was 1.1 % in the same profile.
  */
 import { RtpHeader, RtpPacket } from 'werift';
+import { makeHeader, makePacket, type HeaderFields } from './werift-shapes';
 
 const ONE_BYTE_PROFILE = 0xbede;
 const TWO_BYTE_PROFILE = 0x1000;
@@ -20,6 +21,26 @@ interface Extension {
 }
 
 let installed = false;
+
+/** The fields of the header being parsed, gathered here and copied into the header in one constructor call. */
+const NO_ARRAY: never[] = [];
+const scratch: HeaderFields = {
+  version: 0,
+  padding: false,
+  paddingSize: 0,
+  extension: false,
+  marker: false,
+  payloadOffset: 0,
+  payloadType: 0,
+  sequenceNumber: 0,
+  timestamp: 0,
+  ssrc: 0,
+  csrcLength: 0,
+  csrc: NO_ARRAY,
+  extensionProfile: 0,
+  extensionLength: undefined,
+  extensions: NO_ARRAY,
+};
 
 export function parseRtpHeader(raw: Buffer): RtpHeader {
   const first = raw[0] ?? 0;
@@ -71,33 +92,53 @@ export function parseRtpHeader(raw: Buffer): RtpHeader {
       offset += payload.length;
     }
   }
-  // The fields in the order werift's constructor defines them, so every header has one shape.
-  const header = Object.create(RtpHeader.prototype) as Record<keyof RtpHeader, unknown>;
-  header.version = first >> 6;
-  header.padding = padding;
-  header.paddingSize = padding ? (raw[raw.length - 1] ?? 0) : 0;
-  header.extension = extension;
-  header.marker = (second & 0x80) !== 0;
-  header.payloadOffset = offset;
-  header.payloadType = second & 0x7f;
-  header.sequenceNumber = raw.readUInt16BE(2);
-  header.timestamp = raw.readUInt32BE(4);
-  header.ssrc = raw.readUInt32BE(8);
-  header.csrcLength = csrcLength;
-  header.csrc = csrc;
-  header.extensionProfile = extensionProfile;
-  header.extensionLength = extensionLength;
-  header.extensions = extensions;
-  return header as unknown as RtpHeader;
+  // One object with werift's fields in werift's order (server/kms/media/werift-shapes.ts).
+  scratch.version = first >> 6;
+  scratch.padding = padding;
+  scratch.paddingSize = padding ? (raw[raw.length - 1] ?? 0) : 0;
+  scratch.extension = extension;
+  scratch.marker = (second & 0x80) !== 0;
+  scratch.payloadOffset = offset;
+  scratch.payloadType = second & 0x7f;
+  scratch.sequenceNumber = raw.readUInt16BE(2);
+  scratch.timestamp = raw.readUInt32BE(4);
+  scratch.ssrc = raw.readUInt32BE(8);
+  scratch.csrcLength = csrcLength;
+  scratch.csrc = csrc;
+  scratch.extensionProfile = extensionProfile;
+  scratch.extensionLength = extensionLength;
+  scratch.extensions = extensions;
+  const header = makeHeader(scratch);
+  scratch.csrc = NO_ARRAY;
+  scratch.extensions = NO_ARRAY;
+  return header;
+}
+
+/**
+ * The header of the last packet SRTP decrypted, and the plaintext it belongs to. werift decrypts a packet (parsing its
+ * header for the IV and the authentication data) and then parses the plaintext again from the start; the plaintext's
+ * header is the same bytes, so the second parse hands back the first one's header (server/kms/media/werift-fast-
+ * inbound.ts fills this in, once per packet; anything else is parsed).
+ */
+let decryptedPlain: Buffer | undefined;
+let decryptedHeader: RtpHeader | undefined;
+
+export function rememberDecryptedHeader(plain: Buffer, header: RtpHeader): void {
+  decryptedPlain = plain;
+  decryptedHeader = header;
 }
 
 /** RtpPacket.deSerialize without the packet constructor's Object.defineProperty calls: the same two own fields. */
 export function parseRtpPacket(raw: Buffer): RtpPacket {
-  const header = parseRtpHeader(raw);
-  const packet = Object.create(RtpPacket.prototype) as { header: RtpHeader; payload: Buffer };
-  packet.header = header;
-  packet.payload = raw.subarray(header.payloadOffset, raw.length - header.paddingSize);
-  return packet as unknown as RtpPacket;
+  let header: RtpHeader;
+  if (raw === decryptedPlain && decryptedHeader) {
+    header = decryptedHeader;
+  } else {
+    header = parseRtpHeader(raw);
+  }
+  decryptedPlain = undefined;
+  decryptedHeader = undefined;
+  return makePacket(header, raw.subarray(header.payloadOffset, raw.length - header.paddingSize));
 }
 
 const weriftSerialize = (RtpHeader.prototype as unknown as { serialize: (this: RtpHeader, size: number) => Buffer }).serialize;

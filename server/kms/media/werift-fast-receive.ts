@@ -9,7 +9,8 @@
  * (only `prepareReceive` and `resyncCodecs` do, at negotiation), and the part of a MIME type after the slash,
  * remembered per MIME type string.
  */
-import { RTCRtpCodecParameters, RTCRtpReceiver, usePLI as pliFeedback, useTWCC as twccFeedback } from 'werift';
+import path from 'node:path';
+import { RTCRtpCodecParameters, RTCRtpReceiver, usePLI as pliFeedback, useTWCC as twccFeedback, type MediaStreamTrack, type RtpPacket } from 'werift';
 
 interface Feedback {
   type: string;
@@ -94,4 +95,60 @@ export function installFastRtpReceive(): void {
   define(RTCRtpCodecParameters.prototype, 'name', function (this: { mimeType: string }) {
     return codecName(this.mimeType);
   });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StreamStatistics } = require(path.join(path.dirname(require.resolve('werift')), 'media', 'receiver', 'statistics.js')) as {
+  StreamStatistics: new (clockRate: number) => { add(packet: RtpPacket): void };
+};
+
+interface HandlingReceiver {
+  stopped: boolean;
+  codecs: Record<number, { clockRate: number; name: string | undefined } | undefined>;
+  remoteStreams: Record<number, { add(packet: RtpPacket): void } | undefined>;
+  receiverTWCC?: unknown;
+  twccEnabled?: unknown;
+  nackEnabled?: unknown;
+  nack: { addPacket(packet: RtpPacket): void };
+  runRtcp(): unknown;
+}
+
+type HandleRtp = (this: HandlingReceiver, packet: RtpPacket, extensions: Record<string, unknown>, track?: MediaStreamTrack) => void;
+
+/** werift's own handleRTP, for the packets the fast one hands back and for the test that compares the two. */
+export const weriftHandleRtp = (RTCRtpReceiver.prototype as unknown as { handleRTP: HandleRtp }).handleRTP;
+
+/**
+ * werift's RTCRtpReceiver#handleRTP for a stream without transport-cc, RTX or RED (what the embedded KMS negotiates),
+ * without the copy of each packet werift makes for the track's subscribers: the receiver keeps nothing of a packet it
+ * handled (its statistics and NACK tracker read numbers from it), so the copy would only ever be read by the same
+ * subscribers that get the original. Any other packet goes to werift's handleRTP.
+ */
+export function handleRtp(this: HandlingReceiver, packet: RtpPacket, extensions: Record<string, unknown>, track?: MediaStreamTrack): void {
+  if (this.stopped) return;
+  const codec = this.codecs[packet.header.payloadType];
+  if (!codec) return;
+  if (this.receiverTWCC || this.twccEnabled || /^(rtx|red)$/i.test(codec.name ?? '')) {
+    weriftHandleRtp.call(this, packet, extensions, track);
+    return;
+  }
+  const ssrc = packet.header.ssrc;
+  let stream = this.remoteStreams[ssrc];
+  if (!stream) {
+    stream = new StreamStatistics(codec.clockRate);
+    this.remoteStreams[ssrc] = stream;
+  }
+  stream.add(packet);
+  if (track?.kind === 'video' && this.nackEnabled) this.nack.addPacket(packet);
+  if (track) track.onReceiveRtp.execute(packet, extensions);
+  this.runRtcp();
+}
+
+let handling = false;
+
+/** Idempotent; called once by the WebRTC session module before any peer connection exists. */
+export function installFastRtpHandling(): void {
+  if (handling) return;
+  handling = true;
+  (RTCRtpReceiver.prototype as unknown as { handleRTP: HandleRtp }).handleRTP = handleRtp;
 }

@@ -83,13 +83,15 @@ export function sendOnSelectedPair(connection: IceConnectionInternals, data: Buf
   const pair = connection.nominated;
   const transport = pair?.protocol?.transport;
   const socket = transport instanceof UdpTransport ? transport.socket : undefined;
-  if (!pair || !socket || (transport as UdpTransport).closed || typeof connection.canSendApplicationData !== 'function' || isIP(pair.remoteAddr[0]) === 0) {
+  // werift's remoteAddr is a getter that builds a new [host, port] each time: read once.
+  const remote = pair?.remoteAddr;
+  if (!pair || !remote || !socket || (transport as UdpTransport).closed || typeof connection.canSendApplicationData !== 'function' || isIP(remote[0]) === 0) {
     connection.send(data).catch(ignore);
     return;
   }
   if (!connection.canSendApplicationData()) return;
   try {
-    socket.send(data, pair.remoteAddr[1], pair.remoteAddr[0]);
+    socket.send(data, remote[1], remote[0]);
   } catch {
     return;
   }
@@ -105,47 +107,69 @@ let installed = false;
 /** werift's dispatch, kept for the cases the fast one hands back, and for tests that compare the two. */
 export const weriftDispatchRtp = (RTCRtpSender.prototype as unknown as { dispatchRtp: Dispatch }).dispatchRtp;
 
-export async function fastDispatchRtp(this: SenderInternals, rtp: RtpPacket | Buffer): Promise<void> {
-  const dtls = this.dtlsTransport;
+/**
+ * The fast dispatch, synchronous: returns false, having done nothing, when the packet needs werift's own dispatch
+ * (header extensions, RED, a pending source switch, a Buffer, a debug loss setting); true when it was sent, or dropped
+ * as werift would drop it (stopped, DTLS not connected, no codec, encryption failure).
+ */
+export function dispatchRtpNow(sender: SenderInternals, rtp: RtpPacket | Buffer): boolean {
+  const dtls = sender.dtlsTransport;
   if (
     Buffer.isBuffer(rtp) ||
-    this.rtpContinuityPending ||
-    this.headerExtensions.length > 0 ||
-    this.redRedundantPayloadType ||
+    sender.rtpContinuityPending ||
+    sender.headerExtensions.length > 0 ||
+    sender.redRedundantPayloadType ||
     rtp.header.extensions.length > 0 ||
     !dtls ||
     dtls.config?.debug?.outboundPacketLoss
   ) {
-    return weriftDispatchRtp.call(this, rtp);
+    return false;
   }
-  const codec = this.codec;
-  if (this.stopped || dtls.state !== 'connected' || !codec) return;
+  const codec = sender.codec;
+  if (sender.stopped || dtls.state !== 'connected' || !codec) return true;
   const packet = rtp.clone();
   const { header, payload } = packet;
-  header.ssrc = this.ssrc;
+  header.ssrc = sender.ssrc;
   header.payloadType = codec.payloadType;
-  header.timestamp = (header.timestamp + this.timestampOffset) >>> 0;
-  header.sequenceNumber = (header.sequenceNumber + this.seqOffset) & 0xffff;
-  this.timestamp = header.timestamp;
-  this.sequenceNumber = header.sequenceNumber;
+  header.timestamp = (header.timestamp + sender.timestampOffset) >>> 0;
+  header.sequenceNumber = (header.sequenceNumber + sender.seqOffset) & 0xffff;
+  sender.timestamp = header.timestamp;
+  sender.sequenceNumber = header.sequenceNumber;
   header.extensions = [];
-  this.ntpTimestamp = ntpNow();
-  this.rtpTimestamp = header.timestamp;
-  this.octetCount += payload.length;
-  this.headerBytesSent += header.serializeSize;
-  this.packetCount = (this.packetCount + 1) >>> 0;
-  this.rtpCache[header.sequenceNumber % RTP_HISTORY_SIZE] = packet;
+  sender.ntpTimestamp = ntpNow();
+  sender.rtpTimestamp = header.timestamp;
+  sender.octetCount += payload.length;
+  sender.headerBytesSent += header.serializeSize;
+  sender.packetCount = (sender.packetCount + 1) >>> 0;
+  sender.rtpCache[header.sequenceNumber % RTP_HISTORY_SIZE] = packet;
   let encrypted: Buffer;
   try {
     encrypted = dtls.srtp.encrypt(payload, header);
   } catch {
-    return;
+    return true;
   }
   dtls.bytesSent += encrypted.length;
   dtls.packetsSent += 1;
   sendOnSelectedPair(dtls.iceTransport.connection, encrypted);
   // runRtcp returns at once while its loop runs; calling it only when it does not saves a promise per packet.
-  if (!this.rtcpRunning) void this.runRtcp();
+  if (!sender.rtcpRunning) void sender.runRtcp();
+  return true;
+}
+
+export async function fastDispatchRtp(this: SenderInternals, rtp: RtpPacket | Buffer): Promise<void> {
+  if (!dispatchRtpNow(this, rtp)) return weriftDispatchRtp.call(this, rtp);
+}
+
+/**
+ * What werift's RTCRtpSender#sendRtp does for a sender without pending-RTP queueing (werift's default, and the
+ * embedded KMS never turns it on), without its promise and the fast dispatch's: werift's sendRtp is an async function
+ * around an async dispatch, two promises and a `.catch` per packet for a send that completes synchronously. Anything
+ * else goes to werift's sendRtp.
+ */
+export function sendRtpNow(sender: RTCRtpSender, rtp: RtpPacket): void {
+  const internals = sender as unknown as SenderInternals & { pendingRtpEnabled?: boolean };
+  if (!internals.pendingRtpEnabled && (internals.stopped || !internals.dtlsTransport || internals.dtlsTransport.state !== 'connected' || !internals.codec)) return;
+  if (internals.pendingRtpEnabled || !dispatchRtpNow(internals, rtp)) sender.sendRtp(rtp).catch(ignore);
 }
 
 /** Idempotent; called once by the WebRTC session module before any peer connection exists. */

@@ -27,23 +27,34 @@ export function immediateLookup(hostname: string, options: number | dns.LookupOn
   dns.lookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
 }
 
-/** Idempotent; called once by the WebRTC session module before any peer connection exists. */
+/**
+ * Idempotent; called once by the WebRTC session module before any peer connection exists.
+ *
+ * werift 0.25 creates the socket in UdpTransport's constructor (`dgram.createSocket(type)`, then its 'message'
+ * listener) and binds it in init(). The constructor cannot be reached from outside, so init() is wrapped: before it
+ * binds, the unbound socket is exchanged for one created with the immediate lookup, with the same type and the same
+ * 'message' listeners, and the first one is closed (nothing was bound or sent on it yet).
+ */
 export function installFastUdpLookup(): void {
   if (installed) return;
   installed = true;
   const prototype = UdpTransport.prototype as unknown as { init: Init };
   const original = prototype.init;
-  const module = dgram as unknown as { createSocket: typeof dgram.createSocket };
-  prototype.init = function init(this: UdpTransport): Promise<void> {
-    // werift creates its socket with dgram.createSocket(type) in the synchronous part of init: only that call gets
-    // the option, and the module's function is put back before anything else can run.
-    const createSocket = module.createSocket;
-    module.createSocket = ((type: dgram.SocketType | dgram.SocketOptions, listener?: (message: Buffer, remote: dgram.RemoteInfo) => void) =>
-      createSocket(typeof type === 'string' ? { type, lookup: immediateLookup as unknown as dgram.SocketOptions['lookup'] } : type, listener)) as typeof dgram.createSocket;
-    try {
-      return original.call(this);
-    } finally {
-      module.createSocket = createSocket;
-    }
+  prototype.init = async function init(this: UdpTransport): Promise<void> {
+    const transport = this as unknown as { socket: dgram.Socket; socketType: dgram.SocketType };
+    const unbound = transport.socket;
+    // dgram's bind() emits 'listening' from inside the lookup's callback: answered at once, it would fire before
+    // werift's init waits for it. So the address of bind() goes through dns.lookup as before, the sends after it not.
+    let bound = false;
+    const lookup = (hostname: string, options: number | dns.LookupOneOptions, callback: Callback): void => {
+      if (bound) immediateLookup(hostname, options, callback);
+      else dns.lookup(hostname, typeof options === 'number' ? { family: options } : options, callback);
+    };
+    const socket = dgram.createSocket({ type: transport.socketType, lookup: lookup as unknown as dgram.SocketOptions['lookup'] });
+    for (const listener of unbound.listeners('message')) socket.on('message', listener as (message: Buffer, remote: dgram.RemoteInfo) => void);
+    unbound.close();
+    transport.socket = socket;
+    await original.call(this);
+    bound = true;
   };
 }

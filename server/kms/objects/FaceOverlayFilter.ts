@@ -20,6 +20,11 @@ const DETECT_HEIGHT = 240;
  * (it skips frames when QoS says it is late); its KMD has no property for the analysis rate, so neither has this one.
  */
 const DETECT_FPS = 5;
+/** A box as the debug log shows it: x,y wxh in pixels of the analysed copy. */
+function boxText(box: FaceBox): string {
+  return `${Math.round(box.x * DETECT_WIDTH)},${Math.round(box.y * DETECT_HEIGHT)} ${Math.round(box.width * DETECT_WIDTH)}x${Math.round(box.height * DETECT_HEIGHT)}`;
+}
+
 /** Faces drawn at once. */
 const SLOTS = 4;
 const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml';
@@ -39,8 +44,9 @@ const CASCADE = '/usr/share/opencv4/haarcascades/haarcascade_frontalface_default
  * ffmpeg (media/ffmpeg/overlay.ts), which is told where the faces are.
  *
  * Which boxes are drawn (media/face-boxes.ts): none larger than half the frame (KMS' maximum face size), and only a
- * face seen in two analyses in a row, so that a one-off false face is never drawn. KMS draws each frame's detections
- * as they come; with five analyses a second instead of thirty, a one-off false box would stay on screen for 200 ms.
+ * face seen in two analyses in a row, so that a one-off false face is never drawn; a face so confirmed is kept
+ * through one analysis that misses it. KMS draws each frame's detections as they come; with five analyses a second
+ * instead of thirty, a one-off false box would stay on screen for 200 ms.
  */
 export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
   private readonly tap: GstVideoTap;
@@ -48,13 +54,15 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
   /** The faces drawn until the next analysis, as fractions of the frame. */
   private faces: FaceBox[] = [];
   private readonly stabilizer = new FaceStabilizer();
+  /** Analyses received from the detector (debug log). */
+  private analyses = 0;
 
   constructor(context: ObjectContext, { mediaPipeline }: KmsConstructorParams['FaceOverlayFilter']) {
     super(context, 'FaceOverlayFilter', mediaPipeline);
     this.tap = new GstVideoTap(
       'FaceOverlayFilter',
       (port, payloadType) => [
-        ...vp8RtpSource(port, payloadType),
+        ...vp8RtpSource(port, payloadType, { waitForKeyframe: true }),
         // At most DETECT_FPS frames a second go on to detection, scaled down before the colour conversion (which then
         // works on a quarter of the pixels). The depayloaded video has a variable frame rate (0/1), which videorate's
         // max-rate would let through unchanged: the caps ask for the rate instead.
@@ -68,14 +76,23 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
       ],
       {
         message: (message) => this.onDetection(message),
-        keyframeNeeded: () => this.node.requestUpstreamKeyframe('VIDEO'),
-        failure: (description) => {
-          // A restarted detector starts afresh: its first face waits for a second sighting.
-          this.stabilizer.reset();
+        keyframeNeeded: (silentMs) => {
+          if (silentMs !== undefined) this.context.log.debug(`${this.type} ${this.shortId}: no analysis for ${silentMs} ms while video goes in: asking for a key frame`);
+          this.node.requestUpstreamKeyframe('VIDEO');
+        },
+        failure: (description, final) => {
+          // The analyses lost while the detector restarts count as one miss: a face drawn stays until the new
+          // detector's first analysis, which goes on drawing it when it is still there.
+          this.context.log.info(`${this.type} ${this.shortId}: the face detector stopped${final ? '' : ', restarting it'} (${this.analyses} analyses so far)`);
+          this.faces = this.stabilizer.skip();
+          const run = this.currentRun;
+          if (run?.ready) this.draw(run);
           this.raiseError('STREAM_ERROR_FAILED', description, 0);
         },
       },
       randomInt(0x10000000, 0x70000000),
+      // DETECT_FPS analyses a second, each posting a message: a second without one is a stream that does not decode.
+      1000,
     );
   }
 
@@ -129,7 +146,10 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
     for (const match of raw.matchAll(/x=\(uint\)(\d+), y=\(uint\)(\d+), width=\(uint\)(\d+), height=\(uint\)(\d+)/g)) {
       found.push({ x: Number(match[1]) / DETECT_WIDTH, y: Number(match[2]) / DETECT_HEIGHT, width: Number(match[3]) / DETECT_WIDTH, height: Number(match[4]) / DETECT_HEIGHT });
     }
+    const drawnBefore = this.faces.length;
     this.faces = this.stabilizer.next(found);
+    this.analyses += 1;
+    this.context.log.debug(`${this.type} ${this.shortId}: analysis ${this.analyses}: ${found.length} found [${found.map(boxText).join(' ')}], ${this.faces.length} drawn${drawnBefore > this.faces.length ? ` (${drawnBefore - this.faces.length} lost)` : ''}`);
     const run = this.currentRun;
     if (run?.ready) this.draw(run);
   }
@@ -148,7 +168,8 @@ export class FaceOverlayFilter extends OverlayFilter<FaceOverlayFilterEvents> {
         const height = face.height * size.height;
         rect = { x: x + width * image.offsetX, y: y + height * image.offsetY, width: width * image.width, height: height * image.height };
       }
-      run.move(index, rect);
+      const sent = run.move(index, rect);
+      if (sent.length > 0) this.context.log.debug(`${this.type} ${this.shortId}: slot ${index}: ${sent.join(', ')}`);
     }
   }
 

@@ -61,6 +61,8 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
   private readonly ssrcBase = randomInt(0x10000000, 0x70000000);
   private generation = 0;
   private failures = 0;
+  /** When the last video packet came in (the drawing process' output is watched against it). */
+  private lastInputAt = 0;
   private readonly ticker: NodeJS.Timeout;
   protected disposed = false;
 
@@ -76,7 +78,13 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
       },
     };
     this.ticker = setInterval(() => {
-      if (this.run?.ready && !this.run.started) this.node.requestUpstreamKeyframe('VIDEO');
+      const run = this.run;
+      if (run?.ready && !run.started) this.node.requestUpstreamKeyframe('VIDEO');
+      else if (run?.started) {
+        const now = Date.now();
+        const silent = now - (run.lastOutputAt ?? run.startedAt);
+        if (silent > 2000 && now - this.lastInputAt < 1000) this.context.log.debug(`${this.type} ${this.shortId}: drawing run ${this.generation} has sent nothing for ${silent} ms while video goes in (first output ${run.lastOutputAt === undefined ? 'never' : 'seen'})`);
+      }
     }, TICK_MS);
     this.ticker.unref();
   }
@@ -121,6 +129,7 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
 
   private video(packet: RtpUnit['packet'], original: boolean): void {
     if (this.disposed) return;
+    this.lastInputAt = Date.now();
     const size = vp8FrameSize(packet.payload);
     if (size && (size.width !== this.frameSize?.width || size.height !== this.frameSize.height)) {
       this.frameSize = size;
@@ -159,9 +168,14 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
       return;
     }
     this.generation += 1;
+    let firstOutput = true;
     const run: OverlayRun = new OverlayRun(wanted.build(inputs), (this.ssrcBase + this.generation) >>> 0, {
       output: (packet) => {
         if (run !== this.run) return;
+        if (firstOutput) {
+          firstOutput = false;
+          this.context.log.debug(`${this.type} ${this.shortId}: drawing run ${this.generation} sends its first packet ${Date.now() - run.startedAt} ms after it started`);
+        }
         this.reportTranscoding('VIDEO', true);
         this.node.output({ kind: 'VIDEO', packet, codec: VP8 });
       },
@@ -199,6 +213,7 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
     await this.applying;
     const run = this.run;
     this.run = undefined;
+    if (run) this.context.log.debug(`${this.type} ${this.shortId}: drawing run ${this.generation} ends; ffmpeg said: ${run.stderr.trim().split('\n').slice(-12).join(' | ')}`);
     await run?.stop();
     await super.dispose();
   }

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { MediaNode, MediaUnit, RtpCodec, RtpUnit } from '../media/graph';
 import { vp8RtpSource } from '../media/gstreamer/launch';
 import { GstVideoTap } from '../media/gstreamer/video-tap';
+import { ZBAR_REPORT_MESSAGE, zbarReader } from '../media/gstreamer/zbar-reader';
 import { sameCodec } from '../media/webrtc-session';
 import { Filter } from './MediaElement';
 import type { ObjectContext } from './MediaObject';
@@ -10,6 +11,8 @@ import type { KmsConstructorParams, ZBarFilterEvents } from './kmd-types.generat
 const VP8: RtpCodec = { name: 'VP8', clockRate: 90000 };
 /** KMS raises the same code again once a second while it stays in view (ZBarFilterImpl::barcodeDetected). */
 const REPEAT_MS = 1000;
+/** No decoded frame reported (zbar-reader.ts) for this long while video goes in: a key frame is asked for. */
+const SILENCE_MS = 1000;
 
 /**
  * KMD ZBarFilter: reads QR and bar codes in the video with the zbar library and raises CodeFound (codeType as zbar
@@ -19,27 +22,39 @@ const REPEAT_MS = 1000;
  * Why GStreamer here: ffmpeg has no bar code reader; GStreamer's `zbar` element (gstreamer1.0-plugins-bad) is the one
  * KMS itself wraps. A gst-launch-1.0 process decodes a copy of the VP8 input and reports each code it reads; other
  * input codecs reach it through a VP8 transcoding branch of the source, as KMS' agnosticbin would make one.
+ *
+ * After a lost packet (under CPU load the process' jitter buffer drops late ones) the depayloader waits for a key frame
+ * instead of letting vp8dec decode frames built on missing references, which zbar cannot read until a key frame comes
+ * by chance; the filter asks upstream for that key frame when no decoded frame was reported for SILENCE_MS (the
+ * reports: media/gstreamer/zbar-reader.ts).
  */
 export class ZBarFilter extends Filter<ZBarFilterEvents> {
   private readonly tap: GstVideoTap;
   private last: { type: string; value: string; at: number } | undefined;
+  /** Decoded frames the reader reported (debug log). */
+  private reports = 0;
 
   constructor(context: ObjectContext, { mediaPipeline }: KmsConstructorParams['ZBarFilter']) {
     super(context, 'ZBarFilter', mediaPipeline);
     this.tap = new GstVideoTap(
       'ZBarFilter',
-      (port, payloadType) => [...vp8RtpSource(port, payloadType), '!', 'videoconvert', '!', 'zbar', 'cache=false', '!', 'fakesink', 'sync=false', 'async=false'],
+      (port, payloadType) => [...vp8RtpSource(port, payloadType, { waitForKeyframe: true, dropOnLatency: false }), ...zbarReader()],
       {
         message: (message) => {
+          if (message.structure === ZBAR_REPORT_MESSAGE) this.reports += 1;
           if (message.structure !== 'barcode') return;
           const type = message.fields.type;
           const value = message.fields.symbol;
           if (type !== undefined && value !== undefined) this.codeFound(type, value);
         },
-        keyframeNeeded: () => this.node.requestUpstreamKeyframe('VIDEO'),
+        keyframeNeeded: (silentMs) => {
+          if (silentMs !== undefined) this.context.log.debug(`${this.type} ${this.shortId}: no decoded frame for ${silentMs} ms while video goes in (${this.reports} reported so far): asking for a key frame`);
+          this.node.requestUpstreamKeyframe('VIDEO');
+        },
         failure: (description) => this.raiseError('STREAM_ERROR_FAILED', description, 0),
       },
       randomInt(0x10000000, 0x70000000),
+      SILENCE_MS,
     );
     this.node.handler = {
       ...this.node.handler,

@@ -56,6 +56,15 @@ function statusText(status: StepState['status']): string {
  * few milliseconds while a pipeline is built); ten renders a second is still live to the eye and leaves the page's
  * main thread to kurento-client.
  */
+/**
+ * `?step_timeout=<seconds>` in the page's address: how long each step of a run may take, in place of its own timeout
+ * (15 s for most), from 1 to 600 s. Longer for a KMS far away; shorter to see a forgotten call named sooner.
+ */
+function stepTimeoutOption(): { stepTimeout?: number } {
+  const seconds = Number(new URLSearchParams(window.location.search).get('step_timeout'));
+  return Number.isFinite(seconds) && seconds >= 1 && seconds <= 600 ? { stepTimeout: seconds * 1000 } : {};
+}
+
 const RENDER_INTERVAL_MS = 100;
 
 function useSessionUpdates(session: Session | undefined): void {
@@ -355,6 +364,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     await created.run.start({
       code: codeOf,
       signal: created.abort.signal,
+      ...stepTimeoutOption(),
       ...(exercise ? { judge: exercise.check, judgeTimeout: exercise.timeout ?? 15000, relaxFrom: exercise.step, ...(exercise.until ? { until: exercise.until } : {}) } : {}),
     });
     finished(created);
@@ -370,7 +380,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
       setBusy(false);
       if (!current) return;
     }
-    await current.run.runStep(stepId, { code: codeOf, signal: current.abort.signal });
+    await current.run.runStep(stepId, { code: codeOf, signal: current.abort.signal, ...stepTimeoutOption() });
     finished(current);
   };
 

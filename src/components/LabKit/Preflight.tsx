@@ -25,9 +25,16 @@ function defaultParams(lab: AnyLab): LabParams {
   return Object.fromEntries((lab.params ?? []).map((param) => [param.id, param.default]));
 }
 
+/** Labs run at once by the preflight: `?jobs=N` (1 to MAX_JOBS), 1 without it. */
+const MAX_JOBS = 8;
+function preflightJobs(search: string): number {
+  const value = Number(new URLSearchParams(search).get('jobs') ?? 1);
+  return Number.isInteger(value) ? Math.min(MAX_JOBS, Math.max(1, value)) : 1;
+}
+
 /**
- * Trainer preflight: runs every lab, one after the other, against the KMS of the settings, and tabulates the result,
- * the time, and the first failing step with the reason. `npm run labs:check` drives this same page headless. Each lab
+ * Trainer preflight: runs every lab, one after the other (or `?jobs=N` at a time), against the KMS of the settings,
+ * and tabulates the result, the time, and the first failing step with the reason. `npm run labs:check` drives this same page headless. Each lab
  * runs its own program (not the learner's edits) in a page of its own, as in the lab panel.
  */
 export default function Preflight(): ReactNode {
@@ -54,7 +61,7 @@ export default function Preflight(): ReactNode {
       ...(resolved.usesEmbeddedKms && runtime?.media ? { media: runtime.media } : {}),
       siteOrigin: window.location.origin,
     };
-    for (const [index, lab] of LABS.entries()) {
+    const runOne = async (index: number, lab: AnyLab): Promise<void> => {
       const row: PreflightRow = { id: lab.id, status: 'running' };
       results[index] = row;
       setRows([...results]);
@@ -83,7 +90,18 @@ export default function Preflight(): ReactNode {
       await closeSession(session);
       container.remove();
       setRows([...results]);
-    }
+    };
+    // `?jobs=N`: N labs at a time, each taking the next lab not yet started (each in its own page, with its own
+    // pipeline). One at a time by default, so that each lab's time is its own.
+    const jobs = preflightJobs(window.location.search);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let index = next++; index < LABS.length; index = next++) {
+        const lab = LABS[index];
+        if (lab) await runOne(index, lab);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, LABS.length) }, worker));
     setRunning(false);
     setFinished(true);
   }, [locale, resolved.iceServers, resolved.kmsUrl, resolved.usesEmbeddedKms, turn, runtime, vendor]);

@@ -5,7 +5,9 @@
  * - fixed (ImageOverlayFilter): position and size in pixels of the frame, set when the process starts;
  * - movable (FaceOverlayFilter): the slot follows a rectangle the caller moves while the process runs. ffmpeg's
  *   filter commands (`scale` w/h, `overlay` x/y) carry the changes; ffmpeg reads one from its stdin every 100 ms, so
- *   only values that changed are sent, rounded to 4 pixels, and a hidden slot is parked outside the frame.
+ *   only values that changed are sent, rounded to 4 pixels, and a hidden slot is parked outside the frame. ffmpeg
+ *   builds its filter graph from the first decoded frame and drops a command that comes before: the slots' places are
+ *   sent once the first drawn frame has come out, and every change after that.
  */
 import type { RtpPacket } from 'werift';
 import type { RtpCodec } from '../graph';
@@ -108,23 +110,42 @@ export class OverlayRun {
   private stopped = false;
   /** What each movable slot was last told, to send only changes. */
   private readonly sent: Array<{ x: number; y: number; width: number; height: number }> = [];
+  /** Where each movable slot should be (what `move` asked for last). */
+  private readonly wanted: Array<{ x: number; y: number; width: number; height: number }> = [];
+  /**
+   * ffmpeg's filter graph runs, so it takes commands: known from the first output packet (the graph is built from the
+   * first decoded frame; a command sent before that is dropped, and a still picture's face would never get its image).
+   */
+  private graphRuns = false;
 
   constructor(
     readonly plan: OverlayPlan,
     private readonly ssrc: number,
     private readonly events: OverlayEvents,
   ) {
-    for (let index = 0; index < plan.movable; index += 1) this.sent.push({ x: HIDDEN, y: HIDDEN, width: 16, height: 16 });
+    for (let index = 0; index < plan.movable; index += 1) {
+      this.sent.push({ x: HIDDEN, y: HIDDEN, width: 16, height: 16 });
+      this.wanted.push({ x: HIDDEN, y: HIDDEN, width: 16, height: 16 });
+    }
   }
 
   get pid(): number | undefined {
     return this.worker?.pid;
   }
 
+  /** The last lines ffmpeg wrote to stderr (debug log). */
+  get stderr(): string {
+    return this.worker?.stderr ?? '';
+  }
+
   async start(): Promise<boolean> {
     const output = new RtpIn((packet) => {
       if (this.stopped) return;
       this.lastOutputAt = Date.now();
+      if (!this.graphRuns) {
+        this.graphRuns = true;
+        for (let index = 0; index < this.wanted.length; index += 1) this.send(index);
+      }
       this.events.output(packet);
     });
     this.output = output;
@@ -178,20 +199,31 @@ export class OverlayRun {
     this.input.send(rewriter.rewrite(packet));
   }
 
-  /** Moves movable slot `index` over `rect` (pixels of the frame), or hides it. */
-  move(index: number, rect: PixelRect | undefined): void {
-    const last = this.sent[index];
-    const worker = this.worker;
-    if (!last || !worker) return;
+  /** Moves movable slot `index` over `rect` (pixels of the frame), or hides it; the commands sent now (debug log). */
+  move(index: number, rect: PixelRect | undefined): string[] {
+    const last = this.wanted[index];
+    if (!last) return [];
     const round = (value: number): number => Math.round(value / STEP) * STEP;
-    const next = rect
+    this.wanted[index] = rect
       ? { x: round(rect.x), y: round(rect.y), width: Math.max(STEP, round(rect.width)), height: Math.max(STEP, round(rect.height)) }
       : { x: HIDDEN, y: HIDDEN, width: last.width, height: last.height };
-    if (next.width !== last.width) worker.command(`scale@face${index}s`, 'w', next.width);
-    if (next.height !== last.height) worker.command(`scale@face${index}s`, 'h', next.height);
-    if (next.x !== last.x) worker.command(`overlay@face${index}`, 'x', next.x);
-    if (next.y !== last.y) worker.command(`overlay@face${index}`, 'y', next.y);
-    this.sent[index] = next;
+    return this.graphRuns ? this.send(index) : [];
+  }
+
+  /** Sends ffmpeg the values of slot `index` that differ from what it was told; the commands sent. */
+  private send(index: number): string[] {
+    const last = this.sent[index];
+    const next = this.wanted[index];
+    const worker = this.worker;
+    if (!last || !next || !worker) return [];
+    const commands: Array<[string, string, number]> = [];
+    if (next.width !== last.width) commands.push([`scale@face${index}s`, 'w', next.width]);
+    if (next.height !== last.height) commands.push([`scale@face${index}s`, 'h', next.height]);
+    if (next.x !== last.x) commands.push([`overlay@face${index}`, 'x', next.x]);
+    if (next.y !== last.y) commands.push([`overlay@face${index}`, 'y', next.y]);
+    for (const [target, name, value] of commands) worker.command(target, name, value);
+    this.sent[index] = { ...next };
+    return commands.map(([target, name, value]) => `${target} ${name}=${value}`);
   }
 
   async stop(): Promise<void> {

@@ -94,10 +94,20 @@ export class GstLaunch {
 }
 
 /** The head of a pipeline that receives VP8 RTP on a loopback port and decodes it. */
-export function vp8RtpSource(port: number, payloadType: number): string[] {
+export function vp8RtpSource(
+  port: number,
+  payloadType: number,
+  { waitForKeyframe = false, dropOnLatency = true }: { waitForKeyframe?: boolean; dropOnLatency?: boolean } = {},
+): string[] {
   return [
     'udpsrc', 'address=127.0.0.1', `port=${port}`, `caps=application/x-rtp,media=(string)video,clock-rate=(int)90000,encoding-name=(string)VP8,payload=(int)${payloadType}`,
-    '!', 'rtpjitterbuffer', 'latency=100', 'drop-on-latency=true',
-    '!', 'rtpvp8depay', '!', 'vp8dec', 'threads=1',
+    // dropOnLatency: the jitter buffer drops its oldest packet when it holds more than its latency of RTP time, which
+    // happens when its thread runs late (CPU load) and, as measured, to the first key frame of a new process (its
+    // first packet is held for the latency while the next frames come in). Without it nothing is dropped; the caller
+    // then needs a leaky queue after the decoder, so that a slow analysis cannot make the buffer grow.
+    '!', 'rtpjitterbuffer', 'latency=100', `drop-on-latency=${dropOnLatency}`,
+    // waitForKeyframe: after a lost packet no frame is decoded until the next key frame (instead of frames built on
+    // missing references, which go on being wrong until then); the caller asks for that key frame.
+    '!', 'rtpvp8depay', ...(waitForKeyframe ? ['wait-for-keyframe=true'] : []), '!', 'vp8dec', 'threads=1',
   ];
 }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { RtpPacket } from 'werift';
 import { RtpOut, freeRtpPort, type WorkerExit } from '../ffmpeg/worker';
 import { StreamRewriter, isKeyframeStart } from '../rewriter';
+import { keyframeDueAfterSilence } from './decode-watch';
 import { GstLaunch, type GstMessage } from './launch';
 
 const PAYLOAD_TYPE = 96;
@@ -17,8 +18,8 @@ const READY_TIMEOUT_MS = 5000;
 
 export interface VideoTapEvents {
   message(message: GstMessage): void;
-  /** The tap needs a key frame to start decoding. */
-  keyframeNeeded(): void;
+  /** The tap needs a key frame to start decoding, or to decode again (`silentMs`: how long no message came). */
+  keyframeNeeded(silentMs?: number): void;
   /** The process stopped without being asked to (description for the Error event); `final` when it is not restarted. */
   failure(description: string, final: boolean): void;
 }
@@ -39,6 +40,8 @@ export class GstVideoTap {
   private stopped = false;
   private failures = 0;
   private lastAsk = 0;
+  /** When the process last posted a message (or the stream started). */
+  private lastMessageAt = 0;
   private readonly rewriter: StreamRewriter;
 
   constructor(
@@ -47,6 +50,12 @@ export class GstVideoTap {
     private readonly pipeline: (port: number, payloadType: number) => string[],
     private readonly events: VideoTapEvents,
     ssrc: number,
+    /**
+     * The pipeline posts messages regularly while it decodes (several a second): silence this long while packets go in
+     * means it gets no decodable frame (a lost packet, with wait-for-keyframe), and a key frame is asked for
+     * (decode-watch.ts). Undefined: not watched.
+     */
+    private readonly messagesEveryMs?: number,
   ) {
     this.rewriter = new StreamRewriter(ssrc, PAYLOAD_TYPE, 3000);
   }
@@ -70,6 +79,14 @@ export class GstVideoTap {
         return;
       }
       this.started = true;
+      this.lastMessageAt = Date.now();
+    } else if (this.messagesEveryMs !== undefined) {
+      const now = Date.now();
+      const silentMs = keyframeDueAfterSilence(now, this.lastMessageAt, this.lastAsk, this.messagesEveryMs);
+      if (silentMs !== undefined) {
+        this.lastAsk = now;
+        this.events.keyframeNeeded(silentMs);
+      }
     }
     this.out.send(this.rewriter.rewrite(packet));
   }
@@ -80,7 +97,9 @@ export class GstVideoTap {
       const port = await freeRtpPort();
       if (this.stopped) return;
       const process = new GstLaunch(this.label, this.pipeline(port, PAYLOAD_TYPE), (message) => {
-        if (process === this.process) this.events.message(message);
+        if (process !== this.process) return;
+        this.lastMessageAt = Date.now();
+        this.events.message(message);
       });
       this.process = process;
       this.out = new RtpOut(port);

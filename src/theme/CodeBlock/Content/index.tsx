@@ -8,6 +8,7 @@ import type { Props } from '@theme/CodeBlock/Content';
 import Line, { type Props as LineProps } from '@theme/CodeBlock/Line';
 import styles from '@docusaurus/theme-classic/lib/theme/CodeBlock/Content/styles.module.css';
 import { getHighlighter, loadHighlighter, type Highlighter } from './highlighter';
+import { tokenColorClasses } from '../../code-theme';
 import { patchCodeElement } from './patch-text';
 
 /**
@@ -97,15 +98,28 @@ export default function CodeBlockContent({ className: classNameProp }: Props): R
     const { Highlight } = highlighter;
     return (
       <Highlight theme={prismTheme} code={code} language={language}>
-        {({ tokens, getLineProps, getTokenProps }) => lines(tokens, getLineProps, getTokenProps)}
+        {({ tokens, getLineProps, getTokenProps }) =>
+          lines(
+            tokens,
+            // A line's text colour is its block's (the `pre`'s): no style of its own on every line.
+            (input) => {
+              const { style: _plain, ...props } = getLineProps(input);
+              return input.style ? { ...props, style: input.style } : props;
+            },
+            // A token's colour is a class (src/theme/code-theme.ts); the theme gives prism-react-renderer no token styles.
+            (input) => {
+              const props = getTokenProps(input);
+              return { ...props, className: clsx(props.className, tokenColorClasses(input.token.types)) };
+            },
+          )
+        }
       </Highlight>
     );
   }
   // Until the highlighter is here: the same lines, unhighlighted (what prism-react-renderer makes of plain text).
-  const lineStyle: CSSProperties = { ...(prismTheme.plain as CSSProperties), backgroundColor: undefined };
   return lines(
     plainLines(code),
-    ({ className, style, line: _line, ...rest }) => ({ ...rest, className: clsx('token-line', className), style: { ...lineStyle, ...style } }),
+    ({ className, line: _line, ...rest }) => ({ ...rest, className: clsx('token-line', className) }),
     ({ token, className, style, ...rest }) => ({
       ...rest,
       className: clsx('token', ...token.types, className),
