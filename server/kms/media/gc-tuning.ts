@@ -9,8 +9,9 @@
  * Measured with `npm run bench -- kms --sessions 30 --seconds 15 --workers 0` on the idle 2-core machine (per-thread
  * CPU from /proc/<pid>/task/<tid>/stat, GC counts from --trace-gc over the process' life): default 77 and 82 µs per
  * forwarded packet, 50 and 52 mark-compacts, V8's helper threads 14 % of a core; with marking started at 80 % of the
- * way to the limit (hard start at 90 %) 61 and 62 µs, 19 mark-compacts, helper threads 5 %; memory per session
- * unchanged (0.99 MB). The limit itself, and so the heap's size, is V8's as before; only the start of marking moves.
+ * way to the limit (hard start at 90 %), given on the command line, 61 and 62 µs, 19 mark-compacts, helper threads
+ * 5 %; memory per session unchanged (0.99 MB); set at run time as below, 66 and 70 µs in two runs, 20 mark-compacts.
+ * The limit itself, and so the heap's size, is V8's as before; only the start of marking moves.
  */
 import v8 from 'node:v8';
 
