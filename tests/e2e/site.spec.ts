@@ -62,6 +62,25 @@ test.describe('site', () => {
         ),
       )
       .not.toContain(false);
+    // Blocks far below the first screen are laid out only when they come near (content-visibility: auto): each gets its
+    // button then, and keeps the height it had before it rendered.
+    const consistent = (block: Element): boolean => {
+      const pre = block.querySelector('pre');
+      const button = block.querySelector('button[aria-label="Toggle word wrap"]');
+      return (pre ? pre.scrollWidth > pre.clientWidth : false) === (button !== null && button.checkVisibility());
+    };
+    const count = await blocks.count();
+    let wideBelow = 0;
+    for (let index = 0; index < count; index += 1) {
+      const block = blocks.nth(index);
+      const offscreen = await block.evaluate((element) => element.getBoundingClientRect().top > window.innerHeight);
+      const before = await block.evaluate((element) => element.getBoundingClientRect().height);
+      await block.scrollIntoViewIfNeeded();
+      await expect.poll(() => block.evaluate(consistent), `block ${index}: its word-wrap button once it is in view`).toBe(true);
+      expect(Math.abs((await block.evaluate((element) => element.getBoundingClientRect().height)) - before), `block ${index} keeps its height when it renders (rounding of long blocks aside)`).toBeLessThan(Math.max(2, before * 0.002));
+      if (offscreen && (await block.evaluate((element) => { const pre = element.querySelector('pre'); return pre !== null && pre.scrollWidth > pre.clientWidth; }))) wideBelow += 1;
+    }
+    expect(wideBelow, 'blocks below the first screen that are wider than the phone').toBeGreaterThan(0);
     const kinds = await blocks.evaluateAll((all) => all.map((block) => block.querySelector('button[aria-label="Toggle word wrap"]')?.checkVisibility() === true));
     expect(kinds, 'the chapter has blocks of both kinds at this width').toContain(true);
     expect(kinds).toContain(false);
