@@ -98,6 +98,28 @@ test.describe('site', () => {
     expect((await page.evaluate(() => navigator.clipboard.readText())).trimEnd()).toBe(lines.join('\n').trimEnd());
   });
 
+  test("on a phone, the menu is rendered when it first opens: it lists the chapters, goes back to the site's menu, and a chapter opens from it", async ({ page }) => {
+    await page.setViewportSize({ width: 412, height: 823 });
+    await page.goto('/docs/first-app-javascript');
+    // Hydrated (Docusaurus marks it on <html>), and still no menu: the theme would have rendered it by now.
+    await expect(page.locator('html')).toHaveAttribute('data-has-hydrated', 'true');
+    await expect(page.locator('.navbar-sidebar')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Toggle navigation bar' }).click();
+    const menu = page.locator('.navbar-sidebar');
+    await expect(menu).toBeVisible();
+    // On a chapter, the menu opens on the chapters (the sidebar); one of them opens from it.
+    await menu.locator('a.menu__link[href$="/docs/glossary"]').click();
+    await expect(page).toHaveURL(/\/docs\/glossary$/);
+    await expect(menu).toBeHidden();
+    // Opened again (kept once rendered): "Back to main menu" leads to the navbar's items, and it closes.
+    await page.getByRole('button', { name: 'Toggle navigation bar' }).click();
+    await expect(menu).toBeVisible();
+    await menu.getByRole('button', { name: /Back to main menu/ }).click();
+    await expect(menu.locator('.navbar-sidebar__item').first().locator('a.menu__link').first()).toBeVisible();
+    await page.getByRole('button', { name: 'Close navigation bar' }).click();
+    await expect(menu).toBeHidden();
+  });
+
   test('a code block in a tab shown later gets its word-wrap button then', async ({ page }) => {
     await page.setViewportSize({ width: 412, height: 823 });
     await page.goto('/docs/coturn');
