@@ -73,6 +73,11 @@ const SETTLE_TIMEOUT = 15000;
  * A correct answer passes as soon as the run shows it; a wrong one need not wait out the whole timeout.
  */
 export const VERDICT_SETTLE_MS = 6000;
+/**
+ * A hint marked `settled` (CheckResult) is the verdict once it has held this long: the callbacks and events of answers
+ * already on their way have arrived by then.
+ */
+export const SETTLED_HINT_MS = 1500;
 
 class Stopped extends Error {}
 
@@ -367,7 +372,7 @@ export class LabRun {
         hint = result.hint?.en;
         hintSince = Date.now();
       }
-      const settled = hint !== undefined && Date.now() - hintSince >= settleMs;
+      const settled = hint !== undefined && Date.now() - hintSince >= (result.settled ? Math.min(settleMs, SETTLED_HINT_MS) : settleMs);
       if (settled || Date.now() > until) {
         throw new StepFailure({
           code: 'exercise-not-done',
