@@ -38,10 +38,11 @@ const loopbackAudio: Exercise = {
     const types = links.map((link) => link.mediaType).sort();
     const detail = `webRtcEp → webRtcEp: ${types.join(' ') || 'nothing'}`;
     if (types.includes('VIDEO') && types.includes('AUDIO')) {
-      return { ok: false, detail, hint: { en: 'VIDEO is still connected: connect(sink) without a media type connects AUDIO, VIDEO and DATA.', 'zh-Hans': 'VIDEO 仍然是连接的：不带媒体类型的 connect(sink) 会连接 AUDIO、VIDEO 和 DATA。' } };
+      return { ok: false, detail, settled: true, hint: { en: 'VIDEO is still connected: connect(sink) without a media type connects AUDIO, VIDEO and DATA.', 'zh-Hans': 'VIDEO 仍然是连接的：不带媒体类型的 connect(sink) 会连接 AUDIO、VIDEO 和 DATA。' } };
     }
     if (types.includes('VIDEO')) {
-      return { ok: false, detail, hint: { en: 'You connected the VIDEO, not the AUDIO: the media type names what is connected.', 'zh-Hans': '你连接的是 VIDEO，不是 AUDIO：媒体类型参数指明连接的是什么。' } };
+      // A VIDEO link KMS has made stays wrong whatever else comes: the verdict need not wait for media.
+      return { ok: false, detail, settled: true, hint: { en: 'You connected the VIDEO, not the AUDIO: the media type names what is connected.', 'zh-Hans': '你连接的是 VIDEO，不是 AUDIO：媒体类型参数指明连接的是什么。' } };
     }
     if (!types.includes('AUDIO')) {
       return { ok: false, detail, hint: { en: 'Nothing comes back yet: the endpoint must be connected to itself for AUDIO.', 'zh-Hans': '还没有任何内容传回：端点必须以 AUDIO 连接到自身。' } };
@@ -123,7 +124,8 @@ const bandwidth: Exercise = {
     const rate = bitrateKbps(view.stats(), 'browser:webRtcPeer', 'video', 'outbound', 3000);
     const detail = `b=AS in the video of the answer: ${limit ?? 'none'}; the browser sends ${rate === undefined ? '…' : `${Math.round(rate)} kbps`}`;
     if (limit === undefined || Number(limit) > 150) {
-      return { ok: false, detail, hint: { en: 'The SDP answer does not limit video to 150 kbps: set the limit on the endpoint before processOffer.', 'zh-Hans': 'SDP 应答没有把视频限制在 150 kbps：要在 processOffer 之前给端点设置上限。' } };
+      // The SDP answer, once there, is final.
+      return { ok: false, detail, settled: answer !== '', hint: { en: 'The SDP answer does not limit video to 150 kbps: set the limit on the endpoint before processOffer.', 'zh-Hans': 'SDP 应答没有把视频限制在 150 kbps：要在 processOffer 之前给端点设置上限。' } };
     }
     if (view.now() < 6000 || rate === undefined) return { ok: false, detail };
     return { ok: rate > 20 && rate <= 175, detail };
@@ -161,7 +163,8 @@ const kmsError: Exercise = {
       return { ok: false, detail, hint: { en: 'No request failed: KMS accepted everything. Give processOffer something that is not an SDP offer.', 'zh-Hans': '没有请求失败：KMS 接受了所有请求。给 processOffer 一个不是 SDP offer 的东西。' } };
     }
     if (caught.length === 0) {
-      return { ok: false, detail, hint: { en: 'KMS answered with an error, but your code did not catch it: pass a callback and hand the error to onError.', 'zh-Hans': 'KMS 回复了错误，但你的代码没有捕获它：传入回调，并把错误交给 onError。' } };
+      // The error reply is in: a callback that caught it ran when it arrived.
+      return { ok: false, detail, settled: true, hint: { en: 'KMS answered with an error, but your code did not catch it: pass a callback and hand the error to onError.', 'zh-Hans': 'KMS 回复了错误，但你的代码没有捕获它：传入回调，并把错误交给 onError。' } };
     }
     return { ok: true, detail };
   },
@@ -249,9 +252,11 @@ pipeline.create('RecorderEndpoint', { uri: recordingUri, mediaProfile: 'WEBM_AUD
     if (!recorder) return NO_RECORDER;
     let detail = recorderText(recorder);
     if (!/_AUDIO_ONLY$/.test(recorder.profile)) {
+      // From the recorder KMS created and the links it made: final.
       return {
         ok: false,
         detail,
+        settled: true,
         hint: {
           en: `The recorder was created with mediaProfile ${recorder.profile}, a profile for audio and video: ask for one that records audio only (WEBM_AUDIO_ONLY).`,
           'zh-Hans': `录制器创建时用的是 mediaProfile ${recorder.profile}，这是录制音频加视频的格式：要用只录音频的格式（WEBM_AUDIO_ONLY）。`,
@@ -260,9 +265,11 @@ pipeline.create('RecorderEndpoint', { uri: recordingUri, mediaProfile: 'WEBM_AUD
     }
     const container = recorder.profile.startsWith('MP4') ? 'mp4' : 'webm';
     if (!(container === 'webm' ? ['webm', 'weba'] : ['mp4', 'm4a']).includes(recorder.extension)) {
+      // From the recorder KMS created and the links it made: final.
       return {
         ok: false,
         detail,
+        settled: true,
         hint: {
           en: `The file is named ${recorder.name}, but ${recorder.profile} writes ${container.toUpperCase()}: the profile that fits this file name is WEBM_AUDIO_ONLY.`,
           'zh-Hans': `文件名是 ${recorder.name}，但 ${recorder.profile} 写出的是 ${container.toUpperCase()}：与这个文件名相符的格式是 WEBM_AUDIO_ONLY。`,
@@ -270,9 +277,11 @@ pipeline.create('RecorderEndpoint', { uri: recordingUri, mediaProfile: 'WEBM_AUD
       };
     }
     if (recorder.connected.includes('VIDEO')) {
+      // From the recorder KMS created and the links it made: final.
       return {
         ok: false,
         detail,
+        settled: true,
         hint: {
           en: "VIDEO still reaches the recorder: with an audio-only profile, connect the AUDIO only (webRtcEp.connect(recorder, 'AUDIO', …)); connect() without a media type connects the video too.",
           'zh-Hans': "VIDEO 仍然连到了录制器：使用只录音频的格式时，只连接 AUDIO（webRtcEp.connect(recorder, 'AUDIO', …)）；不带媒体类型的 connect() 会把视频也连上。",
@@ -338,12 +347,14 @@ pipeline.create('RecorderEndpoint', { uri: recordingUri, mediaProfile: 'MP4' }, 
       } else {
         hint = { en: `The recorder still writes ${recorder.profile}: create it with mediaProfile 'MP4'.`, 'zh-Hans': `录制器写出的仍是 ${recorder.profile}：请用 mediaProfile 'MP4' 创建它。` };
       }
-      return { ok: false, detail, hint };
+      // The profile KMS created the recorder with, and (below) its file name: final.
+      return { ok: false, detail, settled: true, hint };
     }
     if (recorder.extension !== 'mp4') {
       return {
         ok: false,
         detail,
+        settled: true,
         hint: {
           en: `The recorder writes MP4 now, but the file's name still ends in .${recorder.extension}: name it .mp4 (fileName and recordingUri), so that the download link and the players say what it is.`,
           'zh-Hans': `录制器现在写的是 MP4，但文件名仍以 .${recorder.extension} 结尾：把它改成 .mp4（fileName 和 recordingUri），让下载链接和播放器知道它是什么格式。`,

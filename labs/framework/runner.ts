@@ -73,6 +73,11 @@ const SETTLE_TIMEOUT = 15000;
  * A correct answer passes as soon as the run shows it; a wrong one need not wait out the whole timeout.
  */
 export const VERDICT_SETTLE_MS = 6000;
+/**
+ * A hint marked `settled` (CheckResult) is the verdict once it has held this long: the callbacks and events of answers
+ * already on their way have arrived by then.
+ */
+export const SETTLED_HINT_MS = 1500;
 
 class Stopped extends Error {}
 
@@ -120,6 +125,8 @@ export class LabRun {
   private readonly listeners = new Set<() => void>();
   private ticker: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** Ends the current nap early (see nap). */
+  private wakeNap: (() => void) | undefined;
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -158,7 +165,10 @@ export class LabRun {
   private watch(): void {
     if (this.unsubscribe) return;
     this.startedAt ??= Date.now();
-    this.unsubscribe = this.host.recorder.subscribe(() => this.feed());
+    this.unsubscribe = this.host.recorder.subscribe(() => {
+      this.feed();
+      this.wakeNap?.();
+    });
     this.ticker = setInterval(() => this.feed(), 250);
   }
 
@@ -248,6 +258,40 @@ export class LabRun {
     }
   }
 
+  /**
+   * Waits for the next look at a step: POLL_MS at most, less when the run records something (a message of KMS, an
+   * event), since what a step waits for comes with those. The look is one task later: the program's callback for the
+   * message (which stores the variable the step sets) runs in the task that delivered it.
+   */
+  private nap(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(new Stopped('stopped'));
+        return;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        if (this.wakeNap === wake) this.wakeNap = undefined;
+        resolve();
+      };
+      const wake = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        timer = setTimeout(done, 0);
+        if (this.wakeNap === wake) this.wakeNap = undefined;
+      };
+      const onAbort = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        if (this.wakeNap === wake) this.wakeNap = undefined;
+        reject(new Stopped('stopped'));
+      };
+      timer = setTimeout(done, POLL_MS);
+      this.wakeNap = wake;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   private async runOne(step: LabStep, options: RunOptions, exercise: boolean): Promise<void> {
     const state = this.steps.find((candidate) => candidate.id === step.id);
     if (!state) return;
@@ -288,7 +332,7 @@ export class LabRun {
       if (missing.length === 0 && checkDone) break;
       if (exercise && Date.now() > deadline) break;
       if (Date.now() > deadline) throw new StepFailure({ ...explain.stepTimeout(sectionName(this.lab, step.id), Math.round(timeout / 1000), missing), section: step.id });
-      await sleep(POLL_MS, options.signal);
+      await this.nap(options.signal);
     }
     state.status = 'passed';
     state.endedAt = this.host.recorder.now();
@@ -328,7 +372,7 @@ export class LabRun {
         hint = result.hint?.en;
         hintSince = Date.now();
       }
-      const settled = hint !== undefined && Date.now() - hintSince >= settleMs;
+      const settled = hint !== undefined && Date.now() - hintSince >= (result.settled ? Math.min(settleMs, SETTLED_HINT_MS) : settleMs);
       if (settled || Date.now() > until) {
         throw new StepFailure({
           code: 'exercise-not-done',
@@ -353,7 +397,7 @@ export class LabRun {
       // An error after the last step (in a callback of an earlier one) still stops the run, pointing at its section.
       const failure = this.host.errors()[errorsBefore];
       if (failure) throw new StepFailure(explainProgramError(this.lab, failure));
-      await sleep(POLL_MS, signal);
+      await this.nap(signal);
     }
     this.feed();
     if (!this.matcher.complete) {

@@ -102,6 +102,12 @@ export interface CheckResult {
   detail?: string;
   /** Why it is not ok yet, in plain words with what to change (exercises show it as their hint). */
   hint?: Localized;
+  /**
+   * The hint follows from what KMS has already answered (the parameters of a created object, the SDP answer, an error
+   * reply, a media type connected): waiting for media will not change it, so an exercise gives its verdict after a
+   * short grace (SETTLED_HINT_MS) instead of the full settle time. Leave it unset for anything still on its way.
+   */
+  settled?: boolean;
 }
 
 export interface LabParamSpec {

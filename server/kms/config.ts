@@ -3,6 +3,7 @@
  * garbageCollectorPeriod), WebRtcEndpoint.conf.ini (stunServerAddress, stunServerPort, turnURL, externalIPv4,
  * networkInterfaces, iceTcp) and BaseRtpEndpoint.conf.ini (minPort, maxPort).
  */
+import type { Placement } from './workers/placement';
 import path from 'node:path';
 
 export interface KmsConfig {
@@ -56,6 +57,11 @@ export interface KmsConfig {
    * protocol's own thread. `npm start` and `npm run kms` default to one per core.
    */
   workers: number;
+  /**
+   * Which worker a new pipeline goes to (workers/placement.ts): `fill`, the first with room (light loads stay on one
+   * thread, which costs less CPU per packet), or `spread`, the one with the fewest pipelines.
+   */
+  placement: Placement;
   /** Largest body an HttpPostEndpoint accepts, in bytes. */
   maxUploadBytes: number;
   /** The default turnURL at the moment an endpoint is created (time-limited credentials); wins over `turnUrl`. */
@@ -90,6 +96,7 @@ export function defaultKmsConfig(root = process.cwd()): KmsConfig {
     maxPort: 0,
     maxUploadBytes: 256 * 1024 * 1024,
     workers: 0,
+    placement: 'fill',
   };
 }
 

@@ -2,6 +2,7 @@
  * Command-line options and environment variables of the embedded KMS. The environment variables are the ones of the
  * official Docker image (KMS_STUN_IP, KMS_TURN_URL, KMS_MIN_PORT, …), so the same settings work on both servers.
  */
+import { PLACEMENTS, type Placement } from './workers/placement';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,8 @@ export const KMS_OPTIONS_HELP = [
   '  --min-port N / --max-port N  UDP port range for media                       [KMS_MIN_PORT / KMS_MAX_PORT]',
   '  --workers N               worker threads for pipelines (default: one per    [KMS_WORKERS]',
   '                            core; 0 = all in the protocol thread)',
+  '  --placement fill|spread   where new pipelines go: the first worker with     [KMS_PLACEMENT]',
+  '                            room (default), or the one with fewest pipelines',
   '  --log-level LEVEL         debug, info, warn, error (default info)           [KMS_LOG]',
 ].join('\n');
 
@@ -73,6 +76,7 @@ export const kmsArgOptions = {
   'max-port': { type: 'string' },
   'log-level': { type: 'string' },
   workers: { type: 'string' },
+  placement: { type: 'string' },
 } as const;
 
 type KmsArgs = Partial<Record<keyof typeof kmsArgOptions, string | string[] | boolean | undefined>>;
@@ -152,6 +156,11 @@ export function kmsConfigFrom(args: KmsArgs, env: NodeJS.ProcessEnv, root: strin
   }
   // One worker per core by default: pipelines spread over every core, each on one worker thread.
   config.workers = integer('--workers', pick('workers', 'KMS_WORKERS'), 0, 64) ?? availableParallelism();
+  const placement = pick('placement', 'KMS_PLACEMENT');
+  if (placement !== undefined && placement !== '') {
+    if (!(PLACEMENTS as readonly string[]).includes(placement)) throw new Error(`--placement must be ${PLACEMENTS.join(' or ')}, not "${placement}"`);
+    config.placement = placement as Placement;
+  }
   const level = pick('log-level', 'KMS_LOG');
   if (level) config.logLevel = level;
   return config;

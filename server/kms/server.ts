@@ -55,7 +55,7 @@ export class KmsServer implements Service {
     });
     this.httpEndpoints = new HttpEndpointServer(() => this.config.httpAnnouncedBase ?? this.httpBase);
     const sessionIds = (): string[] => this.sessions.ids();
-    this.pool = this.config.workers > 0 ? new WorkerPool(sharedKmd, this.config, this.log, sessionIds, this.httpEndpoints, this.config.workers) : undefined;
+    this.pool = this.config.workers > 0 ? new WorkerPool(sharedKmd, this.config, this.log, sessionIds, this.httpEndpoints, this.config.workers, this.config.placement) : undefined;
     this.registry = this.pool ?? new ObjectRegistry(sharedKmd, this.config, this.log, sessionIds, this.httpEndpoints);
     this.dispatcher = new ProtocolDispatcher(this.registry, this.sessions);
     this.transport = new KmsTransport(

@@ -1,7 +1,8 @@
 /**
  * Pipelines on worker threads (`--workers N`): the protocol is the same for clients, each pipeline and all its
- * elements live on one worker, pipelines spread over the workers, media flows on each, and a worker that stops takes
- * only its own pipelines with it. Driven with the real kurento-client 7.3 and werift peers.
+ * elements live on one worker, pipelines spread over the workers (`--placement spread`) or fill the first with room
+ * (the default), media flows on each, and a worker that stops takes only its own pipelines with it. Driven with the
+ * real kurento-client 7.3 and werift peers.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { call, create } from '../../core/kurento';
 import type { KmsServer } from '../../server/kms/server';
 import type { WorkerPool } from '../../server/kms/workers/pool';
 import { startKms } from '../helpers/kms';
+import { BUSY } from '../../server/kms/workers/placement';
 import { RtpSource } from '../helpers/rtp-source';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
@@ -19,7 +21,8 @@ let client: KurentoClient;
 let source: RtpSource;
 
 before(async () => {
-  kms = await startKms({ workers: 2 });
+  // Spread, so that these tests see pipelines on both workers; the default (fill) has its own test at the end.
+  kms = await startKms({ workers: 2, placement: 'spread' });
   assert.ok(kms.pool, 'workers: 2 runs a pool');
   pool = kms.pool;
   client = await call<KurentoClient>((done) => kurentoClient(kms.url, { failAfter: 2 }, done));
@@ -111,4 +114,21 @@ test('a worker that stops takes only its pipelines: their ids answer 40101, Obje
   assert.equal(pool.workerOf(child.id), pool.workerOf(fresh.id));
   await release(fresh);
   await release(b);
+});
+
+test('the default placement fills the first worker while it has room: light pipelines share one thread', async () => {
+  const filling = await startKms({ workers: 2 });
+  assert.equal(filling.pool?.placement, 'fill');
+  const fillingClient = await call<KurentoClient>((done) => kurentoClient(filling.url, { failAfter: 2 }, done));
+  try {
+    const pipelines: MediaPipeline[] = [];
+    for (let i = 0; i < 6; i += 1) pipelines.push((await create<MediaPipeline>((cb) => fillingClient.create('MediaPipeline', cb)))[0]);
+    // Six idle pipelines are far from BUSY of one worker's event loop.
+    assert.ok(BUSY > 0.1);
+    assert.deepEqual(filling.pool?.load, [6, 0]);
+    for (const pipeline of pipelines) await release(pipeline);
+  } finally {
+    fillingClient.close();
+    await filling.stop();
+  }
 });

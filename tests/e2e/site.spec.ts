@@ -62,6 +62,25 @@ test.describe('site', () => {
         ),
       )
       .not.toContain(false);
+    // Blocks far below the first screen are laid out only when they come near (content-visibility: auto): each gets its
+    // button then, and keeps the height it had before it rendered.
+    const consistent = (block: Element): boolean => {
+      const pre = block.querySelector('pre');
+      const button = block.querySelector('button[aria-label="Toggle word wrap"]');
+      return (pre ? pre.scrollWidth > pre.clientWidth : false) === (button !== null && button.checkVisibility());
+    };
+    const count = await blocks.count();
+    let wideBelow = 0;
+    for (let index = 0; index < count; index += 1) {
+      const block = blocks.nth(index);
+      const offscreen = await block.evaluate((element) => element.getBoundingClientRect().top > window.innerHeight);
+      const before = await block.evaluate((element) => element.getBoundingClientRect().height);
+      await block.scrollIntoViewIfNeeded();
+      await expect.poll(() => block.evaluate(consistent), `block ${index}: its word-wrap button once it is in view`).toBe(true);
+      expect(Math.abs((await block.evaluate((element) => element.getBoundingClientRect().height)) - before), `block ${index} keeps its height when it renders (rounding of long blocks aside)`).toBeLessThan(Math.max(2, before * 0.002));
+      if (offscreen && (await block.evaluate((element) => { const pre = element.querySelector('pre'); return pre !== null && pre.scrollWidth > pre.clientWidth; }))) wideBelow += 1;
+    }
+    expect(wideBelow, 'blocks below the first screen that are wider than the phone').toBeGreaterThan(0);
     const kinds = await blocks.evaluateAll((all) => all.map((block) => block.querySelector('button[aria-label="Toggle word wrap"]')?.checkVisibility() === true));
     expect(kinds, 'the chapter has blocks of both kinds at this width').toContain(true);
     expect(kinds).toContain(false);
@@ -77,6 +96,28 @@ test.describe('site', () => {
     await wide.getByRole('button', { name: /copy/i }).click();
     const lines = await wide.locator('pre code .token-line').allTextContents();
     expect((await page.evaluate(() => navigator.clipboard.readText())).trimEnd()).toBe(lines.join('\n').trimEnd());
+  });
+
+  test("on a phone, the menu is rendered when it first opens: it lists the chapters, goes back to the site's menu, and a chapter opens from it", async ({ page }) => {
+    await page.setViewportSize({ width: 412, height: 823 });
+    await page.goto('/docs/first-app-javascript');
+    // Hydrated (Docusaurus marks it on <html>), and still no menu: the theme would have rendered it by now.
+    await expect(page.locator('html')).toHaveAttribute('data-has-hydrated', 'true');
+    await expect(page.locator('.navbar-sidebar')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Toggle navigation bar' }).click();
+    const menu = page.locator('.navbar-sidebar');
+    await expect(menu).toBeVisible();
+    // On a chapter, the menu opens on the chapters (the sidebar); one of them opens from it.
+    await menu.locator('a.menu__link[href$="/docs/glossary"]').click();
+    await expect(page).toHaveURL(/\/docs\/glossary$/);
+    await expect(menu).toBeHidden();
+    // Opened again (kept once rendered): "Back to main menu" leads to the navbar's items, and it closes.
+    await page.getByRole('button', { name: 'Toggle navigation bar' }).click();
+    await expect(menu).toBeVisible();
+    await menu.getByRole('button', { name: /Back to main menu/ }).click();
+    await expect(menu.locator('.navbar-sidebar__item').first().locator('a.menu__link').first()).toBeVisible();
+    await page.getByRole('button', { name: 'Close navigation bar' }).click();
+    await expect(menu).toBeHidden();
   });
 
   test('a code block in a tab shown later gets its word-wrap button then', async ({ page }) => {

@@ -14,7 +14,7 @@ import { getLab } from '../../labs';
 import { EXERCISES } from '../../labs/exercises';
 import { parseProgram } from '../../labs/framework/program';
 import { RunRecorder } from '../../labs/framework/recorder';
-import { LabRun, type LabHost } from '../../labs/framework/runner';
+import { LabRun, SETTLED_HINT_MS, type LabHost } from '../../labs/framework/runner';
 import type { AnyLab, LabSettings } from '../../labs/framework/types';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -165,6 +165,27 @@ test("an exercise's run stops after its `until` step: the later steps do not run
   const run = new LabRun(THREE_STEPS, fakeHost([]));
   await assert.rejects(run.start({ code: () => '', signal: new AbortController().signal, until: 'nope' }), /no step nope/);
   run.dispose();
+});
+
+test('a settled hint (from what KMS has already answered) is the verdict after SETTLED_HINT_MS, not the full settle time', async () => {
+  const run = new LabRun(THREE_STEPS, fakeHost([]));
+  const started = Date.now();
+  try {
+    await run.start({
+      code: (section) => `set ${section}`,
+      signal: new AbortController().signal,
+      judge: () => ({ ok: false, settled: true, hint: { en: 'VIDEO is still connected', 'zh-Hans': 'VIDEO' } }),
+      judgeTimeout: 60_000,
+      verdictSettleMs: 60_000,
+      relaxFrom: 'b',
+    });
+    assert.equal(run.status, 'failed');
+    assert.equal(run.error?.title.en, 'VIDEO is still connected');
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= SETTLED_HINT_MS && elapsed < 30_000, `settled after ${elapsed} ms, not the 60 s settle time`);
+  } finally {
+    run.dispose();
+  }
 });
 
 test("a wrong answer's verdict comes once its hint has held, not at the judge's timeout; a hint that changes waits on", async () => {

@@ -34,6 +34,14 @@ test('workers: one per core unless --workers or KMS_WORKERS say otherwise; 0 kee
   assert.throws(() => parseKmsCli(['--workers=-1'], {}, '/r'), /--workers must be an integer/);
 });
 
+test('placement: fill unless --placement or KMS_PLACEMENT say spread; anything else is refused', () => {
+  assert.equal(parseKmsCli([], {}, '/r').config.placement, undefined, 'the config default (fill) applies');
+  assert.equal(parseKmsCli(['--placement', 'spread'], {}, '/r').config.placement, 'spread');
+  assert.equal(parseKmsCli([], { KMS_PLACEMENT: 'spread' }, '/r').config.placement, 'spread');
+  assert.equal(parseKmsCli(['--placement', 'fill'], { KMS_PLACEMENT: 'spread' }, '/r').config.placement, 'fill');
+  assert.throws(() => parseKmsCli(['--placement', 'even'], {}, '/r'), /--placement must be fill or spread, not "even"/);
+});
+
 const info = (address: string, family: 'IPv4' | 'IPv6', internal = false): os.NetworkInterfaceInfo =>
   ({ address, family, internal, netmask: '', mac: '', cidr: null, ...(family === 'IPv6' ? { scopeid: 0 } : {}) }) as os.NetworkInterfaceInfo;
 const machine = {

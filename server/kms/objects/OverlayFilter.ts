@@ -16,6 +16,8 @@ import { openForReading, resolveMediaUri, type MediaUri } from './uri';
 const VP8: RtpCodec = { name: 'VP8', clockRate: 90000 };
 const TICK_MS = 500;
 const MAX_FAILURES = 3;
+/** A drawing process that has sent nothing for this long while video goes in gets a key frame asked for. */
+const SILENT_MS = 1000;
 
 /** A picture of an overlay: its URI, checked when given, opened (file) or fetched (http) when a process starts. */
 export class Picture {
@@ -63,6 +65,8 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
   private failures = 0;
   /** When the last video packet came in (the drawing process' output is watched against it). */
   private lastInputAt = 0;
+  /** When a key frame was last asked for because the drawing process had gone silent. */
+  private lastRecoveryAt = 0;
   private readonly ticker: NodeJS.Timeout;
   protected disposed = false;
 
@@ -83,7 +87,14 @@ export abstract class OverlayFilter<E extends FilterEvents = FilterEvents> exten
       else if (run?.started) {
         const now = Date.now();
         const silent = now - (run.lastOutputAt ?? run.startedAt);
-        if (silent > 2000 && now - this.lastInputAt < 1000) this.context.log.debug(`${this.type} ${this.shortId}: drawing run ${this.generation} has sent nothing for ${silent} ms while video goes in (first output ${run.lastOutputAt === undefined ? 'never' : 'seen'})`);
+        // Video goes in and nothing comes out: ffmpeg's decoder lost a packet (of the first key frame, or later) and
+        // waits for a key frame the source would otherwise send only every few seconds, or never. Ask for one, once a
+        // second, and say so in the debug log.
+        if (silent > SILENT_MS && now - this.lastInputAt < 1000 && now - this.lastRecoveryAt >= 1000) {
+          this.lastRecoveryAt = now;
+          this.node.requestUpstreamKeyframe('VIDEO');
+          this.context.log.debug(`${this.type} ${this.shortId}: drawing run ${this.generation} has sent nothing for ${silent} ms while video goes in (first output ${run.lastOutputAt === undefined ? 'never' : 'seen'}): key frame requested`);
+        }
       }
     }, TICK_MS);
     this.ticker.unref();

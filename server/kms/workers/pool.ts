@@ -1,6 +1,7 @@
 /**
  * Pipelines on every core: the media objects live on N worker threads (server/kms/workers/worker.ts), each pipeline
- * with all its elements on one worker, chosen when the pipeline is created (the one with the fewest pipelines). The
+ * with all its elements on one worker, chosen when the pipeline is created (placement.ts: the first with room by
+ * default, or the one with the fewest pipelines). The
  * protocol layer sees the same MediaObjectSet as with one thread: this pool keeps the index of ids (which worker holds
  * each object), forwards create/invoke/release to the right worker, answers the ServerManager itself, hands the
  * workers' events on, and forwards HTTP requests for HttpEndpoint URLs to the worker that serves them.
@@ -17,6 +18,10 @@ import { stringsIn, type MediaObjectSet, type ObjectHandle, type WireEventListen
 import { ObjectRegistry } from '../objects/registry';
 import { SERVER_MANAGER_ID } from '../objects/ServerManager';
 import type { WorkerCall, WorkerReport, WorkerSetup } from './messages';
+import { NEW_PIPELINE_MS, placePipeline, type Placement, type WorkerFigures } from './placement';
+
+/** How often each worker's event-loop utilisation is sampled (for placement). */
+const SAMPLE_MS = 1000;
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -31,7 +36,21 @@ class PipelineWorker {
   readonly thread: Worker;
   readonly pending = new Map<number, Pending>();
   httpPort = 0;
+  /** Event-loop utilisation over the last sample (undefined until the first). */
+  utilisation: number | undefined;
+  /** When each pipeline placed here in the last NEW_PIPELINE_MS was placed. */
+  readonly placedAt: number[] = [];
+  /** Pipelines placed here whose creation has not answered yet. */
+  creating = 0;
+  private lastSample: ReturnType<Worker['performance']['eventLoopUtilization']> | undefined;
   private nextCall = 1;
+
+  /** Samples the thread's event-loop utilisation since the last sample. */
+  sample(): void {
+    const now = this.thread.performance.eventLoopUtilization();
+    if (this.lastSample) this.utilisation = this.thread.performance.eventLoopUtilization(now, this.lastSample).utilization;
+    this.lastSample = now;
+  }
 
   constructor(readonly index: number, setup: WorkerSetup, onReport: (worker: PipelineWorker, report: WorkerReport) => void, onExit: (worker: PipelineWorker, code: number) => void) {
     const file = path.join(__dirname, `worker${path.extname(__filename)}`);
@@ -62,6 +81,7 @@ export class WorkerPool implements MediaObjectSet {
   private httpBase = '';
   private ready: Promise<void> | undefined;
   private stopping = false;
+  private sampler: NodeJS.Timeout | undefined;
 
   constructor(
     readonly kmd: KmdRegistry,
@@ -70,6 +90,7 @@ export class WorkerPool implements MediaObjectSet {
     sessions: () => string[],
     private readonly http: HttpEndpointServer,
     readonly size: number,
+    readonly placement: Placement = 'fill',
   ) {
     this.home = new ObjectRegistry(kmd, config, log, sessions, http, () => [...this.index.values()].filter((entry) => entry.pipeline).map((entry) => entry.handle));
     this.home.onEvent((source, event, data, requester) => this.emit(source, event, data, requester));
@@ -80,13 +101,19 @@ export class WorkerPool implements MediaObjectSet {
     this.httpBase = httpBase;
     this.stopping = false;
     this.ready ??= Promise.all(Array.from({ length: this.size }, (_, index) => this.spawn(index))).then(() => {
-      this.log.info(`pipelines run on ${this.size} worker thread${this.size === 1 ? '' : 's'}`);
+      this.log.info(`pipelines run on ${this.size} worker thread${this.size === 1 ? '' : 's'} (placement: ${this.placement})`);
+      this.sampler ??= setInterval(() => {
+        for (const worker of this.workers) worker.sample();
+      }, SAMPLE_MS);
+      this.sampler.unref();
     });
     return this.ready;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.sampler) clearInterval(this.sampler);
+    this.sampler = undefined;
     await this.releaseAll().catch(() => undefined);
     await Promise.all(this.workers.map((worker) => worker.thread.terminate()));
     this.workers.length = 0;
@@ -194,10 +221,16 @@ export class WorkerPool implements MediaObjectSet {
 
   async create(type: string, constructorParams: unknown, requester?: unknown): Promise<ObjectHandle> {
     await this.whenReady();
-    // An element goes where the objects it names live (its pipeline, its hub); a pipeline to the least busy worker.
-    const worker = stringsIn(constructorParams).map((id) => this.index.get(id)?.worker).find((found) => found !== undefined) ?? this.leastBusy();
-    const value = await worker.call({ op: 'create', type, params: constructorParams, turnUrl: this.config.turnUrlProvider?.() }, requester);
-    return value as ObjectHandle;
+    // An element goes where the objects it names live (its pipeline, its hub); a pipeline where placement.ts says.
+    const owner = stringsIn(constructorParams).map((id) => this.index.get(id)?.worker).find((found) => found !== undefined);
+    const worker = owner ?? this.placeNew();
+    if (owner) return (await worker.call({ op: 'create', type, params: constructorParams, turnUrl: this.config.turnUrlProvider?.() }, requester)) as ObjectHandle;
+    worker.creating += 1;
+    try {
+      return (await worker.call({ op: 'create', type, params: constructorParams, turnUrl: this.config.turnUrlProvider?.() }, requester)) as ObjectHandle;
+    } finally {
+      worker.creating -= 1;
+    }
   }
 
   async invoke(id: string, operation: string, operationParams: unknown): Promise<unknown> {
@@ -257,16 +290,20 @@ export class WorkerPool implements MediaObjectSet {
     return count;
   }
 
-  private leastBusy(): PipelineWorker {
-    let best: PipelineWorker | undefined;
-    let fewest = Infinity;
-    for (const worker of this.workers) {
-      const count = this.pipelinesOn(worker);
-      if (count < fewest) [best, fewest] = [worker, count];
-    }
-    if (!best) throw new KmsError('UNEXPECTED_ERROR', 'The embedded KMS has no worker running');
-    return best;
+  /** The worker for a new pipeline (placement.ts), with this placement counted in its figures from now on. */
+  private placeNew(): PipelineWorker {
+    if (this.workers.length === 0) throw new KmsError('UNEXPECTED_ERROR', 'The embedded KMS has no worker running');
+    const now = Date.now();
+    const figures: WorkerFigures[] = this.workers.map((worker) => {
+      while (worker.placedAt.length > 0 && now - (worker.placedAt[0] ?? now) > NEW_PIPELINE_MS) worker.placedAt.shift();
+      return { pipelines: this.pipelinesOn(worker) + worker.creating, newPipelines: worker.placedAt.length, utilisation: worker.utilisation };
+    });
+    const chosen = this.workers[placePipeline(figures, this.placement)];
+    if (!chosen) throw new KmsError('UNEXPECTED_ERROR', 'The embedded KMS has no worker running');
+    chosen.placedAt.push(now);
+    return chosen;
   }
+
 }
 
 /** Headers that concern one connection only (RFC 9110 §7.6.1): never forwarded as they are. */

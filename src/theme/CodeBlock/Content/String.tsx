@@ -22,6 +22,9 @@ type WordWrap = {
   toggle: () => void;
 };
 
+/** Fired on an element with content-visibility: auto when it starts or stops being rendered. */
+const RENDERED_EVENT = 'contentvisibilityautostatechange';
+
 /** One observer for every code block on the page: the callback of each observed `pre`. */
 const watched = new WeakMap<Element, () => void>();
 let observer: ResizeObserver | null = null;
@@ -32,8 +35,12 @@ function watch(element: Element, onResize: () => void): () => void {
   });
   watched.set(element, onResize);
   observer.observe(element);
+  // A block below the viewport is not laid out until it comes near (Content/index.tsx): its width is known, and may
+  // overflow, only once it renders, which need not change the `pre`'s size. The event does not bubble: caught on the way down.
+  element.addEventListener(RENDERED_EVENT, onResize, { capture: true });
   return () => {
     observer?.unobserve(element);
+    element.removeEventListener(RENDERED_EVENT, onResize, { capture: true });
     watched.delete(element);
   };
 }

@@ -31,6 +31,19 @@ const Pre = forwardRef<HTMLPreElement, ComponentProps<'pre'>>(function Pre(props
   return <pre ref={ref} tabIndex={0} {...props} className={clsx(props.className, styles.codeBlock, 'thin-scrollbar')} />;
 });
 
+/**
+ * A block outside the viewport is not styled, laid out or painted until it comes near (content-visibility: auto): a
+ * chapter's blocks hold thousands of token spans, most of them far below the first screen, and their layout was most of
+ * the work before the first paint. Meanwhile the block keeps the height its lines will have (each line is 1.45em, the
+ * `pre`'s line height; the intrinsic size excludes the padding), so nothing moves when it renders, and the
+ * `auto` keyword keeps the real height once it has rendered. Find in page and the accessibility tree still see the text.
+ * Blocks with line numbers are tables, which this does not apply to: they render as before.
+ */
+function skippedWhileOffscreen(code: string): CSSProperties {
+  const lines = code.endsWith('\n') ? code.split('\n').length - 1 : code.split('\n').length;
+  return { contentVisibility: 'auto', containIntrinsicHeight: `auto calc(${Math.max(1, lines)} * var(--ifm-pre-line-height) * 1em)` };
+}
+
 function plainLines(code: string): LineProps['line'][] {
   return code.split('\n').map((text) => (text === '' ? [{ types: ['plain'], content: '\n', empty: true }] : [{ types: ['plain'], content: text }]));
 }
@@ -72,7 +85,7 @@ export default function CodeBlockContent({ className: classNameProp }: Props): R
 
   const codeProps = {
     className: clsx(styles.codeBlockLines, lineNumbersStart !== undefined && styles.codeBlockLinesWithNumbering),
-    style: { counterReset: lineNumbersStart === undefined ? undefined : `line-count ${lineNumbersStart - 1}` } satisfies CSSProperties,
+    style: (lineNumbersStart === undefined ? skippedWhileOffscreen(code) : { counterReset: `line-count ${lineNumbersStart - 1}` }) satisfies CSSProperties,
   };
   const preProps = { ref: wordWrap.codeBlockRef, className: clsx(classNameProp, `prism-code language-${language}`), style: prismTheme.plain as CSSProperties };
 
