@@ -224,12 +224,12 @@ export class WorkerPool implements MediaObjectSet {
     // An element goes where the objects it names live (its pipeline, its hub); a pipeline where placement.ts says.
     const owner = stringsIn(constructorParams).map((id) => this.index.get(id)?.worker).find((found) => found !== undefined);
     const worker = owner ?? this.placeNew();
-    if (owner) return (await worker.call({ op: 'create', type, params: constructorParams, turnUrl: this.config.turnUrlProvider?.() }, requester)) as ObjectHandle;
-    worker.creating += 1;
+    // A new pipeline counts on its worker while KMS creates it, so that pipelines created at once do not all see room.
+    if (!owner) worker.creating += 1;
     try {
       return (await worker.call({ op: 'create', type, params: constructorParams, turnUrl: this.config.turnUrlProvider?.() }, requester)) as ObjectHandle;
     } finally {
-      worker.creating -= 1;
+      if (!owner) worker.creating -= 1;
     }
   }
 
