@@ -32,9 +32,10 @@ const Pre = forwardRef<HTMLPreElement, ComponentProps<'pre'>>(function Pre(props
 });
 
 /**
- * A block outside the viewport is not styled, laid out or painted until it comes near (content-visibility: auto): a
- * chapter's blocks hold thousands of token spans, most of them far below the first screen, and their layout was most of
- * the work before the first paint. Meanwhile the block keeps the height its lines will have (each line is 1.45em, the
+ * A block outside the viewport is not laid out or painted until it comes near (content-visibility: auto): a chapter's
+ * blocks hold thousands of token spans, most of them far below the first screen. On the first-app chapter at 4× CPU
+ * throttling, layout during the load went from 315–336 to 241–250 ms (style did not change). Meanwhile the block keeps
+ * the height its lines will have (each line is 1.45em, the
  * `pre`'s line height; the intrinsic size excludes the padding), so nothing moves when it renders, and the
  * `auto` keyword keeps the real height once it has rendered. Find in page and the accessibility tree still see the text.
  * Blocks with line numbers are tables, which this does not apply to: they render as before.
