@@ -13,13 +13,12 @@ import globals from 'globals';
 import { getLab } from '../../labs';
 import { EXERCISES } from '../../labs/exercises';
 import { parseProgram } from '../../labs/framework/program';
-import { RunRecorder } from '../../labs/framework/recorder';
 import { LabRun, SETTLED_HINT_MS, type LabHost } from '../../labs/framework/runner';
-import type { AnyLab, LabSettings } from '../../labs/framework/types';
+import { FAKE_SETTINGS, fakeLabHost } from '../helpers/fake-lab-host';
+import type { AnyLab, CheckResult } from '../../labs/framework/types';
 
 const root = path.resolve(__dirname, '..', '..');
 const RUNTIME_GLOBALS = ['kurentoClient', 'kurentoUtils', 'onError', 'addVideo', 'testSource', 'imageSource', 'showStatus'];
-const SETTINGS: LabSettings = { kmsUrl: 'ws://127.0.0.1:8888/kurento', iceServers: [], siteOrigin: 'http://127.0.0.1:3000', media: { directory: '/srv/media', downloadBase: '/kms-media/' } };
 
 function programText(lab: AnyLab): string {
   return readFileSync(path.join(root, 'labs', 'programs', `${lab.id}.js`), 'utf8');
@@ -74,7 +73,7 @@ test("every solution parses, differs from the starting code, and uses only names
     assert.ok(at >= 0, `${exercise.id}: the program has ${marker.trim()}`);
     const next = text.indexOf('\n// @step ', at + marker.length);
     const solved = `${text.slice(0, at + marker.length)}${exercise.solution}\n${next < 0 ? '' : text.slice(next + 1)}`;
-    const settingsNames = ['ws_uri', 'iceServers', ...(lab.params ?? []).map((param) => param.id), ...Object.keys(lab.settingsVars?.(SETTINGS) ?? {})];
+    const settingsNames = ['ws_uri', 'iceServers', ...(lab.params ?? []).map((param) => param.id), ...Object.keys(lab.settingsVars?.(FAKE_SETTINGS) ?? {})];
     const lint = new ESLint({
       cwd: root,
       overrideConfigFile: true,
@@ -98,30 +97,11 @@ test("every solution parses, differs from the starting code, and uses only names
 
 /** A host that runs nothing: a step's code `set x` defines the variable x. */
 function fakeHost(ran: string[]): LabHost {
-  const recorder = new RunRecorder();
   const vars = new Map<string, unknown>();
-  return {
-    locale: 'en',
-    params: {},
-    settings: SETTINGS,
-    recorder,
-    now: () => recorder.now(),
-    read: (name) => vars.get(name),
-    recorded: () => [],
-    media: (id) => ({ id, currentTime: 0, framesDecoded: 0, width: 0, height: 0 }),
-    sampleColorAt: () => undefined,
-    dominantFrequency: () => Promise.resolve(undefined),
-    graph: () => recorder.graph,
-    frames: () => recorder.frames,
-    stats: () => recorder.stats,
-    errors: () => [],
-    syntax: () => Promise.resolve(undefined),
-    run: (section, code) => {
-      ran.push(section);
-      for (const match of code.matchAll(/set (\w+)/g)) vars.set(match[1] ?? '', true);
-      return Promise.resolve(undefined);
-    },
-  };
+  return fakeLabHost(vars, (section, code) => {
+    ran.push(section);
+    for (const match of code.matchAll(/set (\w+)/g)) vars.set(match[1] ?? '', true);
+  });
 }
 
 const label = { en: 'x', 'zh-Hans': 'x' };
@@ -167,53 +147,37 @@ test("an exercise's run stops after its `until` step: the later steps do not run
   run.dispose();
 });
 
-test('a settled hint (from what KMS has already answered) is the verdict after SETTLED_HINT_MS, not the full settle time', async () => {
+/** An exercise run whose judge never passes: the run, and how long it took to give its verdict. */
+async function wrongAnswer(judge: () => CheckResult, judgeTimeout: number, verdictSettleMs: number): Promise<{ run: LabRun; elapsed: number }> {
   const run = new LabRun(THREE_STEPS, fakeHost([]));
   const started = Date.now();
   try {
-    await run.start({
-      code: (section) => `set ${section}`,
-      signal: new AbortController().signal,
-      judge: () => ({ ok: false, settled: true, hint: { en: 'VIDEO is still connected', 'zh-Hans': 'VIDEO' } }),
-      judgeTimeout: 60_000,
-      verdictSettleMs: 60_000,
-      relaxFrom: 'b',
-    });
-    assert.equal(run.status, 'failed');
-    assert.equal(run.error?.title.en, 'VIDEO is still connected');
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed >= SETTLED_HINT_MS && elapsed < 30_000, `settled after ${elapsed} ms, not the 60 s settle time`);
+    await run.start({ code: (section) => `set ${section}`, signal: new AbortController().signal, judge, judgeTimeout, verdictSettleMs, relaxFrom: 'b' });
+    return { run, elapsed: Date.now() - started };
   } finally {
     run.dispose();
   }
+}
+
+test('a settled hint (from what KMS has already answered) is the verdict after SETTLED_HINT_MS, not the full settle time', async () => {
+  const { run, elapsed } = await wrongAnswer(() => ({ ok: false, settled: true, hint: { en: 'VIDEO is still connected', 'zh-Hans': 'VIDEO' } }), 60_000, 60_000);
+  assert.equal(run.status, 'failed');
+  assert.equal(run.error?.title.en, 'VIDEO is still connected');
+  assert.ok(elapsed >= SETTLED_HINT_MS && elapsed < 30_000, `settled after ${elapsed} ms, not the 60 s settle time`);
 });
 
 test("a wrong answer's verdict comes once its hint has held, not at the judge's timeout; a hint that changes waits on", async () => {
   const hint = (text: string) => ({ en: text, 'zh-Hans': text });
   for (const changing of [false, true]) {
     let calls = 0;
-    const run = new LabRun(THREE_STEPS, fakeHost([]));
-    const started = Date.now();
-    try {
-      await run.start({
-        code: (section) => `set ${section}`,
-        signal: new AbortController().signal,
-        // A constant diagnosis, or one that changes on every look (the run is still moving).
-        judge: () => ({ ok: false, hint: hint(changing ? `look ${calls++}` : 'VIDEO is still connected') }),
-        judgeTimeout: 3000,
-        verdictSettleMs: 400,
-        relaxFrom: 'b',
-      });
-      assert.equal(run.status, 'failed');
-      assert.equal(run.error?.code, 'exercise-not-done');
-      const elapsed = Date.now() - started;
-      if (changing) assert.ok(elapsed >= 3000, `a changing hint waits for the timeout (${elapsed} ms)`);
-      else {
-        assert.ok(elapsed < 3000, `a steady hint settles before the timeout (${elapsed} ms)`);
-        assert.equal(run.error?.title.en, 'VIDEO is still connected');
-      }
-    } finally {
-      run.dispose();
+    // A constant diagnosis, or one that changes on every look (the run is still moving).
+    const { run, elapsed } = await wrongAnswer(() => ({ ok: false, hint: hint(changing ? `look ${calls++}` : 'VIDEO is still connected') }), 3000, 400);
+    assert.equal(run.status, 'failed');
+    assert.equal(run.error?.code, 'exercise-not-done');
+    if (changing) assert.ok(elapsed >= 3000, `a changing hint waits for the timeout (${elapsed} ms)`);
+    else {
+      assert.ok(elapsed < 3000, `a steady hint settles before the timeout (${elapsed} ms)`);
+      assert.equal(run.error?.title.en, 'VIDEO is still connected');
     }
   }
 });

@@ -5,11 +5,10 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunRecorder } from '../../labs/framework/recorder';
 import { LabRun, type LabHost } from '../../labs/framework/runner';
-import type { AnyLab, LabSettings } from '../../labs/framework/types';
+import type { AnyLab } from '../../labs/framework/types';
+import { fakeLabHost } from '../helpers/fake-lab-host';
 
-const SETTINGS: LabSettings = { kmsUrl: 'ws://127.0.0.1:8888/kurento', iceServers: [], siteOrigin: 'http://127.0.0.1:3000', media: { directory: '/srv/media', downloadBase: '/kms-media/' } };
 const label = { en: 'x', 'zh-Hans': 'x' };
 const ONE_STEP: AnyLab = {
   id: 'one',
@@ -23,28 +22,6 @@ const ONE_STEP: AnyLab = {
   completion: label,
 };
 
-function host(vars: Map<string, unknown>): LabHost {
-  const recorder = new RunRecorder();
-  return {
-    locale: 'en',
-    params: {},
-    settings: SETTINGS,
-    recorder,
-    now: () => recorder.now(),
-    read: (name) => vars.get(name),
-    recorded: () => [],
-    media: (id) => ({ id, currentTime: 0, framesDecoded: 0, width: 0, height: 0 }),
-    sampleColorAt: () => undefined,
-    dominantFrequency: () => Promise.resolve(undefined),
-    graph: () => recorder.graph,
-    frames: () => recorder.frames,
-    stats: () => recorder.stats,
-    errors: () => [],
-    syntax: () => Promise.resolve(undefined),
-    run: () => Promise.resolve(undefined),
-  };
-}
-
 /** Lets promises and microtasks run (setImmediate is not among the mocked timers). */
 const flush = async (): Promise<void> => {
   for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
@@ -53,7 +30,7 @@ const flush = async (): Promise<void> => {
 async function checkingStep(t: TestContext): Promise<{ run: LabRun; vars: Map<string, unknown>; lab: LabHost; finished: Promise<void> }> {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   const vars = new Map<string, unknown>();
-  const lab = host(vars);
+  const lab = fakeLabHost(vars);
   const run = new LabRun(ONE_STEP, lab);
   t.after(() => run.dispose());
   const finished = run.start({ code: () => '', signal: new AbortController().signal });
