@@ -117,7 +117,7 @@ export class SiteService implements Service {
       log(`building the site (${state.reason}); this takes one to two minutes on a 2-core machine…`);
       await buildSite(root, buildDir, log);
     }
-    const serveStatic = createStaticHandler(buildDir, { publicPrefixes: ['/media/'] });
+    const serveStatic = createStaticHandler(buildDir, { publicPrefixes: ['/media/'], versionedPrefixes: ['/vendor/'] });
     const handle = (req: IncomingMessage, res: ServerResponse): void => {
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (pathname === '/labs-runtime.json') {

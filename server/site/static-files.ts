@@ -6,7 +6,9 @@
  * - files are confined by their real path to the served folder: a symbolic link cannot serve a file from elsewhere;
  * - text assets are sent precompressed (brotli or gzip, made at build time: src/plugins/precompress.ts) to clients
  *   that accept them, with `Vary: Accept-Encoding`;
- * - unknown paths get the site's own 404 page (per locale) with status 404.
+ * - unknown paths get the site's own 404 page (per locale) with status 404;
+ * - webpack's content-hashed /assets/, and files of a versioned prefix asked for with a `v` query, may be kept for a
+ *   year (immutable); everything else is revalidated (no-cache).
  */
 import { constants } from 'node:fs';
 import { open, readFile, realpath, stat } from 'node:fs/promises';
@@ -114,6 +116,12 @@ export interface StaticOptions {
    * exported from a lab loads from this site into a canvas it captures (a picture without CORS taints the canvas).
    */
   publicPrefixes?: readonly string[];
+  /**
+   * URL path prefixes whose files the site links with a `v` query holding a hash of their contents (the kurento-client
+   * and kurento-utils bundles under /vendor/, whose names stay stable for learners): asked for with `v`, a file is
+   * immutable, as new contents come with a new `v`; asked for without, it is revalidated like any other file.
+   */
+  versionedPrefixes?: readonly string[];
 }
 
 /** Serves `root` (the build, or a folder such as the KMS's media directory). */
@@ -121,6 +129,7 @@ export function createStaticHandler(root: string, options: StaticOptions = {}): 
   const notFoundPage = options.notFoundPage ?? true;
   const precompressed = options.precompressed ?? true;
   const publicPrefixes = options.publicPrefixes ?? [];
+  const versionedPrefixes = options.versionedPrefixes ?? [];
   const absoluteRoot = path.resolve(root);
 
   const notFound = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
@@ -140,7 +149,8 @@ export function createStaticHandler(root: string, options: StaticOptions = {}): 
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
     const candidate = await resolveBuildFile(absoluteRoot, pathname);
     const file = candidate ? await confinedFile(absoluteRoot, candidate) : undefined;
     if (!file) {
@@ -164,7 +174,7 @@ export function createStaticHandler(root: string, options: StaticOptions = {}): 
         }
       }
     }
-    const immutable = /\/assets\//.test(file);
+    const immutable = /\/assets\//.test(file) || (url.searchParams.has('v') && versionedPrefixes.some((prefix) => pathname.startsWith(prefix)));
     const readableByAll = publicPrefixes.some((prefix) => pathname.startsWith(prefix));
     await new Promise<void>((resolve) => {
       const stream = send(req, served, { etag: true, lastModified: true, cacheControl: false, dotfiles: 'allow', index: false, acceptRanges: true });

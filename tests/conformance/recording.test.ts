@@ -4,15 +4,16 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import kurentoClient, { type KurentoClient, type MediaPipeline, type PlayerEndpoint, type RecorderEndpoint, type WebRtcEndpoint } from 'kurento-client';
 import { call, create } from '../../core/kurento';
+import { RecordingJob } from '../../server/kms/media/ffmpeg/recording';
 import { probe } from '../../server/kms/media/ffmpeg/worker';
 import type { KmsServer } from '../../server/kms/server';
 import { startKms } from '../helpers/kms';
-import { RtpSource } from '../helpers/rtp-source';
+import { RtpClip, RtpSource } from '../helpers/rtp-source';
 import { kmsFfmpeg, noKmsFfmpegLeft } from '../helpers/processes';
 import { WeriftPeer, negotiate, waitFor } from '../helpers/werift-peer';
 
@@ -231,4 +232,42 @@ test('a player URI outside the media directory is refused; a missing file raises
   await call<void>((done) => player.play(voidDone(done)));
   await waitFor(() => errors.includes('RESOURCE_ERROR_OPEN'), 3000, 'the Error event');
   await call<void>((done) => pipeline.release(voidDone(done)));
+});
+
+test('a video-only recording stopped in the middle of a frame is finished by its ffmpeg at once, complete', async () => {
+  // ffmpeg finishes a file only between frames, and its VP8 depacketizer takes nothing but a key frame after a frame
+  // that never ended: the recorder must send one, or ffmpeg waits until it is killed (20 s) and the file is cut.
+  const clip = await RtpClip.record({ width: 320, height: 240, fps: 30, bitrate: 800_000, gop: 30, seconds: 1 });
+  const file = path.join(mediaDir, 'cut-frame.webm');
+  const failures: string[] = [];
+  const job = new RecordingJob(
+    { file: { label: file, open: () => openSync(file, 'w') }, container: 'webm', video: { name: 'VP8', clockRate: 90000 } },
+    { keyframeNeeded: () => undefined, failure: (type, description) => failures.push(`${type}: ${description}`) },
+  );
+  await job.start();
+  // Every frame of the clip at its pace, then the first packet of a frame of several packets, and the stream stops.
+  const frames: Array<typeof clip.video[number]['packet'][]> = [[]];
+  for (const { packet } of clip.video) {
+    frames.at(-1)?.push(packet);
+    if (packet.header.marker) frames.push([]);
+  }
+  const cut = frames.findLastIndex((frame, index) => index > 15 && frame.length >= 2);
+  assert.ok(cut > 0, 'the clip has a frame of several packets');
+  for (const frame of frames.slice(0, cut)) {
+    for (const packet of frame) job.push('VIDEO', packet);
+    await new Promise((resolve) => setTimeout(resolve, 33));
+  }
+  const partial = frames[cut]?.[0];
+  assert.ok(partial);
+  job.push('VIDEO', partial);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const started = Date.now();
+  const exit = await job.finish();
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(exit?.signal, null, `ffmpeg ended by itself, not killed (after ${seconds} s): ${exit?.stderr.trim() ?? ''}`);
+  assert.ok(seconds < 5, `finished in ${seconds} s`);
+  assert.deepEqual(failures, []);
+  const info = await probe(file);
+  assert.equal(info.video?.codec, 'vp8');
+  assert.ok((info.durationMs ?? 0) > 300, `${info.durationMs} ms`);
 });

@@ -94,7 +94,14 @@ test('hello world loopback: real VP8/Opus comes back, events follow the document
     },
     10000,
     'the documented sequence',
-  );
+  ).catch((error: unknown) => {
+    // Name what never came, and what did, so that a failure says which event KMS did not raise.
+    const matcher = new SequenceMatcher(expected);
+    for (const event of events) matcher.observe(event);
+    const missing = matcher.all.filter((state) => state.status !== 'seen' && state.expectation.optional !== true).map((state) => state.expectation.id);
+    const seen = events.map((event) => `${event.type}${event.data.state !== undefined ? ` ${String(event.data.state)}` : ''}${event.data.mediaType !== undefined ? ` ${String(event.data.mediaType)}` : ''}`);
+    throw new Error(`${(error as Error).message}: missing ${missing.join(', ')}; events: ${seen.join(' | ')}`);
+  });
   const matcher = new SequenceMatcher(expected);
   for (const event of events) matcher.observe(event);
   assert.deepEqual(matcher.all.filter((state) => state.outOfOrder > 0).map((state) => state.expectation.id), [], 'no event before its prerequisites');

@@ -55,13 +55,32 @@ export async function openLabPage(page: Page, id: string, { prefix = '', query =
 
 /**
  * Scrolls a lab's slot into view until what loads there is visible: while the page hydrates, its layout can still
- * move (and scroll) under the first scroll.
+ * move (and scroll) under the first scroll. Then waits until every lab near the viewport has loaded its program: a
+ * lab above that grows while a test clicks moves the button under the pointer, and the click lands beside it (seen
+ * once: qr-codes stayed idle below a magic-mirror lab that was still loading).
  */
 async function bringIntoView(slot: Locator, loaded: Locator): Promise<void> {
   await expect(async () => {
     await slot.scrollIntoViewIfNeeded();
     await expect(loaded).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 20_000 });
+  await expect
+    .poll(
+      () =>
+        slot.page().evaluate(() => {
+          // Labs load 400 px ahead of the viewport (src/components/Lab): a placeholder in that band is a lab on its way.
+          const near = (element: Element): boolean => {
+            const box = element.getBoundingClientRect();
+            return box.bottom > -400 && box.top < window.innerHeight + 400;
+          };
+          const pending = [...document.querySelectorAll('[data-testid^="lab-placeholder-"]')].filter(near).length;
+          // A loaded panel grows once more when its program arrives (Run is enabled from then on).
+          const loading = [...document.querySelectorAll('section[data-testid^="lab-"]')].filter((panel) => near(panel) && panel.querySelector('[data-testid="lab-run"]:disabled') && panel.getAttribute('data-status') === 'idle').length;
+          return pending + loading;
+        }),
+      { message: 'the labs near the viewport finish loading', timeout: 20_000 },
+    )
+    .toBe(0);
 }
 
 /** Opens the chapter that embeds exercise `id` and brings it into view; resolves with the exercise's box. */

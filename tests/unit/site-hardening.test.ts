@@ -1,7 +1,7 @@
 /**
  * The site server's own rules: files of a served folder (the build, /kms-media/) are confined by their real paths, so a
  * symbolic link cannot serve a file from elsewhere; /labs-runtime.json is computed for each request (live TURN state,
- * fresh credentials) and answers only to the names the site is opened by (no DNS rebinding).
+ * fresh credentials) and answers only to the names the site is opened by (no DNS rebinding); what browsers may keep.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,6 +79,37 @@ test('the sample media may be read by any page (an exported app draws them on a 
     const page = await fetch(`http://127.0.0.1:${port}/`);
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('access-control-allow-origin'), null);
+  } finally {
+    server.close();
+  }
+});
+
+test('caching: hashed /assets/ and versioned /vendor/ bundles asked for with v are immutable; the rest is revalidated', async () => {
+  const root = path.join(base, 'cached');
+  mkdirSync(path.join(root, 'assets', 'js'), { recursive: true });
+  mkdirSync(path.join(root, 'vendor'), { recursive: true });
+  mkdirSync(path.join(root, 'docs'), { recursive: true });
+  writeFileSync(path.join(root, 'assets', 'js', 'main.0123abcd.js'), 'main');
+  writeFileSync(path.join(root, 'vendor', 'kurento-client-7.3.0.min.js'), 'client');
+  writeFileSync(path.join(root, 'docs', 'intro.html'), '<!doctype html>');
+  const serve = createStaticHandler(root, { versionedPrefixes: ['/vendor/'] });
+  const server: Server = createServer((req, res) => void serve(req, res));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  const cacheControl = async (pathname: string): Promise<string | null> => {
+    const response = await fetch(`http://127.0.0.1:${port}${pathname}`);
+    assert.equal(response.status, 200, pathname);
+    return response.headers.get('cache-control');
+  };
+  const IMMUTABLE = 'public, max-age=31536000, immutable';
+  try {
+    assert.equal(await cacheControl('/assets/js/main.0123abcd.js'), IMMUTABLE);
+    assert.equal(await cacheControl('/vendor/kurento-client-7.3.0.min.js?v=0123456789ab'), IMMUTABLE);
+    // The stable URL learners type (the first-app chapter, exported apps) is revalidated: its contents can change.
+    assert.equal(await cacheControl('/vendor/kurento-client-7.3.0.min.js'), 'no-cache');
+    // A `v` outside a versioned prefix changes nothing.
+    assert.equal(await cacheControl('/docs/intro?v=1'), 'no-cache');
   } finally {
     server.close();
   }

@@ -483,6 +483,26 @@ export function signaledMatch(remote: string, signaled: readonly string[]): stri
   return signaled.find((line) => endpoint(line) === wanted && !/ typ prflx\b/.test(line)) ?? remote;
 }
 
+/** werift's CandidatePairState. */
+const PAIR_FROZEN = 0;
+const PAIR_WAITING = 1;
+const PAIR_IN_PROGRESS = 2;
+const PAIR_SUCCEEDED = 3;
+const PAIR_FAILED = 4;
+
+/**
+ * Whether a candidate pair no longer keeps ICE from concluding, once `nominated` is nominated. RFC 8445 §8.1.2: the
+ * Waiting and Frozen pairs of the component are removed, and checks in progress on pairs of lower priority cease (one
+ * of equal priority cannot beat it either). werift fails the Waiting and Frozen pairs there are at the nomination, but
+ * a pair made by a remote candidate that comes later stays Waiting for ever, as no check runs after it (seen under
+ * load: the peer's prflx pair succeeded before its signaled candidates arrived, and READY never came).
+ */
+export function pairConcluded(pair: { state: number; priority: number }, nominated: { priority: number }): boolean {
+  if (pair.state === PAIR_SUCCEEDED || pair.state === PAIR_FAILED) return true;
+  if (pair.state === PAIR_WAITING || pair.state === PAIR_FROZEN) return true;
+  return pair.state === PAIR_IN_PROGRESS && pair.priority <= nominated.priority;
+}
+
 function mapIceState(state: string): IceComponentState | undefined {
   switch (state) {
     case 'checking':
@@ -694,18 +714,18 @@ export class WebRtcSession {
 
   /**
    * werift has no post-check "completed" state, so READY (libnice: gathering done, checks concluded, a pair
-   * selected) is read off the ICE agent: a nominated pair, local gathering finished, and no pair still frozen,
-   * waiting or in progress.
+   * selected) is read off the ICE agent: a nominated pair, local gathering finished, and every pair concluded.
    */
   private watchForReady(): void {
     this.stopReadyWatch();
     const check = (): void => {
       const connection = this.pc?.iceTransports[0]?.connection as
-        | { nominated?: unknown; localCandidatesEnd?: boolean; checkList?: Array<{ state: number }> }
+        | { nominated?: { priority: number }; localCandidatesEnd?: boolean; checkList?: Array<{ state: number; priority: number }> }
         | undefined;
       if (!connection || this.iceState !== 'CONNECTED') return;
-      const concluded = (connection.checkList ?? []).every((pair) => pair.state === 3 || pair.state === 4);
-      if (connection.nominated && connection.localCandidatesEnd && concluded) {
+      const nominated = connection.nominated;
+      if (!nominated || !connection.localCandidatesEnd) return;
+      if ((connection.checkList ?? []).every((pair) => pairConcluded(pair, nominated))) {
         this.reportSelectedPair();
         this.setIceState('READY');
       }

@@ -1,3 +1,4 @@
+import type { VendorData } from '@site/src/plugins/kurento-vendor';
 import { lazy, memo, startTransition, Suspense, useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import CodeBlock from '@theme/CodeBlock';
 import Tabs from '@theme/Tabs';
@@ -223,7 +224,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const locale = (i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en') as Locale;
   const { colorMode } = useColorMode();
   const dark = colorMode === 'dark';
-  const vendor = usePluginData('kurento-labs-vendor') as { client: string; utils: string };
+  const vendor = usePluginData('kurento-labs-vendor') as VendorData;
   const { resolved, ready, turn, runtime } = useLabSettings();
   const progress = useProgress()[lab.id];
   const scope = exercise ? `${lab.id}@${exercise.id}` : lab.id;

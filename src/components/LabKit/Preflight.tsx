@@ -1,3 +1,4 @@
+import type { VendorData } from '@site/src/plugins/kurento-vendor';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import Translate, { translate } from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
@@ -40,7 +41,7 @@ function preflightJobs(search: string): number {
 export default function Preflight(): ReactNode {
   const { i18n } = useDocusaurusContext();
   const locale: Locale = i18n.currentLocale === 'zh-Hans' ? 'zh-Hans' : 'en';
-  const vendor = usePluginData('kurento-labs-vendor') as { client: string; utils: string };
+  const vendor = usePluginData('kurento-labs-vendor') as VendorData;
   const { resolved, ready, turn, runtime } = useLabSettings();
   const [rows, setRows] = useState<PreflightRow[]>(() => LABS.map((lab) => ({ id: lab.id, status: 'pending' })));
   const [running, setRunning] = useState(false);

@@ -2,6 +2,7 @@
  * One run of a lab's program in the site: a fresh page (FrameHost), its recorder, and the runner. Used by the lab
  * panel and by the trainer preflight alike.
  */
+import type { VendorData } from '@site/src/plugins/kurento-vendor';
 import { translate } from '@docusaurus/Translate';
 import { RunRecorder } from '@site/labs/framework/recorder';
 import { LabRun } from '@site/labs/framework/runner';
@@ -44,10 +45,19 @@ export interface SessionOptions {
   settings: LabSettings;
   params: LabParams;
   container: HTMLElement;
-  vendor: { client: string; utils: string };
+  vendor: VendorData;
   dark: boolean;
   /** The key under which the tests find what the page ran (the lab id, or lab@exercise). */
   scope: string;
+}
+
+/**
+ * The URLs a lab's page loads the bundles from: with `v`, the hash of their contents, which the site's server answers
+ * as immutable, so that every run after the first takes them from the browser's cache without a request.
+ */
+export function pageVendor(vendor: VendorData): { client: string; utils: string } {
+  const version = encodeURIComponent(vendor.version);
+  return { client: `${vendor.client}?v=${version}`, utils: `${vendor.utils}?v=${version}` };
 }
 
 /** Makes the lab's page and its runner; rejects (after cleaning up) when the page does not start. */
@@ -61,7 +71,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     recorder,
     container: options.container,
     runtime: runtimeSource,
-    vendor: options.vendor,
+    vendor: pageVendor(options.vendor),
     appPaths: APP_PATHS,
     dark: options.dark,
   });

@@ -74,17 +74,23 @@ export function classifyFailure(stderr: string): string {
   return 'STREAM_ERROR_FAILED';
 }
 
-/** A copy of a VP8 payload whose PictureID (7 or 15 bits, when the descriptor has one) is one more. */
-export function nextVp8PictureId(payload: Buffer): Buffer {
+/** The PictureID of a VP8 payload descriptor (RFC 7741: 7 or 15 bits), when it has one. */
+export function vp8PictureId(payload: Buffer): number | undefined {
+  if (((payload[0] ?? 0) & 0x80) === 0 || ((payload[1] ?? 0) & 0x80) === 0) return undefined;
+  const high = payload[2] ?? 0;
+  return high & 0x80 ? ((high & 0x7f) << 8) | (payload[3] ?? 0) : high & 0x7f;
+}
+
+/** A copy of a VP8 payload with PictureID `id`, in the width its descriptor has (unchanged when it has none). */
+export function withVp8PictureId(payload: Buffer, id: number): Buffer {
   const copy = Buffer.from(payload);
-  if (((copy[0] ?? 0) & 0x80) === 0 || ((copy[1] ?? 0) & 0x80) === 0) return copy;
-  const high = copy[2] ?? 0;
-  if (high & 0x80) {
-    const id = ((((high & 0x7f) << 8) | (copy[3] ?? 0)) + 1) & 0x7fff;
-    copy[2] = 0x80 | (id >> 8);
-    copy[3] = id & 0xff;
+  if (vp8PictureId(copy) === undefined) return copy;
+  if ((copy[2] ?? 0) & 0x80) {
+    const wide = id & 0x7fff;
+    copy[2] = 0x80 | (wide >> 8);
+    copy[3] = wide & 0xff;
   } else {
-    copy[2] = (high + 1) & 0x7f;
+    copy[2] = id & 0x7f;
   }
   return copy;
 }
@@ -100,6 +106,10 @@ export class RecordingJob {
   /** The video packets since the last marker, and the last complete frame (up to a marker), for a video-only nudge. */
   private videoFrame: RtpPacket[] = [];
   private lastVideoFrame: RtpPacket[] = [];
+  /** The last complete key frame: what a nudge sends when the stream stopped in the middle of a frame. */
+  private lastKeyFrame: RtpPacket[] = [];
+  /** The PictureID of the last VP8 packet written, which may belong to a frame still incomplete. */
+  private lastPictureId: number | undefined;
   private ready = false;
   private waitingKeyframe = true;
   private keyframeAskedAt = 0;
@@ -230,8 +240,11 @@ export class RecordingJob {
     const rewritten = rewriter.rewrite(packet);
     this.lastWritten.set(kind, rewritten);
     if (kind === 'VIDEO') {
+      this.lastPictureId = vp8PictureId(rewritten.payload) ?? this.lastPictureId;
       this.videoFrame.push(rewritten);
       if (rewritten.header.marker) {
+        const first = this.videoFrame[0];
+        if (first && this.options.video && isKeyframeStart(this.options.video.name, first.payload)) this.lastKeyFrame = this.videoFrame;
         this.lastVideoFrame = this.videoFrame;
         this.videoFrame = [];
       }
@@ -247,31 +260,40 @@ export class RecordingJob {
   /**
    * Gives ffmpeg's read loop something to return with while it finishes: ffmpeg 5.1 checks its first SIGINT only
    * between frames, and a blocking RTP read returns only once the depacketizer has a whole frame. The last audio
-   * packet is one (an Opus frame); without audio, the last complete video frame is sent again, one frame later.
+   * packet is one (an Opus frame); without audio, the last complete video frame is sent again, one frame later. When
+   * the video stopped in the middle of a frame, ffmpeg's VP8 depacketizer takes nothing but a key frame after it (it
+   * would wait for one for ever, until the 20 s kill, seen in 1 of 10 loaded runs): the last key frame is sent again.
    */
   private nudge(): void {
     const audio = this.lastWritten.get('AUDIO');
     const kind: RtpKind = audio ? 'AUDIO' : 'VIDEO';
-    const packets = audio ? [audio] : this.lastVideoFrame;
+    const cut = !audio && this.videoFrame.length > 0 && this.lastKeyFrame.length > 0;
+    const packets = audio ? [audio] : cut ? this.lastKeyFrame : this.lastVideoFrame;
     const last = this.lastWritten.get(kind);
     const out = this.outs.get(kind);
     if (!last || !out || packets.length === 0) return;
     const step = kind === 'VIDEO' ? 3000 : 0;
     const vp8 = kind === 'VIDEO' && this.options.video?.name.toUpperCase() === 'VP8';
+    // ffmpeg's VP8 depacketizer drops everything up to the next key frame when the PictureID does not follow on from
+    // the last picture it saw, and that can be a frame whose last packets never came: follow the last one written.
+    const pictureId = vp8 && this.lastPictureId !== undefined ? this.lastPictureId + 1 : undefined;
     let sequence = last.header.sequenceNumber;
     const copies = packets.map((packet) => {
       const copy = packet.clone();
       sequence = (sequence + 1) & 0xffff;
       copy.header.sequenceNumber = sequence;
       copy.header.timestamp = (last.header.timestamp + step) >>> 0;
-      // ffmpeg's VP8 depacketizer drops everything up to the next key frame when the PictureID does not follow on.
-      if (vp8) copy.payload = nextVp8PictureId(copy.payload);
+      if (pictureId !== undefined) copy.payload = withVp8PictureId(copy.payload, pictureId);
       return copy;
     });
+    if (pictureId !== undefined) this.lastPictureId = pictureId;
     const newest = copies.at(-1);
     if (!newest) return;
     this.lastWritten.set(kind, newest);
-    if (kind === 'VIDEO') this.lastVideoFrame = copies;
+    if (kind === 'VIDEO') {
+      this.lastVideoFrame = copies;
+      if (cut) this.videoFrame = [];
+    }
     for (const copy of copies) out.send(copy);
   }
 
