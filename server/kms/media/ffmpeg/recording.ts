@@ -262,7 +262,8 @@ export class RecordingJob {
    * between frames, and a blocking RTP read returns only once the depacketizer has a whole frame. The last audio
    * packet is one (an Opus frame); without audio, the last complete video frame is sent again, one frame later. When
    * the video stopped in the middle of a frame, ffmpeg's VP8 depacketizer takes nothing but a key frame after it (it
-   * would wait for one for ever, until the 20 s kill, seen in 1 of 10 loaded runs): the last key frame is sent again.
+   * would wait for one for ever, until the 20 s kill: 2 of 10 loaded runs of the single-media profiles test), so the
+   * last key frame is sent again.
    */
   private nudge(): void {
     const audio = this.lastWritten.get('AUDIO');
