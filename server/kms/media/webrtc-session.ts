@@ -12,6 +12,7 @@
  * - Candidates are reported once per m-line (sdpMid/sdpMLineIndex of each), as KMS' bundled sessions do.
  */
 import {
+  CandidatePairState,
   MediaStreamTrack,
   RTCPeerConnection,
   RTCRtpCodecParameters,
@@ -483,13 +484,6 @@ export function signaledMatch(remote: string, signaled: readonly string[]): stri
   return signaled.find((line) => endpoint(line) === wanted && !/ typ prflx\b/.test(line)) ?? remote;
 }
 
-/** werift's CandidatePairState. */
-const PAIR_FROZEN = 0;
-const PAIR_WAITING = 1;
-const PAIR_IN_PROGRESS = 2;
-const PAIR_SUCCEEDED = 3;
-const PAIR_FAILED = 4;
-
 /**
  * Whether a candidate pair no longer keeps ICE from concluding, once `nominated` is nominated. RFC 8445 §8.1.2: the
  * Waiting and Frozen pairs of the component are removed, and checks in progress on pairs of lower priority cease (one
@@ -498,9 +492,9 @@ const PAIR_FAILED = 4;
  * load: the peer's prflx pair succeeded before its signaled candidates arrived, and READY never came).
  */
 export function pairConcluded(pair: { state: number; priority: number }, nominated: { priority: number }): boolean {
-  if (pair.state === PAIR_SUCCEEDED || pair.state === PAIR_FAILED) return true;
-  if (pair.state === PAIR_WAITING || pair.state === PAIR_FROZEN) return true;
-  return pair.state === PAIR_IN_PROGRESS && pair.priority <= nominated.priority;
+  if (pair.state === CandidatePairState.SUCCEEDED || pair.state === CandidatePairState.FAILED) return true;
+  if (pair.state === CandidatePairState.WAITING || pair.state === CandidatePairState.FROZEN) return true;
+  return pair.state === CandidatePairState.IN_PROGRESS && pair.priority <= nominated.priority;
 }
 
 function mapIceState(state: string): IceComponentState | undefined {

@@ -120,7 +120,12 @@ export class RecordingJob {
   /** Which streams go through an encoder (for MediaTranscodingStateChanged). */
   readonly transcoding: Record<RtpKind, boolean> = { AUDIO: false, VIDEO: false };
 
-  constructor(private readonly options: RecordingOptions, private readonly events: RecordingEvents) {}
+  /** Whether the video is VP8, whose payload descriptor carries the PictureID the nudge must continue. */
+  private readonly vp8: boolean;
+
+  constructor(private readonly options: RecordingOptions, private readonly events: RecordingEvents) {
+    this.vp8 = options.video?.name.toUpperCase() === 'VP8';
+  }
 
   get kinds(): RtpKind[] {
     return [...(this.options.video ? (['VIDEO'] as const) : []), ...(this.options.audio ? (['AUDIO'] as const) : [])];
@@ -240,7 +245,7 @@ export class RecordingJob {
     const rewritten = rewriter.rewrite(packet);
     this.lastWritten.set(kind, rewritten);
     if (kind === 'VIDEO') {
-      this.lastPictureId = vp8PictureId(rewritten.payload) ?? this.lastPictureId;
+      if (this.vp8) this.lastPictureId = vp8PictureId(rewritten.payload) ?? this.lastPictureId;
       this.videoFrame.push(rewritten);
       if (rewritten.header.marker) {
         const first = this.videoFrame[0];
@@ -274,7 +279,7 @@ export class RecordingJob {
     const out = this.outs.get(kind);
     if (!last || !out || packets.length === 0) return;
     const step = kind === 'VIDEO' ? 3000 : 0;
-    const vp8 = kind === 'VIDEO' && this.options.video?.name.toUpperCase() === 'VP8';
+    const vp8 = kind === 'VIDEO' && this.vp8;
     // ffmpeg's VP8 depacketizer drops everything up to the next key frame when the PictureID does not follow on from
     // the last picture it saw, and that can be a frame whose last packets never came: follow the last one written.
     const pictureId = vp8 && this.lastPictureId !== undefined ? this.lastPictureId + 1 : undefined;
