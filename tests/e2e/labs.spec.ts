@@ -56,6 +56,12 @@ for (const [locale, prefix] of LOCALES) {
         expect(detail).toMatch(/before the change \d+ kbps, now \d+ kbps/);
         console.log(`bandwidth ${locale}: ${detail.replace(/\s+/g, ' ')}`);
       }
+      if (id === 'hello-world' && locale === 'en') {
+        // Once the run has ended, the page for the next one loads below it, out of sight.
+        await expect(lab.locator('iframe[data-testid="lab-page-prepared"]')).toBeAttached({ timeout: 10_000 });
+        await expect(lab.locator('iframe[data-testid="lab-page-prepared"]')).toBeHidden();
+        await expect(lab.locator('iframe[data-testid="lab-page"]')).toBeVisible();
+      }
       await resetLeavesNoPipeline(lab);
       if (id === 'hello-world' && locale === 'en') {
         // While the lab is idle its next page loads ahead, hidden; a page of the other color mode is replaced, and the
