@@ -82,6 +82,12 @@ for (const [locale, prefix] of LOCALES) {
         await expect(lab.locator('iframe[data-testid="lab-page"]')).toHaveAttribute('data-marked', '');
         await expect(lab.locator('iframe[data-testid="lab-page"]')).toBeVisible();
         await resetLeavesNoPipeline(lab);
+        // Scrolled out of sight, the lab gives its prepared page back; back in sight, it prepares one again.
+        await expect(prepared).toHaveCount(1, { timeout: 10_000 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await expect(prepared).toHaveCount(0, { timeout: 10_000 });
+        await lab.scrollIntoViewIfNeeded();
+        await expect(prepared).toHaveCount(1, { timeout: 10_000 });
       }
       expect(errors).toEqual([]);
     });

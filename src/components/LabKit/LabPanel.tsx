@@ -257,8 +257,11 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const sectionRef = useRef<HTMLElement>(null);
   /** The page for the next run, loaded ahead while the panel is idle (FrameHost takes it when Run is pressed). */
   const spareRef = useRef<LabPage | undefined>(undefined);
-  /** The panel has been on screen: only then is a page prepared for it (a chapter's labs below the fold cost nothing). */
-  const [seen, setSeen] = useState(false);
+  /**
+   * The panel is on screen: only then is a page prepared for it, so that a chapter's labs below the fold cost nothing
+   * and one scrolled past gives its page back (each holds kurento-client and kurento-utils).
+   */
+  const [onScreen, setOnScreen] = useState(false);
   const [epoch, setEpoch] = useState(0);
   /** Runs started in this panel (the tests wait for a new one to end). */
   const [runs, setRuns] = useState(0);
@@ -290,20 +293,25 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
 
   useEffect(() => {
     const element = sectionRef.current;
-    if (seen || !element || typeof IntersectionObserver === 'undefined') return undefined;
+    if (!element || typeof IntersectionObserver === 'undefined') return undefined;
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
+      const latest = entries[entries.length - 1];
+      if (latest) setOnScreen(latest.isIntersecting);
     });
     observer.observe(element);
     return () => observer.disconnect();
-  }, [seen]);
+  }, []);
 
-  // While nothing runs, a page for the next run loads in the background (hidden): Run then starts the program at once.
-  // A page made for another color mode is replaced; the prepared page goes with the panel.
+  // While nothing runs and the panel is on screen, a page for the next run loads in the background (hidden): Run then
+  // starts the program at once. A page made for another color mode is replaced; the prepared page goes with the panel.
   useEffect(() => {
     const container = pageRef.current;
     const idle = !busy && (!session || ENDED.has(session.run.status));
-    if (!program || !seen || !container || !idle) return undefined;
+    if (!onScreen) {
+      spareRef.current?.discard();
+      spareRef.current = undefined;
+    }
+    if (!program || !onScreen || !container || !idle) return undefined;
     const html = sessionPageHtml({ lab, locale, vendor, dark });
     if (spareRef.current?.fits(container, html)) return undefined;
     spareRef.current?.discard();
@@ -311,7 +319,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     return whenIdle(() => {
       spareRef.current = preparePage({ lab, locale, vendor, dark, container });
     });
-  }, [program, seen, busy, session, lab, locale, vendor, dark]);
+  }, [program, onScreen, busy, session, lab, locale, vendor, dark]);
 
   useEffect(
     () => () => {
