@@ -16,7 +16,7 @@ import { benchKms, type KmsBenchResult } from './kms';
 import { JANUS_BINARY, janusInstalled } from './janus';
 import { FIRST_VIDEO_TARGET_MS, benchLabs } from './labs';
 import { PAGES_TARGET, benchPages } from './pages';
-import { benchPeersSide, peersSummary, type PeersServer, type PeersSideResult } from './peers';
+import { STEADY_AFTER_MS, benchPeersSide, peersSummary, type PeersServer, type PeersSideResult } from './peers';
 
 function table(rows: readonly object[]): void {
   console.table(rows);
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
           // Interleaved run by run, and the first side alternates, so that both meet the same machine.
           const order: PeersServer[] = !withJanus ? ['kms'] : run % 2 === 1 ? ['kms', 'janus'] : ['janus', 'kms'];
           for (const server of order) {
-            console.log(`peers bench: ${count} echo session(s) on ${server === 'kms' ? 'the embedded KMS' : 'Janus echotest'}, ${seconds} s window, run ${run} of ${runs}…`);
+            console.log(`peers bench: ${count} echo session(s) on ${server === 'kms' ? 'the embedded KMS' : 'Janus echotest'}, ${seconds} s window from ${STEADY_AFTER_MS / 1000} s after the first frames, run ${run} of ${runs}…`);
             const args = ['peers', '--server', server, '--sessions', String(count), '--seconds', String(seconds)];
             const timeoutMs = (300 + seconds) * 1000;
             rows.push(

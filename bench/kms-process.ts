@@ -5,9 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { freePort } from '../tests/helpers/network';
 
 const root = path.resolve(__dirname, '..');
 /** USER_HZ: the unit of utime and stime in /proc/<pid>/stat on Linux. */
@@ -31,14 +31,6 @@ export interface KmsProcess {
   inspectorUrl?: string;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Starts `npm run kms` on a free port (with this process' loader flags) and resolves once it listens. With

@@ -10,6 +10,17 @@
   // Absolute times (ms since the epoch): the lab's page is an iframe with a clock of its own.
   const mark = (what) => marks.push({ what, at: performance.timeOrigin + performance.now() });
 
+  // The site's side of the click: the live runtime configuration (TURN credentials).
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const runtime = url.includes('labs-runtime.json');
+    if (runtime) mark('runtime configuration requested');
+    const response = await nativeFetch(input, init);
+    if (runtime) mark('runtime configuration received');
+    return response;
+  };
+
   const devices = navigator.mediaDevices;
   if (devices && devices.getUserMedia) {
     const getUserMedia = devices.getUserMedia.bind(devices);

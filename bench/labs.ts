@@ -52,7 +52,7 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
         // Absolute time of the click (ms since the epoch): the lab's page is an iframe with a clock of its own.
         button?.addEventListener('click', (event) => ((window as unknown as { clickedAt: number }).clickedAt = performance.timeOrigin + event.timeStamp), { once: true, capture: true });
         // The frame of the previous run, if still there, is not the one to watch.
-        document.querySelector('[data-testid="lab-hello-world"] iframe')?.setAttribute('data-bench-old', '');
+        document.querySelector('[data-testid="lab-hello-world"] iframe[data-testid="lab-page"]')?.setAttribute('data-bench-old', '');
         (window as unknown as { __labPhases: unknown[] }).__labPhases.length = 0;
       });
       await lab.getByTestId('lab-run').click();
@@ -60,7 +60,7 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
       // Playing: the remote video of the lab's page (its iframe) has decoded frames and its clock advances.
       const playingAt = await page.waitForFunction(
         () => {
-          const frame = document.querySelector<HTMLIFrameElement>('[data-testid="lab-hello-world"] iframe:not([data-bench-old])');
+          const frame = document.querySelector<HTMLIFrameElement>('[data-testid="lab-hello-world"] iframe[data-testid="lab-page"]:not([data-bench-old])');
           const video = frame?.contentDocument?.querySelector<HTMLVideoElement>('#videoOutput');
           const decoded = (video as (HTMLVideoElement & { webkitDecodedFrameCount?: number }) | null | undefined)?.webkitDecodedFrameCount ?? 0;
           return video && video.currentTime > 0 && decoded > 0 ? performance.timeOrigin + performance.now() : false;
@@ -72,7 +72,7 @@ export async function benchLabs(runs: number, withSuite: boolean): Promise<LabsB
       times.push(Math.round(playing - started));
       const marks = await page.evaluate(() => {
         type Marks = Array<{ what: string; at: number }>;
-        const frames = [...document.querySelectorAll<HTMLIFrameElement>('[data-testid="lab-hello-world"] iframe:not([data-bench-old])')];
+        const frames = [...document.querySelectorAll<HTMLIFrameElement>('[data-testid="lab-hello-world"] iframe[data-testid="lab-page"]:not([data-bench-old])')];
         const windows = [window, ...frames.map((frame) => frame.contentWindow)] as Array<(Window & { __labPhases?: Marks }) | null>;
         return windows.flatMap((win) => win?.__labPhases ?? []).sort((a, b) => a.at - b.at);
       });

@@ -5,7 +5,8 @@
  * server and a fresh bench process (bench/index.ts), and both sides use the same loopback path: the peers give the
  * server only their 127.0.0.1 candidates and check only 127.0.0.1 pairs. Server CPU is utime + stime of the server
  * process (all its threads) from /proc/<pid>/stat over the window; CPU per packet is that over the packets the peers
- * got back in the window. Returned ÷ sent and freezes as in bench/delivery.ts.
+ * got back in the window, which opens STEADY_AFTER_MS after the sessions' first frames. Returned ÷ sent and freezes as
+ * in bench/delivery.ts.
  */
 import { readFileSync } from 'node:fs';
 import kurentoClient, { type KurentoClient, type MediaPipeline, type WebRtcEndpoint } from 'kurento-client';
@@ -18,6 +19,14 @@ import { trackDelivery } from './kms';
 import { cpuSeconds, round, startKmsProcess, stopKmsProcess } from './kms-process';
 
 export type PeersServer = 'kms' | 'janus';
+
+/**
+ * The window starts this long after every session's first returned frame: it measures forwarding in a steady state,
+ * not a server's first seconds. The embedded KMS compiles its packet path (V8's optimizing compiler) and collects the
+ * garbage of its start in those seconds. At 2 s, its CPU per packet on `--sessions 10` came out 114 µs, and Janus's 50;
+ * at 15 s, 76-95 µs and 41-43 µs (two runs each, one session).
+ */
+export const STEADY_AFTER_MS = 15_000;
 
 /** Janus's own ports, inside the range this bench may use (8921-8999 HTTP, 7200-7299 RTP). */
 export const JANUS_HTTP_PORT = 8921;
@@ -140,7 +149,7 @@ export async function benchPeersSide(server: PeersServer, sessionCount: number, 
       const waiting = sessions.map((session, index) => ({ index, state: session.peer.pc.connectionState, frames: session.frameTimes.length })).filter((entry) => entry.frames === 0);
       throw new Error(`${String(error)}; sessions without a frame: ${JSON.stringify(waiting)}`);
     });
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await new Promise((resolve) => setTimeout(resolve, STEADY_AFTER_MS));
     const frames = sessions.map((session) => session.frameTimes.length);
     const received = (): number => sessions.reduce((sum, { peer }) => sum + peer.received.videoPackets + peer.received.audioPackets, 0);
     const receivedStart = received();

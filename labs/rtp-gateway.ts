@@ -221,7 +221,10 @@ export const rtpGateway: LabDefinition = {
     rtpExpectation('rtpOut:flow-in', 'rtpOut', 'MediaFlowInStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, { en: 'rtpOut: MediaFlowInStateChanged VIDEO → FLOWING (the camera, on its way to ffmpeg)', 'zh-Hans': 'rtpOut：MediaFlowInStateChanged VIDEO → FLOWING（摄像头画面，正发往 ffmpeg）' }, {
       en: 'No video reaches rtpOut from the pipeline (MediaFlowIn: into the element, from webRtcEp): webRtcEp must be connected to it and receive the browser\'s video (webRtcEp MediaFlowOut).',
       'zh-Hans': '没有视频从管道进入 rtpOut（MediaFlowIn：从 webRtcEp 流入该元素）：webRtcEp 必须连接到它，并且收到浏览器的视频（webRtcEp 的 MediaFlowOut）。',
-    }, ['rtp-out-started']),
+      // After RTP_IN_STARTED (rtpOut is made on the START_RTP_OUT that follows it), not after RTP_OUT_STARTED: the
+      // server sends that once connect() has returned, and KMS's first MediaFlowIn, raised as the media starts at the
+      // connect, may reach the server, and be forwarded, before connect's response does.
+    }, ['rtp-in-started']),
     appMessage('recorded', PATH, 'RECORDING', { en: 'RECORDING (ffprobe of the file)', 'zh-Hans': 'RECORDING（ffprobe 读取文件的结果）' }, {
       after: ['rtp-out-started'],
       within: 25000,

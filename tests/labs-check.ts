@@ -17,11 +17,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_FLAGS } from './e2e/browser';
+import { freePort } from './helpers/network';
 
 const NPM_START_ORIGIN = 'http://127.0.0.1:3000';
 
@@ -34,13 +34,6 @@ async function answers(origin: string): Promise<boolean> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `server/main.ts` against an external KMS; resolves once it prints that it runs (it builds the site when needed). */
 async function startServices(kms: string, ice: string | undefined): Promise<{ origin: string; child: ChildProcess }> {

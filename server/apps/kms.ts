@@ -55,7 +55,9 @@ export class KmsConnection {
       });
       created.on('disconnect', () => this.lost(created, `lost the connection to KMS at ${this.url}`, true));
       created.on('reconnected', (sameSession) => {
-        if (sameSession) this.log.info('kurento-client reconnected into the same KMS session');
+        // A warning, not news: KMS events sent while the socket was down are lost, and a lab waiting for one of them
+        // fails later with nothing else in a warnings-only log to say why.
+        if (sameSession) this.log.warn('kurento-client lost its connection to KMS and reconnected into the same session; events KMS sent in between are lost');
         else this.lost(created, 'kurento-client reconnected, but KMS no longer knows its session: the media objects are gone', false);
       });
     });

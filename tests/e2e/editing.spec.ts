@@ -31,7 +31,7 @@ test('the editor is driven by the keyboard, and an edit stays until Reset the co
   await page.keyboard.press('ControlOrMeta+Enter');
   await expect(lab.getByTestId('lab-step-loopback')).toHaveAttribute('data-status', 'passed', { timeout: 45_000 });
   await expect(lab.getByTestId('lab-step-play')).not.toHaveAttribute('data-status', 'passed');
-  await expect(lab.frameLocator('iframe').locator('#status')).toContainText('my loopback');
+  await expect(lab.frameLocator('[data-testid="lab-page"]').locator('#status')).toContainText('my loopback');
   // Escape leaves the editor; Tab then moves on from the Edit button.
   await editor.click();
   await page.keyboard.press('Escape');

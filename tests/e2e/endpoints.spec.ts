@@ -25,7 +25,7 @@ for (const [transport, prefix] of [
       await expect(lab.getByTestId(`expected-${id}`)).toHaveAttribute('data-status', 'seen');
     }
     // Both SDPs of each direction are shown in the lab's page.
-    const frame = lab.frameLocator('iframe');
+    const frame = lab.frameLocator('[data-testid="lab-page"]');
     await expect(frame.locator('details pre').filter({ hasText: 'a=direction:active' })).toHaveCount(1);
     await expect(frame.locator('details pre').filter({ hasText: 'a=direction:passive' })).toHaveCount(1);
     await expect(frame.locator('details pre').filter({ hasText: /m=audio 0 / })).toHaveCount(1);

@@ -10,24 +10,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { extractRegion } from '../../src/components/CodeFile/region';
 import { E2E_KMS_PORT, E2E_SITE_PORT } from './ports';
+import { freePort } from '../helpers/network';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SITE = `http://127.0.0.1:${E2E_SITE_PORT}`;
 const KMS_URL = `ws://127.0.0.1:${E2E_KMS_PORT}/kurento`;
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Started {
   child: ChildProcess;

@@ -3,23 +3,15 @@
  * (python3 -m http.server), opened in Chromium, and runs to remote video against the embedded KMS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { LABS } from '../../labs';
 import { openLabPage, releaseAllPipelines, setEditorCode } from './lab-helpers';
+import { freePort } from '../helpers/network';
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test('hello-world downloads as an app that runs on its own, edits included', async ({ page, context }) => {
   test.setTimeout(120_000);

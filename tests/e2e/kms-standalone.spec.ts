@@ -5,24 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { LABS } from '../../labs';
 import { openLabPage } from './lab-helpers';
 import { E2E_SITE_PORT } from './ports';
+import { freePort } from '../helpers/network';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Labs run at a time by the labs:check test. */
 const LABS_CHECK_JOBS = 2;
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `npm run kms -- …args` (the same script), resolved once it prints where clients connect. */
 async function standaloneKms(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {

@@ -6,6 +6,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import kurentoClient, { type KurentoClient, type ServerManager } from 'kurento-client';
 import path from 'node:path';
+import { LOAD_AHEAD_PX } from '../../src/components/Lab/load-ahead';
 import { findEmbeds } from '../../src/plugins/lab-chapters';
 
 /** Which chapter embeds which lab and exercise, read from docs/ as the site does. */
@@ -67,17 +68,17 @@ async function bringIntoView(slot: Locator, loaded: Locator): Promise<void> {
   await expect
     .poll(
       () =>
-        slot.page().evaluate(() => {
-          // Labs load 400 px ahead of the viewport (src/components/Lab): a placeholder in that band is a lab on its way.
+        slot.page().evaluate((ahead) => {
+          // Labs load `ahead` px beyond the viewport (src/components/Lab): a placeholder in that band is a lab on its way.
           const near = (element: Element): boolean => {
             const box = element.getBoundingClientRect();
-            return box.bottom > -400 && box.top < window.innerHeight + 400;
+            return box.bottom > -ahead && box.top < window.innerHeight + ahead;
           };
           const pending = [...document.querySelectorAll('[data-testid^="lab-placeholder-"]')].filter(near).length;
           // A loaded panel grows once more when its program arrives (Run is enabled from then on).
           const loading = [...document.querySelectorAll('section[data-testid^="lab-"]')].filter((panel) => near(panel) && panel.querySelector('[data-testid="lab-run"]:disabled') && panel.getAttribute('data-status') === 'idle').length;
           return pending + loading;
-        }),
+        }, LOAD_AHEAD_PX),
       { message: 'the labs near the viewport finish loading', timeout: 20_000 },
     )
     .toBe(0);

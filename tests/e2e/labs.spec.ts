@@ -56,7 +56,39 @@ for (const [locale, prefix] of LOCALES) {
         expect(detail).toMatch(/before the change \d+ kbps, now \d+ kbps/);
         console.log(`bandwidth ${locale}: ${detail.replace(/\s+/g, ' ')}`);
       }
+      if (id === 'hello-world' && locale === 'en') {
+        // Once the run has ended, the page for the next one loads below it, out of sight.
+        await expect(lab.locator('iframe[data-testid="lab-page-prepared"]')).toBeAttached({ timeout: 10_000 });
+        await expect(lab.locator('iframe[data-testid="lab-page-prepared"]')).toBeHidden();
+        await expect(lab.locator('iframe[data-testid="lab-page"]')).toBeVisible();
+      }
       await resetLeavesNoPipeline(lab);
+      if (id === 'hello-world' && locale === 'en') {
+        // While the lab is idle its next page loads ahead, hidden; a page of the other color mode is replaced, and the
+        // next run takes the prepared page (session.ts, preparePage) and completes in it.
+        const prepared = lab.locator('iframe[data-testid="lab-page-prepared"]');
+        await expect(prepared).toBeAttached({ timeout: 10_000 });
+        await expect(prepared).toBeHidden();
+        const darkBody = (): Promise<boolean> => prepared.evaluate((frame) => (frame as HTMLIFrameElement).contentDocument?.body.classList.contains('dark') ?? false);
+        expect(await darkBody()).toBe(false);
+        const html = page.locator('html');
+        const toggle = page.getByRole('button', { name: /mode/i }).first();
+        for (let i = 0; i < 3 && (await html.getAttribute('data-theme')) !== 'dark'; i += 1) await toggle.click();
+        await expect.poll(darkBody, { timeout: 10_000 }).toBe(true);
+        await expect(prepared).toHaveCount(1);
+        await prepared.evaluate((frame) => frame.setAttribute('data-marked', ''));
+        await lab.getByTestId('lab-run').click();
+        await expect(lab).toHaveAttribute('data-status', 'complete', { timeout: 30_000 });
+        await expect(lab.locator('iframe[data-testid="lab-page"]')).toHaveAttribute('data-marked', '');
+        await expect(lab.locator('iframe[data-testid="lab-page"]')).toBeVisible();
+        await resetLeavesNoPipeline(lab);
+        // Scrolled out of sight, the lab gives its prepared page back; back in sight, it prepares one again.
+        await expect(prepared).toHaveCount(1, { timeout: 10_000 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await expect(prepared).toHaveCount(0, { timeout: 10_000 });
+        await lab.scrollIntoViewIfNeeded();
+        await expect(prepared).toHaveCount(1, { timeout: 10_000 });
+      }
       expect(errors).toEqual([]);
     });
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CHUNK_SIZES_FILE, type ChunkSizes } from '../../src/plugins/chunk-budgets';
 import { chapterOf } from './lab-helpers';
+import { LOAD_AHEAD_PX } from '../../src/components/Lab/load-ahead';
 
 /** What the build measured (src/plugins/chunk-budgets.ts), per locale. */
 function chunkSizes(locale: '' | 'zh-Hans'): ChunkSizes {
@@ -187,9 +188,9 @@ test.describe('site', () => {
     await page.goto(chapterOf('hello-world'));
     await page.waitForLoadState('networkidle');
     const slot = page.getByTestId('lab-slot-hello-world');
-    // The lab starts far enough below the first screen (more than the 400 px the page loads ahead).
+    // The lab starts far enough below the first screen (more than the margin the page loads labs ahead by).
     const below = await slot.evaluate((element) => element.getBoundingClientRect().top - window.innerHeight);
-    expect(below, 'the lab is below the first screen').toBeGreaterThan(400);
+    expect(below, 'the lab is below the first screen').toBeGreaterThan(LOAD_AHEAD_PX);
     expect(loaded('lab'), 'no lab code before the lab is in view').toBe(false);
     expect(fetched.some((file) => /^kurento-(client|utils)-/.test(file)), 'no kurento bundle before the lab is in view').toBe(false);
     await slot.scrollIntoViewIfNeeded();

@@ -1,5 +1,16 @@
-/** Addresses of this machine, for tests that need a client or a peer that is not on loopback. */
+/** Addresses and ports of this machine, for tests, checks and benches. */
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
+
+/** A TCP port of 127.0.0.1 that was free a moment ago (the OS picks it; the probe is closed before this resolves). */
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** The first IPv4 address of a non-loopback interface, or undefined on a machine that has none. */
 export function lanAddress(): string | undefined {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import type { KmsServer } from '../../server/kms/server';
 import { createLogger, parseLogLevel } from '../../server/kms/logger';
@@ -17,6 +17,7 @@ import { AppServers } from '../../server/apps';
 import { startKms } from '../helpers/kms';
 import { RtpSource } from '../helpers/rtp-source';
 import { WeriftPeer, waitFor } from '../helpers/werift-peer';
+import { freePort } from '../helpers/network';
 
 type Json = Record<string, unknown>;
 
@@ -38,13 +39,6 @@ async function listenForApps(servers: AppServers): Promise<{ server: Server; bas
   return { server: http, base: `ws://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
-async function freePort(): Promise<number> {
-  const probe = createNetServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 function testLogger() {
   return createLogger('apps', parseLogLevel(process.env.APPS_TEST_LOG, 'silent'));

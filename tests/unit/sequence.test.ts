@@ -121,3 +121,16 @@ test('the transcoding lab completes when what the sender forwards reaches the re
   assert.deepEqual(missing, []);
   assert.equal(matcher.complete, true);
 });
+
+test("rtp-gateway: rtpOut's first MediaFlowIn may come before RTP_OUT_STARTED, which the server sends once connect() returned", async () => {
+  const { rtpGateway } = await import('../../labs/rtp-gateway');
+  const matcher = new SequenceMatcher(rtpGateway.expected);
+  const app = (t: number, id: string): LabEvent => ({ t, lane: 'app', source: '/rtpgateway', type: id, data: { id } });
+  matcher.observe(app(1, 'PROCESS_SDP_ANSWER'));
+  matcher.observe(app(2, 'RTP_IN_STARTED'));
+  // The order of the e2e run that failed (KMS's event forwarded 4 ms before the server's own message).
+  matcher.observe(ev(3, 'MediaFlowInStateChanged', { mediaType: 'VIDEO', state: 'FLOWING' }, 'rtpOut'));
+  matcher.observe(app(4, 'RTP_OUT_STARTED'));
+  assert.equal(matcher.get('rtp-out-started')?.status, 'seen');
+  assert.equal(matcher.get('rtpOut:flow-in')?.status, 'seen');
+});

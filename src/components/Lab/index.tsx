@@ -4,14 +4,15 @@ import Translate from '@docusaurus/Translate';
 import useDocusaurusContext from '@docusaurus/useDocusaurusContext';
 import { usePluginData } from '@docusaurus/useGlobalData';
 import type { Catalog } from '@site/src/plugins/lab-chapters';
+import { LOAD_AHEAD_PX } from './load-ahead';
 import styles from './styles.module.css';
 
 // The lab machinery (and, in the lab's page, kurento-client and kurento-utils) loads only when a lab scrolls into
 // view or is asked for: a chapter's first paint carries no lab code.
 const LabLoader = lazy(() => import(/* webpackChunkName: "lab" */ '@site/src/components/LabKit/LabLoader'));
 
-/** How far below the viewport a lab starts loading. */
-const AHEAD = '400px 0px';
+/** How far beyond the viewport a lab starts loading. */
+const AHEAD = `${LOAD_AHEAD_PX}px 0px`;
 
 /** Mounts `children` once the placeholder comes near the viewport, or when the learner presses its button. */
 export function WhenVisible({ placeholder, children }: { placeholder: (load: () => void) => ReactNode; children: () => ReactNode }): ReactNode {

@@ -16,8 +16,8 @@ import { loadRuntimeConfig, useLabSettings } from '@site/src/kurento/settings-st
 import { resolveTurn } from '@site/core/settings';
 import { REPLACED_EVENT, editScope, readEdit, resetEdit, saveEdit, useEdits } from '@site/src/kurento/edits';
 import { programText } from './program-text';
-import { FrameHost } from './host/frame-host';
-import { closeSession, openSession, settingsSection, type Session } from './session';
+import { FrameHost, type LabPage } from './host/frame-host';
+import { closeSession, openSession, preparePage, sessionPageHtml, settingsSection, type Session } from './session';
 import { followRun } from './workshop-report';
 import CandidateTable from './CandidateTable';
 import ErrorBox from './ErrorBox';
@@ -94,6 +94,19 @@ function useSessionUpdates(session: Session | undefined): void {
     };
   }, [session]);
 }
+
+/** Calls `callback` when the browser is idle (soon after, where requestIdleCallback is missing); returns the cancel. */
+function whenIdle(callback: () => void): () => void {
+  if (typeof window.requestIdleCallback === 'function') {
+    const id = window.requestIdleCallback(callback, { timeout: 2000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const timer = setTimeout(callback, 200);
+  return () => clearTimeout(timer);
+}
+
+/** A run's statuses after which the panel is idle, and a page for the next run may be prepared. */
+const ENDED = new Set(['complete', 'failed', 'stopped']);
 
 /** A section's code, highlighted once per text (the panel re-renders while a lab runs; the code does not change). */
 const CodeView = memo(function CodeView({ code, section, errorLine }: { code: string; section: string; errorLine?: number }): ReactNode {
@@ -241,6 +254,14 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const [showSettings, setShowSettings] = useState(false);
   const [editing, setEditing] = useState<string | undefined>(exercise?.step);
   const pageRef = useRef<HTMLDivElement>(null);
+  const sectionRef = useRef<HTMLElement>(null);
+  /** The page for the next run, loaded ahead while the panel is idle (FrameHost takes it when Run is pressed). */
+  const spareRef = useRef<LabPage | undefined>(undefined);
+  /**
+   * The panel is on screen: only then is a page prepared for it, so that a chapter's labs below the fold cost nothing
+   * and one scrolled past gives its page back (each holds kurento-client and kurento-utils).
+   */
+  const [onScreen, setOnScreen] = useState(false);
   const [epoch, setEpoch] = useState(0);
   /** Runs started in this panel (the tests wait for a new one to end). */
   const [runs, setRuns] = useState(0);
@@ -269,6 +290,44 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
       alive = false;
     };
   }, [lab, locale]);
+
+  useEffect(() => {
+    const element = sectionRef.current;
+    if (!element || typeof IntersectionObserver === 'undefined') return undefined;
+    const observer = new IntersectionObserver((entries) => {
+      const latest = entries[entries.length - 1];
+      if (latest) setOnScreen(latest.isIntersecting);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  // While nothing runs and the panel is on screen, a page for the next run loads in the background (hidden): Run then
+  // starts the program at once. A page made for another color mode is replaced; the prepared page goes with the panel.
+  useEffect(() => {
+    const container = pageRef.current;
+    const idle = !busy && (!session || ENDED.has(session.run.status));
+    if (!onScreen) {
+      spareRef.current?.discard();
+      spareRef.current = undefined;
+    }
+    if (!program || !onScreen || !container || !idle) return undefined;
+    const html = sessionPageHtml({ lab, locale, vendor, dark });
+    if (spareRef.current?.fits(container, html)) return undefined;
+    spareRef.current?.discard();
+    spareRef.current = undefined;
+    return whenIdle(() => {
+      spareRef.current = preparePage({ lab, locale, vendor, dark, container });
+    });
+  }, [program, onScreen, busy, session, lab, locale, vendor, dark]);
+
+  useEffect(
+    () => () => {
+      spareRef.current?.discard();
+      spareRef.current = undefined;
+    },
+    [],
+  );
 
   const settings: LabSettings = useMemo(
     () => ({
@@ -323,6 +382,9 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     setStartError(undefined);
     const container = pageRef.current;
     if (!container) return undefined;
+    // The page (prepared ahead, or made now) loads while the live configuration is fetched.
+    const page = spareRef.current ?? preparePage({ lab, locale, vendor, dark, container }, { visible: true });
+    spareRef.current = undefined;
     const live = (await loadRuntimeConfig({ maxAgeMs: 0 })) ?? runtime;
     const liveTurn = resolveTurn(resolved, live?.turn);
     let created: Session;
@@ -336,6 +398,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
         vendor,
         dark,
         scope,
+        page,
       });
     } catch (error) {
       setStartError(FrameHost.pageFailure(error instanceof Error ? error.message : String(error)));
@@ -425,7 +488,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const sectionError = error?.section && !stepStates?.some((state) => state.id === error.section && state.error) ? error : undefined;
 
   return (
-    <section className={styles.lab} data-testid={`lab-${scope}`} data-status={busy ? 'starting' : status} data-runs={runs} aria-labelledby={`lab-title-${scope}`}>
+    <section ref={sectionRef} className={styles.lab} data-testid={`lab-${scope}`} data-status={busy ? 'starting' : status} data-runs={runs} aria-labelledby={`lab-title-${scope}`}>
       <header className={styles.header}>
         <div>
           <h3 id={`lab-title-${scope}`} className={styles.title}>

@@ -9,7 +9,7 @@ import { LabRun } from '@site/labs/framework/runner';
 import { settingsCode } from '@site/labs/framework/program';
 import type { AnyLab, LabParams, LabSettings, Locale } from '@site/labs/framework/types';
 import runtimeSource from '@site/labs/runtime/lab-runtime.js?raw';
-import { FrameHost } from './host/frame-host';
+import { FrameHost, LabPage, labPageHtml } from './host/frame-host';
 
 /** The application servers of `npm start` (server/apps): a lab page's sockets to them are observed. */
 export const APP_PATHS = ['/helloworld', '/call', '/one2many', '/groupcall', '/rtpgateway'];
@@ -49,6 +49,23 @@ export interface SessionOptions {
   dark: boolean;
   /** The key under which the tests find what the page ran (the lab id, or lab@exercise). */
   scope: string;
+  /** A page made ahead (preparePage), taken when it is the page this session would make. */
+  page?: LabPage;
+}
+
+/** The HTML of the page a session with these options makes. */
+export function sessionPageHtml(options: Pick<SessionOptions, 'lab' | 'locale' | 'vendor' | 'dark'>): string {
+  return labPageHtml({ lab: options.lab, locale: options.locale, vendor: pageVendor(options.vendor), runtime: runtimeSource, dark: options.dark });
+}
+
+/**
+ * Starts loading, in `container`, the page a session with these options would make (hidden unless `visible`), so that
+ * openSession can take it instead of waiting for a new page to load.
+ */
+export function preparePage(options: Pick<SessionOptions, 'lab' | 'locale' | 'vendor' | 'dark' | 'container'>, { visible = false }: { visible?: boolean } = {}): LabPage {
+  const html = sessionPageHtml(options);
+  const title = options.lab.title[options.locale];
+  return visible ? new LabPage(options.container, html, title) : LabPage.prepare(options.container, html, title);
 }
 
 /**
@@ -74,6 +91,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     vendor: pageVendor(options.vendor),
     appPaths: APP_PATHS,
     dark: options.dark,
+    ...(options.page ? { page: options.page } : {}),
   });
   try {
     await host.start();

@@ -31,6 +31,9 @@ import type { Explanation } from '@site/labs/framework/explain';
 import { pageHtml, PAGE_CSS } from '@site/labs/runtime/page';
 import { Observer, type ObserverSink } from './observer';
 
+const SOURCE_PREFIX = 'kurento-labs:///';
+const LOAD_TIMEOUT_MS = 15000;
+
 export interface FrameHostOptions {
   lab: AnyLab;
   locale: Locale;
@@ -44,10 +47,99 @@ export interface FrameHostOptions {
   vendor: { client: string; utils: string };
   appPaths: readonly string[];
   dark: boolean;
+  /** A page made ahead of the run (LabPage.prepare); used when it is the page start would make, discarded otherwise. */
+  page?: LabPage;
 }
 
-const SOURCE_PREFIX = 'kurento-labs:///';
-const LOAD_TIMEOUT_MS = 15000;
+/** The HTML of a lab's page on the site: the same for a page prepared ahead and one made when a run starts. */
+export function labPageHtml(options: { lab: AnyLab; locale: Locale; vendor: { client: string; utils: string }; runtime: string; dark: boolean }): string {
+  return pageHtml({
+    title: options.lab.title[options.locale],
+    page: options.lab.page,
+    locale: options.locale,
+    kurentoClientSrc: options.vendor.client,
+    kurentoUtilsSrc: options.vendor.utils,
+    runtime: { inline: options.runtime },
+    css: { inline: PAGE_CSS },
+    dark: options.dark,
+  });
+}
+
+/**
+ * A lab's page in its iframe, loading. Made when a run starts, or ahead of it (prepare): hidden in the panel until a
+ * run takes it, so that Run does not wait for the page to be parsed and kurento-client and kurento-utils to be
+ * evaluated (30-40 ms of the click-to-video path). Nothing of the program runs in it before a run takes it; the
+ * FrameHost instruments it then, as it does a page made at once.
+ *
+ * The page is written into the frame with document.open/write rather than srcdoc: a document written so takes the
+ * site's URL, hence the site's location.host, as the page of a tutorial has (three-tier programs open
+ * 'ws://' + location.host + '/helloworld'); an about:srcdoc page has no host. An iframe cannot move to another parent
+ * without loading again, so a prepared one is made where it will be shown.
+ */
+export class LabPage {
+  readonly iframe: HTMLIFrameElement;
+  readonly loaded: Promise<void>;
+  private failed = false;
+
+  constructor(
+    readonly container: HTMLElement,
+    readonly html: string,
+    title: string,
+    { hidden = false }: { hidden?: boolean } = {},
+  ) {
+    const iframe = document.createElement('iframe');
+    iframe.title = title;
+    iframe.setAttribute('allow', 'camera; microphone; autoplay; display-capture');
+    iframe.className = 'kurento-labs-page';
+    iframe.hidden = hidden;
+    iframe.dataset.testid = hidden ? 'lab-page-prepared' : 'lab-page';
+    this.iframe = iframe;
+    container.append(iframe);
+    const doc = iframe.contentDocument;
+    if (!doc) {
+      this.failed = true;
+      this.loaded = Promise.reject(new Error("the lab's page could not be created"));
+      this.loaded.catch(() => undefined);
+      return;
+    }
+    this.loaded = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the lab's page did not load within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
+      const onLoad = (): void => {
+        if (iframe.contentDocument?.readyState !== 'complete') return;
+        clearTimeout(timer);
+        iframe.removeEventListener('load', onLoad);
+        resolve();
+      };
+      iframe.addEventListener('load', onLoad);
+    });
+    // A prepared page that fails is only noted here; the run that would take it makes a new one.
+    this.loaded.catch(() => (this.failed = true));
+    doc.open();
+    doc.write(html);
+    doc.close();
+  }
+
+  /** A hidden page for the next run in `container`, made when the browser is idle. */
+  static prepare(container: HTMLElement, html: string, title: string): LabPage {
+    return new LabPage(container, html, title, { hidden: true });
+  }
+
+  /** Whether a run in `container` whose page would be `html` can take this page. */
+  fits(container: HTMLElement, html: string): boolean {
+    return !this.failed && this.container === container && this.html === html && this.iframe.isConnected;
+  }
+
+  /** Makes this the panel's page: the only one in the container, visible. */
+  show(): void {
+    for (const child of [...this.container.children]) if (child !== this.iframe) child.remove();
+    this.iframe.hidden = false;
+    this.iframe.dataset.testid = 'lab-page';
+  }
+
+  discard(): void {
+    this.iframe.remove();
+  }
+}
 
 function sourceUrl(lab: string, section: string, purpose: 'run' | 'syntax'): string {
   return `${SOURCE_PREFIX}${lab}/${section}${purpose === 'syntax' ? '.syntax' : ''}.js`;
@@ -117,47 +209,33 @@ export class FrameHost implements LabHost {
     return this.win;
   }
 
-  /** Makes the page and instruments it; rejects with an explanation when the page or its bundles do not load. */
+  /**
+   * Makes the page (or takes the one prepared for it, options.page, when it is this lab's page as it would be made now)
+   * and instruments it; rejects with an explanation when the page or its bundles do not load.
+   */
   async start(): Promise<void> {
-    const iframe = document.createElement('iframe');
-    iframe.title = this.lab.title[this.locale];
-    iframe.setAttribute('allow', 'camera; microphone; autoplay; display-capture');
-    iframe.className = 'kurento-labs-page';
-    iframe.dataset.testid = 'lab-page';
-    const html = pageHtml({
-      title: this.lab.title[this.locale],
-      page: this.lab.page,
-      locale: this.locale,
-      kurentoClientSrc: this.options.vendor.client,
-      kurentoUtilsSrc: this.options.vendor.utils,
-      runtime: { inline: this.options.runtime },
-      css: { inline: PAGE_CSS },
-      dark: this.options.dark,
-    });
-    this.iframe = iframe;
-    this.options.container.replaceChildren(iframe);
-    // The page is written into the frame with document.open/write rather than srcdoc: a document written so takes this
-    // page's URL, hence the site's location.host, as the page of a tutorial has (three-tier programs open
-    // 'ws://' + location.host + '/helloworld'); an about:srcdoc page has no host.
-    const doc = iframe.contentDocument;
-    if (!doc) throw new Error("the lab's page could not be created");
-    const loaded = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the lab's page did not load within ${LOAD_TIMEOUT_MS / 1000} s`)), LOAD_TIMEOUT_MS);
-      const onLoad = (): void => {
-        if (iframe.contentDocument?.readyState !== 'complete') return;
-        clearTimeout(timer);
-        iframe.removeEventListener('load', onLoad);
-        resolve();
-      };
-      iframe.addEventListener('load', onLoad);
-    });
-    doc.open();
-    doc.write(html);
-    doc.close();
-    await loaded;
+    const { container, vendor } = this.options;
+    const html = labPageHtml({ lab: this.lab, locale: this.locale, vendor, runtime: this.options.runtime, dark: this.options.dark });
+    let page = this.options.page;
+    if (page && !page.fits(container, html)) {
+      page.discard();
+      page = undefined;
+    }
+    if (page) {
+      // A page prepared a while ago that did not load (the site was restarting, say) is not this run's fault: a new one.
+      await page.loaded.catch(() => {
+        page?.discard();
+        page = undefined;
+      });
+    }
+    page ??= new LabPage(container, html, this.lab.title[this.locale]);
+    this.iframe = page.iframe;
+    page.show();
+    await page.loaded;
+    const iframe = page.iframe;
     const win = iframe.contentWindow as (Window & Record<string, unknown>) | null;
     if (!win || typeof win.kurentoClient !== 'function' || typeof win.kurentoUtils !== 'object') {
-      throw new Error(`kurento-client or kurento-utils did not load in the lab's page (${this.options.vendor.client}, ${this.options.vendor.utils})`);
+      throw new Error(`kurento-client or kurento-utils did not load in the lab's page (${vendor.client}, ${vendor.utils})`);
     }
     this.win = win;
     // The frame grows with the page: tiles a program adds (addVideo) stay visible without scrolling inside it.
