@@ -31,7 +31,6 @@ export interface KmsProcess {
   inspectorUrl?: string;
 }
 
-
 /**
  * Starts `npm run kms` on a free port (with this process' loader flags) and resolves once it listens. With
  * BENCH_CPU_PROF=<dir> the KMS writes a V8 CPU profile there when it exits (open it in Chrome DevTools);

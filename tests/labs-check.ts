@@ -34,7 +34,6 @@ async function answers(origin: string): Promise<boolean> {
   }
 }
 
-
 /** `server/main.ts` against an external KMS; resolves once it prints that it runs (it builds the site when needed). */
 async function startServices(kms: string, ice: string | undefined): Promise<{ origin: string; child: ChildProcess }> {
   const root = path.resolve(__dirname, '..');

@@ -21,7 +21,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SITE = `http://127.0.0.1:${E2E_SITE_PORT}`;
 const KMS_URL = `ws://127.0.0.1:${E2E_KMS_PORT}/kurento`;
 
-
 interface Started {
   child: ChildProcess;
   output: () => string;

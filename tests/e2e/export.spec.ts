@@ -12,7 +12,6 @@ import { LABS } from '../../labs';
 import { openLabPage, releaseAllPipelines, setEditorCode } from './lab-helpers';
 import { freePort } from '../helpers/network';
 
-
 test('hello-world downloads as an app that runs on its own, edits included', async ({ page, context }) => {
   test.setTimeout(120_000);
   const lab = await openLabPage(page, 'hello-world');

@@ -16,7 +16,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** Labs run at a time by the labs:check test. */
 const LABS_CHECK_JOBS = 2;
 
-
 /** `npm run kms -- …args` (the same script), resolved once it prints where clients connect. */
 async function standaloneKms(args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'kms', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

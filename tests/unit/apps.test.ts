@@ -39,7 +39,6 @@ async function listenForApps(servers: AppServers): Promise<{ server: Server; bas
   return { server: http, base: `ws://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
-
 function testLogger() {
   return createLogger('apps', parseLogLevel(process.env.APPS_TEST_LOG, 'silent'));
 }
