@@ -317,7 +317,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
     spareRef.current?.discard();
     spareRef.current = undefined;
     return whenIdle(() => {
-      spareRef.current = preparePage({ lab, locale, vendor, dark, container });
+      spareRef.current = preparePage({ lab, locale, vendor, dark, container }, { html });
     });
   }, [program, onScreen, busy, session, lab, locale, vendor, dark]);
 

@@ -60,12 +60,14 @@ export function sessionPageHtml(options: Pick<SessionOptions, 'lab' | 'locale' |
 
 /**
  * Starts loading, in `container`, the page a session with these options would make (hidden unless `visible`), so that
- * openSession can take it instead of waiting for a new page to load.
+ * openSession can take it instead of waiting for a new page to load. `html`: sessionPageHtml(options), when the caller
+ * has it already.
  */
-export function preparePage(options: Pick<SessionOptions, 'lab' | 'locale' | 'vendor' | 'dark' | 'container'>, { visible = false }: { visible?: boolean } = {}): LabPage {
-  const html = sessionPageHtml(options);
-  const title = options.lab.title[options.locale];
-  return visible ? new LabPage(options.container, html, title) : LabPage.prepare(options.container, html, title);
+export function preparePage(
+  options: Pick<SessionOptions, 'lab' | 'locale' | 'vendor' | 'dark' | 'container'>,
+  { visible = false, html = sessionPageHtml(options) }: { visible?: boolean; html?: string } = {},
+): LabPage {
+  return new LabPage(options.container, html, options.lab.title[options.locale], { hidden: !visible });
 }
 
 /**

@@ -47,7 +47,7 @@ export interface FrameHostOptions {
   vendor: { client: string; utils: string };
   appPaths: readonly string[];
   dark: boolean;
-  /** A page made ahead of the run (LabPage.prepare); used when it is the page start would make, discarded otherwise. */
+  /** A page made ahead of the run (a hidden LabPage); used when it is the page start would make, discarded otherwise. */
   page?: LabPage;
 }
 
@@ -66,7 +66,7 @@ export function labPageHtml(options: { lab: AnyLab; locale: Locale; vendor: { cl
 }
 
 /**
- * A lab's page in its iframe, loading. Made when a run starts, or ahead of it (prepare): hidden in the panel until a
+ * A lab's page in its iframe, loading. Made when a run starts, or ahead of it (`hidden`): hidden in the panel until a
  * run takes it, so that Run does not wait for the page to be parsed and kurento-client and kurento-utils to be
  * evaluated (30-40 ms of the click-to-video path). Nothing of the program runs in it before a run takes it; the
  * FrameHost instruments it then, as it does a page made at once.
@@ -117,11 +117,6 @@ export class LabPage {
     doc.open();
     doc.write(html);
     doc.close();
-  }
-
-  /** A hidden page for the next run in `container`, made when the browser is idle. */
-  static prepare(container: HTMLElement, html: string, title: string): LabPage {
-    return new LabPage(container, html, title, { hidden: true });
   }
 
   /** Whether a run in `container` whose page would be `html` can take this page. */
