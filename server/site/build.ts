@@ -83,13 +83,9 @@ export function siteBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
- * The locales (core/site-locales.ts), each built by its own `docusaurus build --locale` process. The default locale's build writes the root
- * of the build folder (and empties it first); every other locale builds into a folder of its own beside it, with its
- * own generated-files folder (Docusaurus keeps the current locale's routes and data there), and moves into
- * `<build>/<locale>` once every build has succeeded. Webpack's persistent cache is per locale already.
+ * Docusaurus' generated files of a locale's build (it keeps the current locale's routes and data there, so two builds
+ * at once need a folder each): the default locale keeps Docusaurus' own `.docusaurus`.
  */
-
-/** Docusaurus' generated files of a locale's build: the default one keeps Docusaurus' own `.docusaurus`. */
 export function generatedFilesDirName(locale: string): string {
   return locale === DEFAULT_LOCALE ? '.docusaurus' : `.docusaurus-${locale}`;
 }
@@ -120,9 +116,11 @@ function startLocaleBuild(root: string, locale: string, outDir: string, persiste
 }
 
 /**
- * Runs `docusaurus build` for every locale at once (minified), puts them together in `buildDir` and stamps the result.
- * Webpack spends most of a build in one thread, so on a 2-core machine both locales together take about 60 % longer
- * than one alone (`npm run bench -- build`).
+ * Runs `docusaurus build` for every locale (core/site-locales.ts) at once, minified, each in a process of its own, and
+ * stamps the result. The default locale's build writes the root of `buildDir` (emptying it first); every other locale
+ * builds into a folder beside it and moves into `<buildDir>/<locale>` once every build has succeeded. If one fails,
+ * the others are stopped. Webpack's persistent cache is per locale already. Webpack spends most of a build in one
+ * thread, so on a 2-core machine both locales together take about 60 % longer than one alone.
  *
  * Webpack's persistent cache (node_modules/.cache/webpack) makes a rebuild after a small change take a third of the
  * time, but writing it costs a first build about 8 s per locale (measured on the 2-core machine). The first build into
@@ -143,7 +141,9 @@ export async function buildSite(root: string, buildDir: string, log: (line: stri
     throw error;
   }
   for (const locale of SITE_LOCALES) {
-    if (locale !== DEFAULT_LOCALE) await rename(path.join(aside, locale), path.join(buildDir, locale));
+    if (locale === DEFAULT_LOCALE) continue;
+    await rm(path.join(buildDir, locale), { recursive: true, force: true });
+    await rename(path.join(aside, locale), path.join(buildDir, locale));
   }
   await rm(aside, { recursive: true, force: true });
   const stamp: BuildStamp = { builtAt: new Date().toISOString(), minified: true };

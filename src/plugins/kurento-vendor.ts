@@ -101,9 +101,10 @@ export async function buildVendorBundles(root: string): Promise<VendorData> {
     absWorkingDir: root,
   };
   // Each locale's build runs this in a process of its own (server/site/build.ts), possibly at the same moment: a bundle
-  // is written beside its target and renamed over it, so neither ever reads the other's half-written file.
+  // is written in the cache folder (not in the folder the site serves and copies) and renamed over its target, so
+  // neither build ever reads or copies the other's half-written file.
   const bundle = async (entry: string, sourcefile: string, target: string): Promise<void> => {
-    const temporary = `${target}.${process.pid}.tmp`;
+    const temporary = path.join(cacheDir, `${path.basename(target)}.${process.pid}.tmp`);
     await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile }, outfile: temporary });
     await rename(temporary, target);
   };
