@@ -11,6 +11,7 @@ import rehypeRowHeaders from './src/plugins/rehype-row-headers';
 import remarkDiagrams from './src/plugins/remark-diagrams';
 import splitTranslations from './src/plugins/split-translations';
 import { esbuildTargets } from './src/plugins/esbuild-targets';
+import { DEFAULT_LOCALE, SITE_LOCALES } from './core/site-locales';
 import { codeTheme } from './src/theme/code-theme';
 
 /**
@@ -51,11 +52,13 @@ const config: Config = {
     hooks: { onBrokenMarkdownLinks: 'throw', onBrokenMarkdownImages: 'throw' },
   },
   i18n: {
-    defaultLocale: 'en',
-    locales: ['en', 'zh-Hans'],
+    defaultLocale: DEFAULT_LOCALE,
+    locales: [...SITE_LOCALES],
+    // Each locale's base URL is explicit: server/site/build.ts builds every locale with `--locale`, and Docusaurus gives
+    // a locale built alone the site's base URL unless its own is set.
     localeConfigs: {
-      en: { label: 'English', htmlLang: 'en' },
-      'zh-Hans': { label: '简体中文', htmlLang: 'zh-Hans' },
+      en: { label: 'English', htmlLang: 'en', baseUrl: '/' },
+      'zh-Hans': { label: '简体中文', htmlLang: 'zh-Hans', baseUrl: '/zh-Hans/' },
     },
   },
   customFields: { labDefaults: buildTimeLabDefaults },

@@ -114,7 +114,7 @@ export class SiteService implements Service {
     const { root, buildDir, log } = this.options;
     const state = await buildState(root, buildDir);
     if (!state.fresh) {
-      log(`building the site (${state.reason}); this takes one to two minutes on a 2-core machine…`);
+      log(`building the site (${state.reason}); this takes about a minute on a 2-core machine…`);
       await buildSite(root, buildDir, log);
     }
     const serveStatic = createStaticHandler(buildDir, { publicPrefixes: ['/media/'], versionedPrefixes: ['/vendor/'] });

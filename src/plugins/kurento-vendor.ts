@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 import { esbuildTargets } from './esbuild-targets';
@@ -69,7 +69,8 @@ export async function buildVendorBundles(root: string): Promise<VendorData> {
   await mkdir(cacheDir, { recursive: true });
   const shims = path.join(cacheDir, 'node-globals.js');
   // kurento-client and kurento-utils are CommonJS written for browserify: they need these Node modules and globals.
-  await writeFile(shims, "import process from 'process/browser';\nimport { Buffer } from 'buffer/';\nexport { process, Buffer };\n");
+  await writeFile(`${shims}.${process.pid}.tmp`, "import process from 'process/browser';\nimport { Buffer } from 'buffer/';\nexport { process, Buffer };\n");
+  await rename(`${shims}.${process.pid}.tmp`, shims);
   const common = {
     bundle: true,
     minify: true,
@@ -99,16 +100,16 @@ export async function buildVendorBundles(root: string): Promise<VendorData> {
     logLevel: 'warning' as const,
     absWorkingDir: root,
   };
-  await build({
-    ...common,
-    stdin: { contents: "window.kurentoClient = require('kurento-client');", resolveDir: root, sourcefile: 'kurento-client-bundle.js' },
-    outfile: targets[0],
-  });
-  await build({
-    ...common,
-    stdin: { contents: "window.kurentoUtils = require('kurento-utils');", resolveDir: root, sourcefile: 'kurento-utils-bundle.js' },
-    outfile: targets[1],
-  });
+  // Each locale's build runs this in a process of its own (server/site/build.ts), possibly at the same moment: a bundle
+  // is written in the cache folder (not in the folder the site serves and copies) and renamed over its target, so
+  // neither build ever reads or copies the other's half-written file.
+  const bundle = async (entry: string, sourcefile: string, target: string): Promise<void> => {
+    const temporary = path.join(cacheDir, `${path.basename(target)}.${process.pid}.tmp`);
+    await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile }, outfile: temporary });
+    await rename(temporary, target);
+  };
+  await bundle("window.kurentoClient = require('kurento-client');", 'kurento-client-bundle.js', targets[0] ?? '');
+  await bundle("window.kurentoUtils = require('kurento-utils');", 'kurento-utils-bundle.js', targets[1] ?? '');
   return { ...files, version: await contentVersion(targets) };
 }
 
