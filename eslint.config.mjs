@@ -26,7 +26,7 @@ function layer(files, forbidden, message) {
 
 export default tseslint.config(
   {
-    ignores: ['build/**', '.docusaurus/**', '.docusaurus-*/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'var/**', '.generated/**', '.exp/**'],
+    ignores: ['build/**', 'build.locales/**', '.docusaurus/**', '.docusaurus-*/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.cache/**', 'var/**', '.generated/**', '.exp/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
