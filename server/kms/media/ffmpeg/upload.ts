@@ -49,7 +49,9 @@ export async function probeUpload(input: { head: Buffer } | { fd: number }): Pro
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': a process can exit before its output has been read, and the JSON would then be cut short
+  // (a player once failed with "Unexpected end of JSON input" on a complete recording, on a loaded machine).
+  const [code] = (await once(child, 'close')) as [number | null];
   const json = (() => {
     try {
       return JSON.parse(out) as { streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; sample_rate?: string; channels?: number }>; format?: { duration?: string } };

@@ -316,7 +316,9 @@ export async function probe(input: string | OpenedFile): Promise<ProbeResult> {
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close', not 'exit': a process can exit before its output has been read, and the JSON would then be cut short
+  // (a player once failed with "Unexpected end of JSON input" on a complete recording, on a loaded machine).
+  const [code] = (await once(child, 'close')) as [number | null];
   if (code !== 0) throw new Error(err.trim() || `ffprobe exited with ${code}`);
   const json = JSON.parse(out) as {
     format?: { duration?: string; format_name?: string };
