@@ -6,12 +6,11 @@
  * end of the stream.
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { closeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { RtpPacket } from 'werift';
 import type { RtpCodec, RtpKind } from '../graph';
-import { CHILD_FD_PATH, FFPROBE, FfmpegWorker, RtpIn, type ProbeResult, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
+import { CHILD_FD_PATH, FFPROBE, FfmpegWorker, RtpIn, ffprobeOutput, probeResultOf, type ProbeResult, type WorkerExit, VP8_REALTIME_ARGS } from './worker';
 
 export interface UploadEvents {
   media(kind: RtpKind, packet: RtpPacket, codec: RtpCodec): void;
@@ -45,27 +44,10 @@ export async function probeUpload(input: { head: Buffer } | { fd: number }): Pro
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(input.head);
   }
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  // 'close', not 'exit': a process can exit before its output has been read, and the JSON would then be cut short
-  // (a player once failed with "Unexpected end of JSON input" on a complete recording, on a loaded machine).
-  const [code] = (await once(child, 'close')) as [number | null];
-  const json = (() => {
-    try {
-      return JSON.parse(out) as { streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; sample_rate?: string; channels?: number }>; format?: { duration?: string } };
-    } catch {
-      return {};
-    }
-  })();
-  const video = json.streams?.find((stream) => stream.codec_type === 'video');
-  const audio = json.streams?.find((stream) => stream.codec_type === 'audio');
-  if (!video && !audio) throw new Error(err.trim().split('\n').at(-1) || `ffprobe exited with ${code}`);
-  const duration = Number(json.format?.duration);
-  const result: ProbeResult = { durationMs: Number.isFinite(duration) ? Math.round(duration * 1000) : undefined, seekable: false };
-  if (video) result.video = { codec: String(video.codec_name), width: video.width ?? 0, height: video.height ?? 0 };
-  if (audio) result.audio = { codec: String(audio.codec_name), sampleRate: Number(audio.sample_rate ?? 0), channels: audio.channels ?? 0 };
+  const { code, json, err } = await ffprobeOutput(child);
+  // The streams ffprobe found are what counts, whatever its exit code: only without any is the upload refused.
+  const result = probeResultOf(json ?? {}, false);
+  if (!result.video && !result.audio) throw new Error(err.trim().split('\n').at(-1) || `ffprobe exited with ${code}`);
   return result;
 }
 

@@ -305,6 +305,42 @@ export interface ProbeResult {
   audio?: { codec: string; sampleRate: number; channels: number };
 }
 
+/** What `ffprobe -show_format -show_streams -of json` prints, as far as the KMS reads it. */
+interface FfprobeJson {
+  format?: { duration?: string; format_name?: string };
+  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; sample_rate?: string; channels?: number }>;
+}
+
+/**
+ * Reads an ffprobe run to its end: its exit code, its JSON (undefined when it printed none that parses) and its error
+ * output. It waits for 'close', not 'exit': a process can exit before its output has been read, and the JSON would
+ * then be cut short (a player once failed with "Unexpected end of JSON input" on a complete recording, on a loaded
+ * machine).
+ */
+export async function ffprobeOutput(child: ChildProcess): Promise<{ code: number | null; json: FfprobeJson | undefined; err: string }> {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  try {
+    return { code, json: JSON.parse(out) as FfprobeJson, err };
+  } catch {
+    return { code, json: undefined, err };
+  }
+}
+
+/** The first video and audio streams and the duration ffprobe found. */
+export function probeResultOf(json: FfprobeJson, seekable: boolean): ProbeResult {
+  const video = json.streams?.find((stream) => stream.codec_type === 'video');
+  const audio = json.streams?.find((stream) => stream.codec_type === 'audio');
+  const duration = Number(json.format?.duration);
+  const result: ProbeResult = { durationMs: Number.isFinite(duration) ? Math.round(duration * 1000) : undefined, seekable };
+  if (video) result.video = { codec: String(video.codec_name), width: video.width ?? 0, height: video.height ?? 0 };
+  if (audio) result.audio = { codec: String(audio.codec_name), sampleRate: Number(audio.sample_rate ?? 0), channels: audio.channels ?? 0 };
+  return result;
+}
+
 /** ffprobe, for the player's getVideoInfo and for checking recordings: a path or URL, or an opened file. */
 export async function probe(input: string | OpenedFile): Promise<ProbeResult> {
   const fd = typeof input === 'string' ? undefined : input.open();
@@ -312,25 +348,10 @@ export async function probe(input: string | OpenedFile): Promise<ProbeResult> {
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', fd],
   });
   if (fd !== undefined) closeSync(fd);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  // 'close', not 'exit': a process can exit before its output has been read, and the JSON would then be cut short
-  // (a player once failed with "Unexpected end of JSON input" on a complete recording, on a loaded machine).
-  const [code] = (await once(child, 'close')) as [number | null];
+  const { code, json, err } = await ffprobeOutput(child);
   if (code !== 0) throw new Error(err.trim() || `ffprobe exited with ${code}`);
-  const json = JSON.parse(out) as {
-    format?: { duration?: string; format_name?: string };
-    streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; sample_rate?: string; channels?: number }>;
-  };
-  const video = json.streams?.find((stream) => stream.codec_type === 'video');
-  const audio = json.streams?.find((stream) => stream.codec_type === 'audio');
-  const duration = Number(json.format?.duration);
-  const result: ProbeResult = { durationMs: Number.isFinite(duration) ? Math.round(duration * 1000) : undefined, seekable: Number.isFinite(duration) };
-  if (video) result.video = { codec: String(video.codec_name), width: video.width ?? 0, height: video.height ?? 0 };
-  if (audio) result.audio = { codec: String(audio.codec_name), sampleRate: Number(audio.sample_rate ?? 0), channels: audio.channels ?? 0 };
-  return result;
+  if (!json) throw new Error('ffprobe printed no JSON');
+  return probeResultOf(json, Number.isFinite(Number(json.format?.duration)));
 }
 
 /**
