@@ -14,7 +14,7 @@ async function editAndRun(lab: Locator, section: string, code: string): Promise<
 }
 
 test.afterEach(async () => {
-  // A failed run keeps its pipeline until Reset: leave none for the next test (edits live in this context only).
+  // A failed run keeps its pipeline until Reset: leave none for the next test (edits live in the page's local storage, which Playwright clears between tests).
   await releaseAllPipelines();
 });
 

@@ -79,7 +79,11 @@ for (const exercise of EXERCISES) {
 
     await answer(box, exercise.id, exercise.lab, exercise.step, exercise.solution);
     const status = await panel.getAttribute('data-status');
-    if (status !== 'complete') throw new Error(`${exercise.id}: the solution did not pass: ${await panel.getByTestId('lab-error').innerText().catch(() => '')}`);
+    if (status !== 'complete') {
+      // The verdict line carries what the check measured last (e.g. "waiting for Stopped").
+      const verdict = await panel.getByTestId('exercise-verdict').innerText().catch(() => '(no verdict)');
+      throw new Error(`${exercise.id}: the solution did not pass: ${verdict}\n${await panel.getByTestId('lab-error').innerText().catch(() => '')}`);
+    }
     await expect(panel.getByTestId('exercise-verdict')).toHaveAttribute('data-ok', 'true');
     await panel.getByTestId('lab-reset').click();
   });

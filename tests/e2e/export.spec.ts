@@ -7,19 +7,32 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Download, type Locator } from '@playwright/test';
 import { LABS } from '../../labs';
 import { openLabPage, releaseAllPipelines, setEditorCode } from './lab-helpers';
 import { freePort } from '../helpers/network';
+
+/**
+ * Clicks "Download as app" and resolves with the download; fails at once with the panel's explanation when the app
+ * could not be put together (the button shows one instead of giving a file).
+ */
+async function downloadApp(lab: Locator): Promise<Download> {
+  const downloading = lab.page().waitForEvent('download', { timeout: 30_000 });
+  const failure = lab.getByTestId('lab-export-error');
+  await lab.getByTestId('lab-export-app').click();
+  const failed = failure.waitFor({ timeout: 30_000 }).then(async () => {
+    throw new Error(`Download as app failed: ${await failure.innerText()}`);
+  });
+  failed.catch(() => undefined);
+  return Promise.race([downloading, failed]);
+}
 
 test('hello-world downloads as an app that runs on its own, edits included', async ({ page, context }) => {
   test.setTimeout(120_000);
   const lab = await openLabPage(page, 'hello-world');
   await lab.getByTestId('edit-loopback').click();
   await setEditorCode(lab, 'loopback', "webRtcEp.connect(webRtcEp, function (error) {\n  if (error) return onError(error);\n  showStatus('Loopback established (edited)');\n});");
-  const downloading = page.waitForEvent('download');
-  await lab.getByTestId('lab-export-app').click();
-  const download = await downloading;
+  const download = await downloadApp(lab);
   expect(download.suggestedFilename()).toBe('kurento-labs-hello-world.zip');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-export-'));
   let server: ChildProcess | undefined;
@@ -53,13 +66,27 @@ test('hello-world downloads as an app that runs on its own, edits included', asy
   }
 });
 
+test('when the site cannot give the bundles, Download as app says why and what to do, in both languages', async ({ page }) => {
+  for (const prefix of ['', '/zh-Hans']) {
+    const lab = await openLabPage(page, 'hello-world', { prefix });
+    // As when npm start was stopped or the site rebuilt after the page loaded.
+    await page.route('**/vendor/kurento-client-*', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+    await lab.getByTestId('lab-export-app').click();
+    const failure = lab.getByTestId('lab-export-error');
+    await expect(failure).toHaveAttribute('data-code', 'export-failed');
+    await expect(failure).toContainText('HTTP 503');
+    await expect(failure).toContainText(prefix ? '请刷新页面后重试' : 'reload the page and try again');
+    await expect(lab.getByTestId('lab-export-app')).toBeEnabled();
+    await page.unrouteAll();
+  }
+});
+
 test('hello-world on the Chinese page downloads with its Chinese comments, and runs', async ({ page, context }) => {
   test.setTimeout(90_000);
   const lab = await openLabPage(page, 'hello-world', { prefix: '/zh-Hans' });
   const shown = await lab.getByTestId('code-play').getAttribute('data-source');
   expect(shown).toMatch(/^\/\/ .*\p{Script=Han}/u);
-  const downloading = page.waitForEvent('download');
-  await lab.getByTestId('lab-export-app').click();
+  const downloading = downloadApp(lab);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kurento-labs-export-'));
   let server: ChildProcess | undefined;
   try {
@@ -103,10 +130,8 @@ for (const lab of LABS.filter((candidate) => candidate.id !== 'hello-world')) {
     const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: dir, stdio: 'ignore' });
     try {
       const panel = await openLabPage(page, lab.id);
-      const downloading = page.waitForEvent('download');
-      await panel.getByTestId('lab-export-app').click();
       const zipFile = path.join(dir, `${lab.id}.zip`);
-      await (await downloading).saveAs(zipFile);
+      await (await downloadApp(panel)).saveAs(zipFile);
       execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zipFile, dir]);
       const standalone = await context.newPage();
       const errors: string[] = [];

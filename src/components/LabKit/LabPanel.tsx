@@ -251,6 +251,8 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   const sessionRef = useRef<Session | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [startError, setStartError] = useState<Explanation | undefined>();
+  const [exportError, setExportError] = useState<Explanation | undefined>();
+  const [exporting, setExporting] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
   const [editing, setEditing] = useState<string | undefined>(exercise?.step);
   const pageRef = useRef<HTMLDivElement>(null);
@@ -475,10 +477,19 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   };
 
   const exportApp = async (): Promise<void> => {
-    if (!program) return;
-    const { exportLabApp } = await import(/* webpackChunkName: "lab-export" */ './export-app');
-    const blob = await exportLabApp({ lab, program, locale, code: codeOf, vendor, dark: false });
-    download(blob, `kurento-labs-${lab.id}.zip`);
+    if (!program || exporting) return;
+    setExportError(undefined);
+    setExporting(true);
+    try {
+      const { exportLabApp } = await import(/* webpackChunkName: "lab-export" */ './export-app');
+      const blob = await exportLabApp({ lab, program, locale, code: codeOf, vendor, dark: false });
+      download(blob, `kurento-labs-${lab.id}.zip`);
+    } catch (error) {
+      // The export's code and the vendor bundles come from this site: a site rebuilt or stopped since the page loaded.
+      setExportError(exportFailure(error instanceof Error ? error.message : String(error)));
+    } finally {
+      setExporting(false);
+    }
   };
 
   const status = session?.run.status ?? 'idle';
@@ -573,8 +584,8 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
           <Translate id="lab.export">Export run (JSON)</Translate>
         </button>
         {!exercise && (
-          <button type="button" className="button button--outline button--secondary" onClick={() => void exportApp()} disabled={!program} data-testid="lab-export-app">
-            <Translate id="lab.exportApp">Download as app</Translate>
+          <button type="button" className="button button--outline button--secondary" onClick={() => void exportApp()} disabled={!program || exporting} aria-busy={exporting} data-testid="lab-export-app">
+            {exporting ? <Translate id="lab.exportApp.preparing">Preparing the app…</Translate> : <Translate id="lab.exportApp">Download as app</Translate>}
           </button>
         )}
         <span className={styles.status} data-testid="lab-status" aria-live="polite">
@@ -588,6 +599,7 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
           {status === 'stopped' && <Translate id="lab.status.stopped">Stopped.</Translate>}
         </span>
       </div>
+      {exportError && <ErrorBox explanation={exportError} locale={locale} testId="lab-export-error" />}
       <p className={styles.completion}>
         <Translate id="lab.completion">Completion:</Translate> {lab.completion[locale]}
       </p>
@@ -685,11 +697,25 @@ export default function LabPanel({ lab, exercise, onRunEnd }: LabPanelProps): Re
   );
 }
 
+/** Why "Download as app" gave no file, and what to do. */
+function exportFailure(message: string): Explanation {
+  return {
+    code: 'export-failed',
+    title: { en: `The app could not be put together: ${message}`, 'zh-Hans': `无法生成应用：${message}` },
+    fix: {
+      en: 'The download takes the lab code and /vendor/kurento-client-*.min.js and /vendor/kurento-utils-*.min.js from this site: reload the page and try again; if it repeats, check that npm start is still running.',
+      'zh-Hans': '下载会从本站取得实验代码以及 /vendor/kurento-client-*.min.js 和 /vendor/kurento-utils-*.min.js：请刷新页面后重试；如果问题重复出现，请检查 npm start 是否仍在运行。',
+    },
+  };
+}
+
 function download(blob: Blob, name: string): void {
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
   link.download = name;
   link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  // The browser reads the blob when its download starts, which on a busy machine can be seconds after the click: a
+  // URL revoked before that gives no file at all. A minute is plenty, and the blob is freed afterwards.
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
