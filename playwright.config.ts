@@ -30,10 +30,11 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS },
     permissions: ['camera', 'microphone'],
     // One browser context and page per worker, reset by Playwright between tests (cookies, HTTP cache, local storage
-    // and IndexedDB of the origins visited, extra pages, routes, init scripts, viewport). Measured on a chapter page: a
-    // new context cost Chromium 1.5 s of CPU per load, a reset one 0.5 s; the e2e run went from 457 s to 386 s. Not
-    // reset: permissions a test grants (site.spec.ts adds the clipboard's, which no test relies on being absent).
-    // Tests that need several users (workshop specs) still make contexts of their own.
+    // and IndexedDB of the origins visited, extra pages, routes, init scripts, viewport). On a chapter page a new
+    // context cost Chromium 1.5 s of CPU per load, a reset one 0.5 s; the whole e2e run took 386 s instead of 457, and
+    // in a slower hour 486 s and 888 CPU-seconds instead of 550 s and 1013. Not reset: permissions a test grants
+    // (site.spec.ts adds the clipboard's, which no test relies on being absent). Tests that need several users (the
+    // workshop specs) make contexts of their own.
     reuseContext: true,
     trace: 'off',
     screenshot: 'only-on-failure',

@@ -13,18 +13,19 @@ import { openLabPage, releaseAllPipelines, setEditorCode } from './lab-helpers';
 import { freePort } from '../helpers/network';
 
 /**
- * Clicks "Download as app" and resolves with the download; fails at once with the panel's explanation when the app
- * could not be put together (the button shows one instead of giving a file).
+ * Clicks "Download as app" and resolves with the download; fails with the panel's explanation when the app could not
+ * be put together (the panel shows one instead of giving a file). One poll watches for both, so no wait outlives the
+ * call (the page stays open for the next test: Playwright reuses it).
  */
 async function downloadApp(lab: Locator): Promise<Download> {
+  let download: Download | undefined;
   const downloading = lab.page().waitForEvent('download', { timeout: 30_000 });
-  const failure = lab.getByTestId('lab-export-error');
+  void downloading.then((value) => (download = value)).catch(() => undefined);
   await lab.getByTestId('lab-export-app').click();
-  const failed = failure.waitFor({ timeout: 30_000 }).then(async () => {
-    throw new Error(`Download as app failed: ${await failure.innerText()}`);
-  });
-  failed.catch(() => undefined);
-  return Promise.race([downloading, failed]);
+  const failure = lab.getByTestId('lab-export-error');
+  const outcome = async (): Promise<string> => (download ? 'downloaded' : (await failure.isVisible()) ? `failed: ${await failure.innerText()}` : 'preparing');
+  await expect.poll(outcome, { message: 'Download as app gives a file', timeout: 30_000 }).toBe('downloaded');
+  return downloading;
 }
 
 test('hello-world downloads as an app that runs on its own, edits included', async ({ page, context }) => {
