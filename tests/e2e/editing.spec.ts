@@ -14,7 +14,8 @@ async function editAndRun(lab: Locator, section: string, code: string): Promise<
 }
 
 test.afterEach(async () => {
-  // A failed run keeps its pipeline until Reset: leave none for the next test (edits live in the page's local storage, which Playwright clears between tests).
+  // A failed run keeps its pipeline until Reset: leave none for the next test (edits live in the page's local
+  // storage, which Playwright clears between tests).
   await releaseAllPipelines();
 });
 

@@ -14,8 +14,8 @@ import { freePort } from '../helpers/network';
 
 /**
  * Clicks "Download as app" and resolves with the download; fails with the panel's explanation when the app could not
- * be put together (the panel shows one instead of giving a file). One poll watches for both, so no wait outlives the
- * call (the page stays open for the next test: Playwright reuses it).
+ * be put together (the panel shows one instead of giving a file). One poll watches for both: after a download, no wait
+ * is left on the page, which the next test reuses (only when the poll fails does the download wait run out later).
  */
 async function downloadApp(lab: Locator): Promise<Download> {
   let download: Download | undefined;
